@@ -1,0 +1,86 @@
+"""Saving and loading a trained model safely.
+
+A checkpoint holds only tensors, numbers, strings, lists and dicts, so it loads
+with `torch.load(..., weights_only=True)`: a file that tries to run code or holds
+anything else is refused with CheckpointError, never executed. Writes go to a
+temporary file first and then replace the target, so a crash mid-write never
+damages an existing checkpoint.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+import torch
+
+from minillm_helpers.model import GPT, GPTConfig
+from minillm_helpers.tokenizer import Tokenizer
+
+FORMAT = "minillm-checkpoint-1"
+
+
+class CheckpointError(ValueError):
+    """The file is not a minillm checkpoint we can load safely."""
+
+
+def atomic_torch_save(obj, path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            torch.save(obj, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)  # atomic on POSIX and Windows
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def save_checkpoint(path, model: GPT, tokenizer: Tokenizer | None = None, **extra) -> None:
+    """Write model weights, configuration, tokenizer and any extra plain data."""
+    state = {
+        "format": FORMAT,
+        "config": model.config.to_dict(),
+        "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "tokenizer": tokenizer.to_dict() if tokenizer is not None else None,
+        **extra,
+    }
+    atomic_torch_save(state, path)
+
+
+def load_checkpoint(path, map_location="cpu") -> dict:
+    """Read a checkpoint with weights_only=True; anything unexpected is refused."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(f"No checkpoint file at {path}.")
+    try:
+        state = torch.load(path, map_location=map_location, weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, AttributeError) as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise CheckpointError(
+            f"{path} is not a minillm checkpoint that can be loaded safely ({first_line}). "
+            "It was refused without running any of its contents."
+        ) from None
+    if not isinstance(state, dict) or state.get("format") != FORMAT:
+        raise CheckpointError(
+            f"{path} loads, but it is not a minillm checkpoint (no '{FORMAT}' marker). "
+            "Pass a file written by minillm's save_checkpoint or `minillm train`."
+        )
+    return state
+
+
+def load_model(path, map_location="cpu"):
+    """Return (model, tokenizer) rebuilt from a checkpoint, in eval mode."""
+    state = load_checkpoint(path, map_location)
+    try:
+        model = GPT(GPTConfig.from_dict(state["config"]))
+        model.load_state_dict(state["model"])
+    except (KeyError, TypeError, RuntimeError) as error:
+        raise CheckpointError(f"{path} has a damaged model section: {error}") from None
+    tokenizer = Tokenizer.from_dict(state["tokenizer"]) if state.get("tokenizer") else None
+    return model.eval(), tokenizer

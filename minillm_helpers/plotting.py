@@ -1,0 +1,45 @@
+"""Small matplotlib helpers shared by the notebooks. No concept code lives here."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+
+
+def heatmap(matrix, row_labels=None, col_labels=None, title=None, ax=None, cmap="viridis",
+            annotate=True, fmt="{:.2f}", vmin=None, vmax=None):
+    """Draw a 2-D array as coloured cells, optionally with the numbers written in."""
+    import numpy as np
+
+    values = np.asarray(matrix, dtype=float)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.6 * values.shape[1] + 2, 0.5 * values.shape[0] + 1.5))
+    image = ax.imshow(values, cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+    if row_labels is not None:
+        ax.set_yticks(range(len(row_labels)), labels=row_labels)
+    if col_labels is not None:
+        ax.set_xticks(range(len(col_labels)), labels=col_labels, rotation=45, ha="right")
+    if annotate and values.size <= 400:
+        middle = (values.max() + values.min()) / 2
+        for (i, j), value in np.ndenumerate(values):
+            ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8,
+                    color="black" if value > middle else "white")
+    if title:
+        ax.set_title(title)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    return ax
+
+
+def loss_curves(history, title="Loss while training", ax=None):
+    """Plot a TrainingHistory-like object: per-step loss plus any evaluation points."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(history.steps, history.losses, alpha=0.35, label="training batch")
+    if getattr(history, "eval_steps", None):
+        ax.plot(history.eval_steps, history.train_eval, "o-", label="training (evaluated)")
+        if history.val_eval:
+            ax.plot(history.eval_steps, history.val_eval, "s-", label="validation")
+    ax.set_xlabel("step")
+    ax.set_ylabel("cross-entropy loss")
+    ax.set_title(title)
+    ax.legend()
+    return ax

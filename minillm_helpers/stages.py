@@ -1,0 +1,45 @@
+"""Which notebook builds which module: the one place this mapping is stated.
+
+Notebook N may import from `minillm_helpers` only the modules built by notebooks
+1..N-1, plus the utility modules, which hold no concept code (plotting, widget
+wiring, the corpus generator, exercise checks and this map).
+tests/test_import_rule.py enforces it, and tests/test_one_source.py checks that
+every function or class a notebook writes under the same name as one in its own
+module is, statement for statement, the code the package keeps.
+"""
+
+BUILT_BY = {
+    "tokenizer": 1,
+    "embeddings": 2,
+    "positions": 3,
+    "attention": 4,
+    "masking": 5,
+    "training": 5,
+    "model": 6,
+    "sampling": 6,
+    "checkpoint": 6,
+}
+
+# Built after the series (the "train on your own text" tools); no notebook imports them.
+AFTER_THE_SERIES = {"cli", "kvcache", "distributed", "device", "__main__"}
+
+UTILITIES = {"stages", "plotting", "widgets", "corpus", "exercises"}
+
+
+def importable_by(notebook: int) -> set[str]:
+    """Modules notebook `notebook` may import.
+
+    >>> sorted(importable_by(2) - UTILITIES)
+    ['tokenizer']
+    """
+    built_before = {name for name, number in BUILT_BY.items() if number < notebook}
+    return built_before | UTILITIES
+
+
+def modules_built_by(notebook: int) -> set[str]:
+    """Modules whose code notebook `notebook` writes.
+
+    >>> sorted(modules_built_by(5))
+    ['masking', 'training']
+    """
+    return {name for name, number in BUILT_BY.items() if number == notebook}

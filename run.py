@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Set up minillm and open the notebooks, or run the whole test suite.
+
+    python3 run.py lab     # set up (first time only) and open JupyterLab on the notebooks
+    python3 run.py test    # set up (first time only) and run lint, unit tests and every notebook
+
+Needs only Python 3.10 or newer. Everything is installed into `.venv/` next to
+this file, so nothing on your system changes; delete `.venv/` to start over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".minillm-installed"
+INSTALL_INPUTS = ("pyproject.toml", "constraints.txt")
+
+
+def say(message: str) -> None:
+    print(f"[minillm] {message}", flush=True)
+
+
+def install_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in INSTALL_INPUTS:
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def set_up() -> None:
+    """Create .venv and install the project into it, unless that is already done."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"minillm needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
+    if STAMP.exists() and STAMP.read_text() == install_fingerprint() and PYTHON.exists():
+        return
+    if not PYTHON.exists():
+        say(f"creating a virtual environment in {VENV.name}/")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    say("installing minillm and its dependencies (a minute or two, first time only)")
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "--no-compile"]
+    subprocess.run(
+        [*pip, "-q", "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[dev]"], check=True
+    )
+    STAMP.write_text(install_fingerprint())
+    say("set-up done")
+
+
+def run_in_venv(*args: str, env: dict[str, str] | None = None) -> int:
+    return subprocess.run([str(PYTHON), *args], cwd=ROOT, env=env).returncode
+
+
+def ensure_chromium() -> None:
+    """In CI, install Debian's Chromium for the browser tests if it is missing."""
+    if shutil.which("chromium") or not shutil.which("apt-get"):
+        return
+    say("installing Chromium for the browser tests (apt-get)")
+    quiet = {"stdout": subprocess.DEVNULL}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, **quiet)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, **quiet)
+
+
+def test(extra: list[str]) -> int:
+    ci = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+    env = dict(os.environ)
+    if ci:
+        ensure_chromium()
+        env["MINILLM_REQUIRE_BROWSER"] = "1"  # in CI a skipped browser tier is a failure
+    say("lint: ruff over the package, tests and notebooks")
+    if run_in_venv("-m", "ruff", "check", "minillm_helpers", "tests", "notebooks", "benchmarks"):
+        return 1
+    say("tests: unit, property and bad-input tests, the browser tier, every notebook (2 threads)")
+    env2 = {**env, "OMP_NUM_THREADS": "2"}
+    code = run_in_venv("-m", "pytest", "--nbval", "-q", "--durations=15", *extra, env=env2)
+    if code or extra:
+        return code
+    say("notebooks again with 1 thread: outputs must not depend on the thread count")
+    env1 = {**env, "OMP_NUM_THREADS": "1"}
+    return run_in_venv("-m", "pytest", "--nbval", "-q", "notebooks", env=env1)
+
+
+def lab(extra: list[str]) -> int:
+    args = ["-m", "jupyter", "lab", str(ROOT / "notebooks"), *extra]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--allow-root")
+    return run_in_venv(*args)
+
+
+def main(argv: list[str]) -> int:
+    commands = {"lab": lab, "test": test, "setup": lambda extra: 0}
+    if not argv or argv[0] not in commands:
+        print(__doc__)
+        return 2
+    set_up()
+    return commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
