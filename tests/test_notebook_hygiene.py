@@ -1,0 +1,70 @@
+"""The committed notebooks read well without running them, and re-run identically."""
+
+import json
+import re
+
+import pytest
+from notebook_tools import code_cells, load, notebook_paths, source
+
+NOTEBOOK_NAMES = [
+    "01_tokenization.ipynb",
+    "02_embeddings.ipynb",
+    "03_positional_encoding.ipynb",
+    "04_attention.ipynb",
+    "05_masked_attention.ipynb",
+    "06_prediction_and_sampling.ipynb",
+]
+MACHINE_PATH = re.compile(r"(/root|/home|/tmp|/work|/Users|[A-Z]:\\\\)")
+MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]{4,}")
+
+
+def output_text(output: dict) -> str:
+    parts = [output.get("text", "")]
+    data = output.get("data", {})
+    parts += [data.get(kind, "") for kind in ("text/plain", "text/html", "text/markdown")]
+    return json.dumps(parts)
+
+
+def test_all_six_notebooks_exist():
+    assert [path.name for path in notebook_paths()] == NOTEBOOK_NAMES
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_executed_top_to_bottom(path):
+    counts = [cell.get("execution_count") for cell in code_cells(load(path)) if source(cell).strip()]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: code cells must be executed once, in order, from a fresh kernel "
+        f"(execution counts {counts[:8]}...). Re-run it with nbconvert --execute --inplace."
+    )
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_outputs_are_clean(path):
+    notebook = load(path)
+    assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+    for number, cell in enumerate(code_cells(notebook), start=1):
+        for output in cell.get("outputs", []):
+            where = f"{path.name}, code cell {number}"
+            assert output["output_type"] != "error", f"{where} has an error output"
+            assert output.get("name") != "stderr", f"{where} wrote to stderr: {output.get('text')!r}"
+            text = output_text(output)
+            assert not MEMORY_ADDRESS.search(text), f"{where} shows a memory address"
+            assert not MACHINE_PATH.search(text), f"{where} shows a path of this machine"
+            assert "image/svg+xml" not in output.get("data", {}), f"{where} has an SVG figure (use PNG)"
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_notebook_has_the_series_shape(path):
+    notebook = load(path)
+    markdown = "\n".join(source(c) for c in notebook["cells"] if c["cell_type"] == "markdown").lower()
+    code = "\n".join(source(c) for c in code_cells(notebook))
+    figures = sum(
+        "image/png" in output.get("data", {}) for c in code_cells(notebook) for output in c.get("outputs", [])
+    )
+    assert "goals" in markdown or "you will learn" in markdown, f"{path.name}: no learning goals"
+    assert "summary" in markdown, f"{path.name}: no summary"
+    assert "exercise" in markdown, f"{path.name}: no exercises"
+    assert code.count("check_") >= 2, f"{path.name}: exercises need check_... helpers"
+    assert "ipywidgets" in code, f"{path.name}: no widget"
+    assert "assert " in code, f"{path.name}: no claim is asserted"
+    assert figures >= 1, f"{path.name}: no figure"

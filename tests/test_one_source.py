@@ -1,0 +1,62 @@
+"""What a notebook writes in its cells is the code the package keeps.
+
+Notebook N writes its stage's functions and classes in front of the reader;
+the package keeps them for later notebooks. Every top-level definition in
+notebook N whose name also exists in a module built by notebook N must be the
+same code (same AST, docstrings included), and each notebook writes at least one.
+"""
+
+import ast
+import importlib
+import inspect
+
+import pytest
+from notebook_tools import cell_trees, notebook_number, notebook_paths
+
+from minillm_helpers.stages import modules_built_by
+
+DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def top_level_definitions(tree: ast.Module) -> dict[str, ast.AST]:
+    return {node.name: node for node in tree.body if isinstance(node, DEFINITIONS)}
+
+
+def package_definitions(notebook: int) -> dict[str, tuple[str, ast.AST]]:
+    found = {}
+    for name in sorted(modules_built_by(notebook)):
+        module = importlib.import_module(f"minillm_helpers.{name}")
+        tree = ast.parse(inspect.getsource(module))
+        for definition, node in top_level_definitions(tree).items():
+            found[definition] = (name, node)
+    return found
+
+
+def test_comparison_notices_a_changed_line():
+    a = ast.parse("def f(x):\n    return x + 1\n").body[0]
+    b = ast.parse("def f(x):\n    # a comment is fine\n    return x + 1\n").body[0]
+    c = ast.parse("def f(x):\n    return x + 2\n").body[0]
+    assert ast.dump(a) == ast.dump(b)
+    assert ast.dump(a) != ast.dump(c)
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_notebook_code_is_the_package_code(path):
+    package = package_definitions(notebook_number(path))
+    written = {}
+    for tree in cell_trees(path):
+        written.update(top_level_definitions(tree))
+    shared = sorted(set(written) & set(package))
+    assert shared, (
+        f"{path.name} writes none of the definitions of its own stage "
+        f"({sorted(modules_built_by(notebook_number(path)))}); paste them from the package."
+    )
+    different = [
+        f"{package[name][0]}.{name}"
+        for name in shared
+        if ast.dump(written[name]) != ast.dump(package[name][1])
+    ]
+    assert not different, (
+        f"{path.name} and the package disagree on {different}: make the notebook cell and "
+        "the module the same code, then re-execute the notebook."
+    )
