@@ -84,3 +84,67 @@ def load_model(path, map_location="cpu"):
         raise CheckpointError(f"{path} has a damaged model section: {error}") from None
     tokenizer = Tokenizer.from_dict(state["tokenizer"]) if state.get("tokenizer") else None
     return model.eval(), tokenizer
+
+
+# --- Training checkpoints (`minillm train`): everything needed to continue exactly. ---
+
+CHECKPOINT_FILE = "checkpoint.pt"
+TRAINING_KEYS = ("optimizer", "step", "settings", "rng", "history")
+
+
+def checkpoint_file(path) -> Path:
+    """A checkpoint folder's checkpoint.pt, or the file itself."""
+    path = Path(path)
+    return path / CHECKPOINT_FILE if path.is_dir() else path
+
+
+def atomic_write_text(text: str, path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def save_training_checkpoint(
+    folder, model: GPT, tokenizer: Tokenizer, optimizer, step: int, settings: dict, rng: dict, history: dict
+) -> Path:
+    """Write folder/checkpoint.pt (model, optimizer, step, settings, vocabulary, random state).
+
+    Plain data only (tensors, numbers, strings, lists, dicts), so it loads with
+    weights_only=True; written atomically, so an interruption leaves the old file whole.
+    """
+    path = Path(folder) / CHECKPOINT_FILE
+    save_checkpoint(
+        path,
+        model,
+        tokenizer,
+        optimizer=optimizer.state_dict(),
+        step=int(step),
+        settings=dict(settings),
+        rng=rng,
+        history=history,
+    )
+    return path
+
+
+def load_training_checkpoint(path, map_location="cpu") -> dict:
+    """Read a checkpoint written by save_training_checkpoint (folder or file); check its parts."""
+    path = checkpoint_file(path)
+    state = load_checkpoint(path, map_location)
+    missing = [key for key in TRAINING_KEYS if key not in state]
+    if missing:
+        raise CheckpointError(
+            f"{path} is a minillm model checkpoint but not a training checkpoint "
+            f"(missing {', '.join(missing)}), so training cannot resume from it."
+        )
+    if not state.get("tokenizer"):
+        raise CheckpointError(f"{path} has no vocabulary saved, so its text cannot be encoded.")
+    return state

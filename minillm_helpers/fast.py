@@ -20,31 +20,24 @@ from torch import nn
 from torch.nn import functional as F
 
 
-def attention_sublayer(attention, x, past_key=None, past_value=None, causal=True):
-    """Multi-head attention of `x` (B, T, width) with PyTorch's fused kernel.
-
-    With past keys/values (B, heads, P, head_width) the T new tokens also attend to
-    the P earlier ones. Returns (output, key, value); key/value are those of the new tokens.
-    """
+def attention_sublayer(attention, x, causal=True):
+    """Multi-head attention of `x` (B, T, width) with PyTorch's fused kernel."""
     batch, length, width = x.shape
     q = attention.split_heads(attention.query(x))  # (B, heads, T, head_width)
     k = attention.split_heads(attention.key(x))
     v = attention.split_heads(attention.value(x))
-    if past_key is None:
-        out = F.scaled_dot_product_attention(q, k, v, is_causal=causal and length > 1)
-    else:
-        keys = torch.cat([past_key, k], dim=2)  # (B, heads, P + T, head_width)
-        values = torch.cat([past_value, v], dim=2)
-        out = cached_attention(q, keys, values, causal)
-    out = out.transpose(1, 2).reshape(batch, length, width)  # (B, T, width)
-    return attention.output(out), k, v
+    out = attention_core(q, k, v, causal)  # (B, heads, T, head_width)
+    out = out.transpose(1, 2).reshape(batch, length, width)  # (B, T, width): heads side by side
+    return attention.output(out)
 
 
-def cached_attention(q, keys, values, causal=True):
-    """New queries (B, h, T, d) against all keys (B, h, P+T, d): query t sees keys 0..P+t."""
+def attention_core(q, keys, values, causal=True):
+    """Queries (B, h, T, d) for the last T of the keys (B, h, S, d): query t sees keys 0..S-T+t."""
     length, total = q.shape[2], keys.shape[2]
-    if length == 1 or not causal:
+    if not causal or length == 1:
         return F.scaled_dot_product_attention(q, keys, values)
+    if length == total:
+        return F.scaled_dot_product_attention(q, keys, values, is_causal=True)
     allowed = torch.ones(length, total, dtype=torch.bool, device=q.device).tril(total - length)
     return F.scaled_dot_product_attention(q, keys, values, attn_mask=allowed)
 
@@ -58,7 +51,7 @@ def embed(model, ids, start: int = 0):
 
 
 def block_forward(block, x, causal=True):
-    x = x + block.dropout(attention_sublayer(block.attention, block.norm1(x), causal=causal)[0])
+    x = x + block.dropout(attention_sublayer(block.attention, block.norm1(x), causal))
     return x + block.feed_forward(block.norm2(x))
 
 

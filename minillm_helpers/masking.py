@@ -1,5 +1,10 @@
 """Stage 5 (notebook 05): the causal mask, so no token sees the ones after it.
 
+A GPT learns to predict the next token at every position of a window at once.
+Plain attention would let position t read token t + 1, the very answer it must
+guess. The causal mask forbids every look ahead: row t may attend to columns
+0..t only, so the weight matrix becomes lower-triangular.
+
 >>> causal_mask(3).int().tolist()
 [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
 """
@@ -11,14 +16,40 @@ import torch
 from minillm_helpers.attention import scaled_dot_product_attention
 
 
-def causal_mask(length: int, device=None) -> torch.Tensor:
-    """(length, length) boolean: row t may look at columns 0..t only."""
-    if isinstance(length, bool) or not isinstance(length, int) or length < 1:
-        raise ValueError(f"length must be a whole number of at least 1, got {length!r}.")
-    return torch.tril(torch.ones(length, length, dtype=torch.bool, device=device))
+def causal_mask(length, device=None) -> torch.Tensor:
+    """(length, length) booleans: row t is True at columns 0..t (itself and the past).
+
+    >>> causal_mask(4).int()
+    tensor([[1, 0, 0, 0],
+            [1, 1, 0, 0],
+            [1, 1, 1, 0],
+            [1, 1, 1, 1]], dtype=torch.int32)
+    """
+    if isinstance(length, bool) or not hasattr(length, "__index__"):
+        raise TypeError(
+            f"length must be a whole number (the number of tokens), got {length!r} "
+            f"of type {type(length).__name__}."
+        )
+    length = length.__index__()
+    if length < 1:
+        raise ValueError(f"length must be at least 1 (one row per token), got {length}.")
+    allowed = torch.ones(length, length, dtype=torch.bool, device=device)  # (T, T) all True
+    return torch.tril(allowed)  # keep the diagonal and below: no column after the row
 
 
 def causal_attention(query, key, value):
-    """Attention where position t only mixes values from positions 0..t."""
+    """Attention in which position t mixes only the values of positions 0..t.
+
+    query, key, value have shape (..., T, width), one row per token of the same
+    sequence. Returns (output, weights) like scaled_dot_product_attention; every
+    weight above the diagonal is exactly 0.
+    """
+    if not all(torch.is_tensor(t) for t in (query, key, value)):
+        raise TypeError("query, key and value must be tensors of shape (..., tokens, width).")
+    if min(query.dim(), key.dim()) < 2 or query.shape[-2] != key.shape[-2]:
+        raise ValueError(
+            "causal attention needs one query per key (tokens of the same sequence), got "
+            f"query shape {tuple(query.shape)} and key shape {tuple(key.shape)}."
+        )
     mask = causal_mask(query.shape[-2], device=query.device)  # (T, T)
     return scaled_dot_product_attention(query, key, value, mask)

@@ -21,7 +21,7 @@ BUILT_BY = {
 }
 
 # Built after the series (the "train on your own text" tools); no notebook imports them.
-AFTER_THE_SERIES = {"cli", "kvcache", "distributed", "device", "__main__"}
+AFTER_THE_SERIES = {"cli", "kvcache", "distributed", "device", "__main__", "fast", "trainer"}
 
 UTILITIES = {"stages", "plotting", "widgets", "corpus", "exercises"}
 

@@ -1,0 +1,8 @@
+"""`python -m minillm_helpers train DATA.txt` runs the `minillm` command (see cli.py)."""
+
+import sys
+
+from minillm_helpers.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

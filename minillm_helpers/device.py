@@ -1,0 +1,36 @@
+"""Choosing where the model runs: CUDA, then Apple's MPS, then the CPU.
+
+>>> pick_device("cpu").type
+'cpu'
+"""
+
+from __future__ import annotations
+
+import torch
+
+CHOICES = ("auto", "cpu", "cuda", "mps")
+
+
+def mps_available() -> bool:
+    backend = getattr(torch.backends, "mps", None)
+    return bool(backend is not None and backend.is_available())
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """'auto' picks CUDA if present, then MPS, then CPU; a named device must exist."""
+    if not isinstance(name, str):
+        raise TypeError(f"device must be a string such as 'auto' or 'cpu', got {name!r}.")
+    kind = name.split(":")[0]
+    if kind not in CHOICES:
+        raise ValueError(f"Unknown device {name!r}: choose one of {', '.join(CHOICES)} (e.g. cuda:1).")
+    if kind == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if mps_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda was asked for, but PyTorch sees no CUDA GPU here: use --device cpu or auto.")
+    if kind == "mps" and not mps_available():
+        raise ValueError("--device mps was asked for, but Apple's MPS is not available here: use --device cpu or auto.")
+    return torch.device(name)

@@ -1,0 +1,234 @@
+"""Attention (stage 4): weights are distributions, results equal PyTorch's, gradients flow."""
+
+import math
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+from torch.nn import functional as F
+
+from minillm_helpers.attention import MultiHeadAttention, scaled_dot_product_attention
+
+TOLERANCE = 1e-5
+
+
+def random_qkv(seed, batch, heads, t_q, t_k, d_k, d_v):
+    generator = torch.Generator().manual_seed(seed)
+    q = torch.randn(batch, heads, t_q, d_k, generator=generator)
+    k = torch.randn(batch, heads, t_k, d_k, generator=generator)
+    v = torch.randn(batch, heads, t_k, d_v, generator=generator)
+    return q, k, v
+
+
+def random_mask(seed, t_q, t_k):
+    """A random boolean mask in which every query may look at least at one key."""
+    generator = torch.Generator().manual_seed(seed + 1)
+    mask = torch.rand(t_q, t_k, generator=generator) < 0.5
+    mask[torch.arange(t_q), torch.randint(t_k, (t_q,), generator=generator)] = True
+    return mask
+
+
+shapes = st.tuples(
+    st.integers(0, 10_000),  # seed
+    st.integers(1, 3),  # batch
+    st.integers(1, 4),  # heads
+    st.integers(1, 9),  # query tokens
+    st.integers(1, 9),  # key tokens
+    st.integers(1, 16),  # d_k
+    st.integers(1, 16),  # d_v
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shapes)
+def test_every_row_of_weights_is_a_distribution(shape):
+    q, k, v = random_qkv(*shape)
+    output, weights = scaled_dot_product_attention(q, k, v)
+    assert weights.shape == (*q.shape[:-1], k.shape[-2])
+    assert output.shape == (*q.shape[:-1], v.shape[-1])
+    assert (weights >= 0).all()
+    assert torch.allclose(weights.sum(-1), torch.ones(weights.shape[:-1]), atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shapes)
+def test_equals_pytorch_without_mask(shape):
+    q, k, v = random_qkv(*shape)
+    ours, _ = scaled_dot_product_attention(q, k, v)
+    theirs = F.scaled_dot_product_attention(q, k, v)
+    assert torch.allclose(ours, theirs, atol=TOLERANCE)
+
+
+@settings(max_examples=40, deadline=None)
+@given(shapes)
+def test_equals_pytorch_with_mask_and_masked_pairs_get_zero(shape):
+    q, k, v = random_qkv(*shape)
+    mask = random_mask(shape[0], q.shape[-2], k.shape[-2])
+    ours, weights = scaled_dot_product_attention(q, k, v, mask)
+    theirs = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+    assert torch.allclose(ours, theirs, atol=TOLERANCE)
+    assert (weights[..., ~mask] == 0).all()
+    assert torch.allclose(weights.sum(-1), torch.ones(weights.shape[:-1]), atol=1e-6)
+
+
+def test_scores_are_divided_by_the_square_root_of_d_k():
+    q = torch.tensor([[2.0, 0.0, 0.0, 0.0]])
+    k = torch.tensor([[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
+    _, weights = scaled_dot_product_attention(q, k, torch.eye(2))
+    expected = math.exp(1) / (math.exp(1) + 1)  # score 2 / sqrt(4) = 1 against 0
+    assert weights[0, 0].item() == pytest.approx(expected, rel=1e-6)
+
+
+def test_a_query_that_matches_nothing_averages_evenly():
+    query, keys, values = torch.zeros(1, 3), torch.randn(5, 3), torch.randn(5, 2)
+    _, weights = scaled_dot_product_attention(query, keys, values)
+    assert torch.allclose(weights, torch.full((1, 5), 0.2))
+
+
+def manual_multi_head(layer, x, mask=None):
+    """Multi-head attention written out head by head, with the layer's own weights."""
+    heads = []
+    size = layer.head_width
+    q, k, v = layer.query(x), layer.key(x), layer.value(x)
+    for h in range(layer.num_heads):
+        part = slice(h * size, (h + 1) * size)
+        scores = q[..., part] @ k[..., part].transpose(-2, -1) / math.sqrt(size)
+        if mask is not None:
+            scores = scores.masked_fill(~mask, float("-inf"))
+        heads.append(torch.softmax(scores, dim=-1) @ v[..., part])
+    return layer.output(torch.cat(heads, dim=-1))
+
+
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("masked", [False, True])
+def test_multi_head_equals_a_head_by_head_computation(bias, masked):
+    torch.manual_seed(0)
+    layer = MultiHeadAttention(24, 3, bias=bias)
+    x = torch.randn(2, 7, 24)
+    mask = random_mask(3, 7, 7) if masked else None
+    assert torch.allclose(layer(x, mask), manual_multi_head(layer, x, mask), atol=TOLERANCE)
+    assert layer.last_weights.shape == (2, 3, 7, 7)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_multi_head_equals_pytorch_on_the_projected_heads(masked):
+    torch.manual_seed(1)
+    layer = MultiHeadAttention(16, 4)
+    x = torch.randn(3, 6, 16)
+    mask = random_mask(5, 6, 6) if masked else None
+    q, k, v = (layer.split_heads(proj(x)) for proj in (layer.query, layer.key, layer.value))
+    theirs = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)  # (B, heads, T, head_width)
+    theirs = layer.output(theirs.transpose(1, 2).reshape(3, 6, 16))
+    assert torch.allclose(layer(x, mask), theirs, atol=TOLERANCE)
+
+
+@pytest.mark.parametrize("masked", [False, True])
+def test_multi_head_equals_nn_multihead_attention(masked):
+    torch.manual_seed(2)
+    layer = MultiHeadAttention(16, 2)
+    reference = nn.MultiheadAttention(16, 2, bias=False, batch_first=True)
+    with torch.no_grad():
+        projections = [layer.query.weight, layer.key.weight, layer.value.weight]
+        reference.in_proj_weight.copy_(torch.cat(projections))
+        reference.out_proj.weight.copy_(layer.output.weight)
+    x = torch.randn(2, 5, 16)
+    mask = random_mask(7, 5, 5) if masked else None
+    their_mask = None if mask is None else ~mask  # PyTorch's module: True means "may NOT attend"
+    theirs, their_weights = reference(x, x, x, attn_mask=their_mask, average_attn_weights=False)
+    assert torch.allclose(layer(x, mask), theirs, atol=TOLERANCE)
+    assert torch.allclose(layer.last_weights, their_weights, atol=TOLERANCE)
+
+
+@pytest.mark.parametrize("bias", [False, True])
+def test_gradients_reach_every_parameter_and_the_input(bias):
+    torch.manual_seed(3)
+    layer = MultiHeadAttention(12, 3, bias=bias)
+    x = torch.randn(2, 5, 12, requires_grad=True)
+    layer(x, random_mask(1, 5, 5)).pow(2).mean().backward()
+    names = [name for name, _ in layer.named_parameters()]
+    assert len(names) == (8 if bias else 4)
+    for name, parameter in layer.named_parameters():
+        assert parameter.grad is not None, f"{name} got no gradient"
+        assert parameter.grad.abs().sum() > 0, f"{name} got a zero gradient"
+    assert x.grad is not None and x.grad.abs().sum() > 0
+
+
+def test_gradients_flow_through_the_function_to_query_key_and_value():
+    q, k, v = (t.requires_grad_() for t in random_qkv(0, 1, 1, 4, 4, 3, 2))
+    output, _ = scaled_dot_product_attention(q, k, v)
+    output.sum().backward()
+    for name, tensor in (("query", q), ("key", k), ("value", v)):
+        assert tensor.grad.abs().sum() > 0, f"no gradient reached the {name}"
+
+
+def test_last_weights_are_detached_and_rows_sum_to_one():
+    layer = MultiHeadAttention(8, 2)
+    layer(torch.randn(1, 4, 8))
+    assert not layer.last_weights.requires_grad
+    assert torch.allclose(layer.last_weights.sum(-1), torch.ones(1, 2, 4))
+
+
+# ---- bad inputs: one test each, checking the error type and that the message names the problem
+
+
+def test_width_not_divisible_by_heads():
+    with pytest.raises(ValueError, match="width 10 is not divisible by num_heads 3"):
+        MultiHeadAttention(10, 3)
+
+
+def test_zero_heads():
+    with pytest.raises(ValueError, match="num_heads must be a whole number of at least 1"):
+        MultiHeadAttention(8, 0)
+
+
+def test_width_not_a_whole_number():
+    with pytest.raises(ValueError, match="width must be a whole number"):
+        MultiHeadAttention(8.0, 2)
+
+
+def test_query_and_key_of_different_widths():
+    with pytest.raises(ValueError, match="query width 4 and key width 3"):
+        scaled_dot_product_attention(torch.randn(2, 4), torch.randn(5, 3), torch.randn(5, 2))
+
+
+def test_keys_and_values_of_different_lengths():
+    with pytest.raises(ValueError, match="5 keys and 6 values"):
+        scaled_dot_product_attention(torch.randn(2, 4), torch.randn(5, 4), torch.randn(6, 2))
+
+
+def test_query_that_is_not_a_tensor():
+    with pytest.raises(TypeError, match="query must be a tensor, got list"):
+        scaled_dot_product_attention([[1.0, 0.0]], torch.randn(3, 2), torch.randn(3, 2))
+
+
+def test_query_without_a_token_dimension():
+    with pytest.raises(ValueError, match=r"query must have shape \(\.\.\., tokens, width\)"):
+        scaled_dot_product_attention(torch.randn(4), torch.randn(3, 4), torch.randn(3, 2))
+
+
+def test_mask_that_is_not_boolean():
+    # An integer mask would be silently wrong: ~1 == -2 is "true" too.
+    with pytest.raises(TypeError, match="mask must be a boolean tensor"):
+        scaled_dot_product_attention(*random_qkv(0, 1, 1, 3, 3, 4, 2), torch.ones(3, 3))
+
+
+def test_mask_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"mask of shape \(4, 4\) does not fit .* \(1, 1, 3, 3\)"):
+        scaled_dot_product_attention(*random_qkv(0, 1, 1, 3, 3, 4, 2), torch.ones(4, 4).bool())
+
+
+def test_multi_head_input_of_the_wrong_width():
+    with pytest.raises(ValueError, match=r"shape \(batch, tokens, 8\), got \(1, 4, 6\)"):
+        MultiHeadAttention(8, 2)(torch.randn(1, 4, 6))
+
+
+def test_multi_head_input_without_a_batch_dimension():
+    with pytest.raises(ValueError, match=r"x must have shape \(batch, tokens, 8\), got \(4, 8\)"):
+        MultiHeadAttention(8, 2)(torch.randn(4, 8))
+
+
+def test_multi_head_input_that_is_not_a_tensor():
+    with pytest.raises(TypeError, match="x must be a tensor"):
+        MultiHeadAttention(8, 2)([[0.0] * 8])
