@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="use the notebooks' attention code instead of the fused kernel")
     how.add_argument("--bf16", action="store_true", help="bfloat16 autocast for the training forward")
     train.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    train.add_argument("--no-plot", dest="plot", action="store_false", help="do not draw loss.png")
 
     sample = commands.add_parser("sample", help="generate text from a checkpoint")
     sample.add_argument("checkpoint", help="checkpoint folder (or its checkpoint.pt)")

@@ -22,19 +22,23 @@ from minillm_helpers.positions import sinusoidal_encoding
 
 @dataclass
 class GPTConfig:
+    """Every size the model needs, in one place (a checkpoint stores it as a dict)."""
+
     vocab_size: int
     context_length: int = 32
     width: int = 64
     num_heads: int = 4
     num_layers: int = 2
     dropout: float = 0.0
-    causal: bool = True  # notebook 05 turns this off to show why the mask matters
+    causal: bool = True  # False only to show what the causal mask prevents
 
     def __post_init__(self):
         for name in ("vocab_size", "context_length", "width", "num_heads", "num_layers"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"GPTConfig.{name} must be a whole number of at least 1, got {value!r}.")
+                raise ValueError(
+                    f"GPTConfig.{name} must be a whole number of at least 1, got {value!r}."
+                )
         if self.width % self.num_heads != 0:
             raise ValueError(
                 f"GPTConfig.width {self.width} is not divisible by num_heads {self.num_heads}: "
@@ -47,7 +51,8 @@ class GPTConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> GPTConfig:
+    def from_dict(cls, data: dict):
+        """The inverse of to_dict; keys this version does not know are ignored."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -85,6 +90,8 @@ class Block(nn.Module):
 
 
 class GPT(nn.Module):
+    """The mini GPT: token IDs in, one score per vocabulary entry at every position out."""
+
     def __init__(self, config: GPTConfig):
         super().__init__()
         self.config = config
@@ -100,8 +107,13 @@ class GPT(nn.Module):
         self.output = nn.Linear(config.width, config.vocab_size)
 
     def check_input(self, ids) -> None:
-        if not torch.is_tensor(ids) or ids.dtype not in (torch.int64, torch.int32) or ids.dim() != 2:
-            raise TypeError("ids must be an integer tensor of shape (batch, length).")
+        """Raise a clear error unless ids is a (batch, length) tensor of IDs the model knows."""
+        integer = torch.is_tensor(ids) and ids.dtype in (torch.int64, torch.int32)
+        if not integer or ids.dim() != 2:
+            raise TypeError(
+                "ids must be an integer tensor of shape (batch, length); wrap one sequence "
+                "as torch.tensor([ids])."
+            )
         length = ids.shape[1]
         if length > self.config.context_length:
             raise ValueError(
@@ -116,7 +128,8 @@ class GPT(nn.Module):
             bad = low if low < 0 else high
             raise ValueError(
                 f"Token ID {bad} is outside the vocabulary: valid IDs are 0 to "
-                f"{self.config.vocab_size - 1}. Encode text with the tokenizer the model was built with."
+                f"{self.config.vocab_size - 1}. Encode text with the tokenizer the model "
+                "was built with."
             )
 
     def forward(self, ids, targets=None):
@@ -132,8 +145,14 @@ class GPT(nn.Module):
         logits = self.output(self.final_norm(x))  # (B, T, vocab_size)
         loss = None
         if targets is not None:
+            if not torch.is_tensor(targets) or targets.shape != ids.shape:
+                raise ValueError(
+                    f"targets must be a tensor of next-token IDs with the shape of ids "
+                    f"{tuple(ids.shape)}, got {getattr(targets, 'shape', type(targets).__name__)}."
+                )
             loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
         return logits, loss
 
     def num_parameters(self) -> int:
+        """How many numbers training can adjust."""
         return sum(p.numel() for p in self.parameters())

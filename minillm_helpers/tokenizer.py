@@ -210,4 +210,4 @@ class WordTokenizer(Tokenizer):
     @staticmethod
     def join(units: list[str]) -> str:
         text = " ".join(units)
-        return re.sub(r" ([^\w\s])", r"\1", text)  # no space before punctuation
+        return re.sub(r" ([^\w\s])(?=\s|$)", r"\1", text)  # no space before a punctuation mark

@@ -135,8 +135,9 @@ def train(
     bar = tqdm(range(1, steps + 1), disable=not progress, desc="training")
     for step in bar:
         x, y = get_batch(train_data, batch_size, context_length, generator)  # (B, T), (B, T)
-        _, loss = model(x.to(device), y.to(device))  # how wrong the next-token guesses are
-        if not (torch.is_tensor(loss) and loss.dim() == 0):
+        output = model(x.to(device), y.to(device))  # (logits, loss)
+        loss = output[1] if isinstance(output, tuple) and len(output) == 2 else None
+        if not (torch.is_tensor(loss) and loss.dim() == 0):  # how wrong the guesses are
             raise TypeError("model(ids, targets) must return (logits, loss) with a scalar loss.")
         if not torch.isfinite(loss):
             raise ValueError(f"The loss became {loss.item()} at step {step}: lower learning_rate.")

@@ -22,7 +22,10 @@ def check_visible_tokens(answer, word="on") -> bool:
               f"{SENTENCE[position + 1:]}.")
         return True
     later = [t for t in answer if t in SENTENCE[position + 1 :] and t not in expected]
-    if later:
+    if [str(t).lower() for t in answer] == [t.lower() for t in expected]:
+        print("Almost: mind the capitals. The sentence starts with 'The'; 'the' is a different "
+              "token that comes later.")
+    elif later:
         print(f"{later} come after {word!r}: at generation time they do not exist yet, so the "
               "mask hides them.")
     elif word not in answer:
@@ -32,8 +35,7 @@ def check_visible_tokens(answer, word="on") -> bool:
         print("Those are the right tokens; list them in sentence order.")
     else:
         missing = [t for t in expected if t not in answer]
-        print(f"Not quite: {word!r} may see every earlier token. Missing: {missing}. "
-              "Mind the capital in 'The'.")
+        print(f"Not quite: {word!r} may see every earlier token. Missing: {missing}.")
     return False
 
 

@@ -56,14 +56,20 @@ from text, until words used in the same ways end up pointing in the same directi
 
 **Learning goals.** By the end of this notebook you will be able to
 
-1. explain why feeding raw IDs to a model as numbers invents an order and a scale that are not there;
-2. build an embedding table and show that looking up a row is the same as multiplying a one-hot vector by the table (and the same as PyTorch's `nn.Embedding`);
-3. measure how alike two vectors are with cosine similarity, and see why random vectors are all about equally unrelated;
-4. train a tiny next-word model on the project's corpus in about a second, and watch `king`/`queen`, `apple`/`orange` and `cat`/`dog` move together;
+1. explain why feeding raw IDs to a model as numbers invents an order and a scale
+   that are not there;
+2. build an embedding table and show that looking up a row is the same as multiplying
+   a one-hot vector by the table (and the same as PyTorch's `nn.Embedding`);
+3. measure how alike two vectors are with cosine similarity, and see why random
+   vectors are all about equally unrelated;
+4. train a tiny next-word model on the project's corpus in about a second, and watch
+   `king`/`queen`, `apple`/`orange` and `cat`/`dog` move together;
 5. look at the learned space in 2-D and query it for nearest neighbours.
 """)
 
 code(r"""
+import math
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
@@ -80,7 +86,7 @@ from minillm_helpers.plotting import heatmap
 from minillm_helpers.tokenizer import CharTokenizer, WordTokenizer
 from minillm_helpers.widgets.nb02 import neighbours_readout
 
-torch.manual_seed(0)
+torch.manual_seed(0);
 """)
 
 # ---------------------------------------------------------------- 1. IDs are labels
@@ -185,7 +191,9 @@ code(r"""
 every = one_hot(range(chars.vocab_size), chars.vocab_size)  # (8, 8): one row per token
 distances = torch.cdist(every, every)
 different = ~torch.eye(chars.vocab_size, dtype=torch.bool)
-print("distances between different tokens:", sorted(set(distances[different].tolist())))
+found = sorted({round(d, 4) for d in distances[different].tolist()})
+print("distances between different tokens:", found)
+print("sqrt(2) =", round(2 ** 0.5, 4))
 assert torch.allclose(distances[different], torch.tensor(2.0).sqrt())
 """)
 
@@ -325,10 +333,12 @@ code(r"""
 words = ["king", "queen", "apple", "orange", "cat", "dog"]
 rows = [tok.unit_to_id[word] for word in words]
 cos_before = cosine_similarity(before[rows][:, None], before[rows][None, :])  # (6, 6)
-heatmap(cos_before, words, words, title="Cosine similarity, random start", vmin=-1, vmax=1, cmap="coolwarm")
+similarity_colours = {"vmin": -1, "vmax": 1, "cmap": "coolwarm"}
+heatmap(cos_before, words, words, title="Cosine similarity, random start", **similarity_colours)
 plt.show()
 off_diagonal = ~torch.eye(len(words), dtype=torch.bool)
-print("largest |cosine| between two different words:", f"{cos_before[off_diagonal].abs().max():.2f}")
+largest = cos_before[off_diagonal].abs().max()
+print(f"largest |cosine| between two different words: {largest:.2f}")
 assert (cos_before[off_diagonal].abs() < 0.3).all()
 """)
 
@@ -375,7 +385,7 @@ code(pasted("next_word_examples"))
 code(r"""
 inputs, targets = next_word_examples(ids)
 print("examples:", len(targets), " inputs:", tuple(inputs.shape), " targets:", tuple(targets.shape))
-for (word,), following in zip(inputs[:5].tolist(), targets[:5].tolist()):
+for (word,), following in zip(inputs[:5].tolist(), targets[:5].tolist(), strict=True):
     print(f"  {tok.vocabulary[word]!r:>10} -> {tok.vocabulary[following]!r}")
 assert len(targets) == len(ids) - 1 and (inputs[1:, 0] == targets[:-1]).all()
 """)
@@ -394,8 +404,8 @@ code(pasted("train_next_word_model"))
 code(r"""
 losses = train_next_word_model(model, ids)  # 200 steps of 512 examples, about a second
 after = model.embedding.weight.detach()
-print(f"loss at the start: {losses[0]:.1f}   guessing uniformly: log({tok.vocab_size}) = "
-      f"{torch.tensor(float(tok.vocab_size)).log():.1f}")
+print(f"loss at the start: {losses[0]:.1f}   (guessing uniformly: log({tok.vocab_size}) = "
+      f"{math.log(tok.vocab_size):.1f})")
 print(f"loss at the end (last 20 steps): {sum(losses[-20:]) / 20:.1f}")
 assert sum(losses[-20:]) / 20 < losses[0] - 3
 
@@ -434,9 +444,10 @@ Same six words, same cosine, the trained table:
 
 code(r"""
 cos_after = cosine_similarity(after[rows][:, None], after[rows][None, :])
-fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-heatmap(cos_before, words, words, title="random start", ax=axes[0], vmin=-1, vmax=1, cmap="coolwarm")
-heatmap(cos_after, words, words, title="after training", ax=axes[1], vmin=-1, vmax=1, cmap="coolwarm")
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+fig.subplots_adjust(wspace=0.45)
+heatmap(cos_before, words, words, title="random start", ax=axes[0], **similarity_colours)
+heatmap(cos_after, words, words, title="after training", ax=axes[1], **similarity_colours)
 plt.show()
 """)
 
@@ -480,7 +491,8 @@ for first, second in [("king", "queen"), ("apple", "orange"), ("cat", "dog"),
 for word, partner in partners.items():
     for other in words:
         if other not in (word, partner):
-            assert next_word_difference(word, partner) < 0.1 < 0.5 < next_word_difference(word, other)
+            assert next_word_difference(word, partner) < 0.1
+            assert next_word_difference(word, other) > 0.5
 """)
 
 # ---------------------------------------------------------------- 9. neighbours
@@ -500,9 +512,21 @@ for word in words:
 """)
 
 md(r"""
-Beyond the partners, the neighbours are words that are *followed* by similar things
-(`apple` and `money` are both often followed by `.` and `at`). A one-word context only
-sees what comes next; bigger models see much more and learn richer neighbourhoods.
+Beyond the partners, the neighbours are words that are *followed* by similar things:
+`apple` and `money`, for instance, are both often followed by `.` and by `at`. A
+one-word context only sees what comes next; bigger models see much more and learn
+richer neighbourhoods.
+""")
+
+code(r"""
+for word in ["apple", "money"]:
+    row = follows[tok.unit_to_id[word]]
+    full_stop, at = row[tok.unit_to_id["."]], row[tok.unit_to_id["at"]]
+    print(f"after {word!r}: share of '.' {full_stop:.2f}, share of 'at' {at:.2f}")
+    assert full_stop > 0.2 and at > 0.15
+""")
+
+md(r"""
 
 ## 10. A picture of the space
 
@@ -514,14 +538,15 @@ two directions, losing as little of the spread as possible. We compute it with a
 code(pasted("project_2d"))
 
 code(r"""
-shown = words + ["he", "she", "boy", "girl", "wizard", "mouse", "fish", "river", "money"]
+shown = words + ["he", "she", "boy", "girl", "wizard", "mouse", "river", "money"]
 shown_rows = [tok.unit_to_id[word] for word in shown]
 colours = ["tab:red"] * 2 + ["tab:orange"] * 2 + ["tab:blue"] * 2 + ["gray"] * (len(shown) - 6)
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
-for ax, (title, table_now) in zip(axes, [("random start", before), ("after training", after)]):
-    points = project_2d(table_now[shown_rows])  # (15, 2)
+tables = {"random start": before, "after training": after}
+for ax, (title, table_now) in zip(axes, tables.items(), strict=True):
+    points = project_2d(table_now[shown_rows])  # (14, 2)
     ax.scatter(points[:, 0], points[:, 1], c=colours)
-    for n, ((x, y), word) in enumerate(zip(points.tolist(), shown)):
+    for n, ((x, y), word) in enumerate(zip(points.tolist(), shown, strict=True)):
         ax.annotate(word, (x, y), textcoords="offset points", xytext=(5, 5 if n % 2 else -12))
     ax.set_title(f"{title} (PCA to 2-D)")
 plt.show()
@@ -530,8 +555,29 @@ assert project_2d(after[shown_rows]).shape == (len(shown), 2)
 
 md(r"""
 Before training the words are scattered at random. After, the partners sit on top of
-each other, and other groups appear too: `he`/`she`, `boy`/`girl`/`wizard` (all followed
-by `waved`), and nouns that end sentences (`mouse`, `fish`, `river`, `money`).
+each other, and other groups appear too: `he` with `she`, and `boy`, `girl` and `wizard`,
+which are mostly followed by `waved`. A flat picture of 128 dimensions can also put dots
+close together that are not close in the full space, so we check the groups with cosines:
+""")
+
+code(r"""
+def share_followed_by(word, following):
+    return float(follows[tok.unit_to_id[word], tok.unit_to_id[following]])
+
+
+for word in ["he", "boy", "girl", "wizard"]:
+    found = nearest_neighbours(word, tok.vocabulary, after, k=2)
+    waved = share_followed_by(word, "waved")
+    waved = "" if word == "he" else f"   (followed by 'waved': {waved:.2f})"
+    print(f"{word:>6}: " + ", ".join(f"{other} {cosine:.2f}" for other, cosine in found) + waved)
+assert nearest_neighbours("he", tok.vocabulary, after, k=1)[0][0] == "she"
+groups = {"boy": {"girl", "wizard"}, "girl": {"boy", "wizard"}, "wizard": {"boy", "girl"}}
+for word, group in groups.items():
+    assert {other for other, _ in nearest_neighbours(word, tok.vocabulary, after, k=2)} == group
+    assert share_followed_by(word, "waved") > 0.5
+""")
+
+md(r"""
 
 ## 11. Try it: nearest neighbours of any word
 
@@ -551,7 +597,8 @@ def show_neighbours(word):
                              k=5, draw=True))
 
 
-widgets.interact(show_neighbours, word=widgets.Dropdown(options=choices, value="king", description="Word"));
+word_menu = widgets.Dropdown(options=choices, value="king", description="Word")
+widgets.interact(show_neighbours, word=word_menu);
 """)
 
 code(r"""
@@ -609,10 +656,9 @@ given IDs *without indexing the table*: build one-hot vectors and multiply.
 """)
 
 code(r"""
-def lookup(ids, table):
-    ...  # your code here
-
-
+# Your turn: uncomment, fill in the body, and run the checker
+# def lookup(ids, table):
+#     ...
 # check_one_hot_lookup(lookup)
 """)
 

@@ -87,7 +87,7 @@ def show(title, matrix, rows, cols, digits=2):
     left = max(len(str(r)) for r in rows) + 2
     print(title)
     print(" " * left + "".join(f"{c:>{cell}}" for c in cols))
-    for label, row in zip(rows, matrix):
+    for label, row in zip(rows, matrix, strict=True):
         print(f"{label:<{left}}" + "".join(f"{float(v):>{cell}.{digits}f}" for v in row))
 """)
 
@@ -111,7 +111,7 @@ from the articles whose titles matched the question.
 
 Every token plays both parts at once: it asks its own question and is an article
 for everybody else. In a trained model the three vectors come from the token's
-embedding through three learned matrices (section 5 builds them). To see the
+embedding through three learned matrices (section 6 builds them). To see the
 mechanics first, we write them by hand.
 """)
 
@@ -198,8 +198,8 @@ collapse onto the winner:
 
 code(r"""
 small = torch.tensor([1.0, 2.0, 3.0])
-print("softmax([1, 2, 3])    =", [f"{w:.5f}" for w in torch.softmax(small, -1).tolist()])
-print("softmax([10, 20, 30]) =", [f"{w:.5f}" for w in torch.softmax(10 * small, -1).tolist()])
+for name, row in (("[1, 2, 3]   ", small), ("[10, 20, 30]", 10 * small)):
+    print(f"softmax({name}) =", ", ".join(f"{w:.5f}" for w in torch.softmax(row, -1).tolist()))
 assert torch.softmax(10 * small, -1).max() > 0.9999  # practically one-hot
 """)
 
@@ -242,12 +242,13 @@ for d_k in [4, 16, 64, 256]:
     lines.append(f"{d_k:5} {raw_std:11.1f} {scaled_std:14.1f} {top_raw:15.2f} {top_scaled:18.2f}")
 print("\n".join(lines))
 
-for d_k, raw_std, scaled_std, top_raw, top_scaled, grad_raw, grad_scaled in rows:
+for d_k, raw_std, scaled_std, _, top_scaled, _, _ in rows:
     assert abs(raw_std - math.sqrt(d_k)) < 0.1 * math.sqrt(d_k)  # raw spread is about sqrt(d_k)
     assert abs(scaled_std - 1) < 0.1  # scaled spread is about 1 at every width
     assert top_scaled < 0.45  # scaled: attention stays spread out
-assert rows[-1][3] > 0.9  # d_k = 256 unscaled: on average over 90% on a single key
-assert rows[-1][5] < rows[-1][6] / 4  # and its gradients are over 4x weaker
+d_k, _, _, top_raw, _, grad_raw, grad_scaled = rows[-1]
+assert d_k == 256 and top_raw > 0.9  # unscaled: on average over 90% on a single key
+assert grad_raw < grad_scaled / 4  # and its gradients are over 4x weaker
 """)
 
 code(r"""
@@ -381,6 +382,10 @@ print(f"\nbank puts {share:.0%} of its attention on river")
 assert 0.75 <= share <= 0.85
 assert weights[bank].argmax() == river
 assert math.isclose(share, math.exp(4) / (math.exp(4) + math.exp(2) + 6), rel_tol=1e-6)
+
+unscaled = torch.softmax(queries @ keys.T, dim=-1)[bank, river].item()
+print(f"without the division by sqrt(4) it would be {unscaled:.0%}: nearly one-hot")
+assert unscaled > 0.95
 """)
 
 md(r"""

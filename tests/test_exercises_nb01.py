@@ -1,0 +1,71 @@
+"""Notebook 01's exercise checkers accept right answers and reject wrong ones."""
+
+import pytest
+
+from minillm_helpers.exercises.nb01 import (
+    check_first_seen_vocabulary,
+    check_hold_ids,
+    check_token_counts,
+)
+
+
+def test_hold_ids(capsys):
+    assert check_hold_ids([2, 4, 3, 0]) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (..., "replace the ..."),
+    ([3, 5, 4, 1], "sorted vocabulary"),
+    ([2, 4, 3], "needs 4 IDs"),
+    ([2, 4, 4, 0], "look up 'l'"),
+    ("abcd", "whole numbers"),
+])
+def test_hold_ids_rejects(capsys, answer, hint):
+    assert check_hold_ids(answer) is False
+    assert hint in capsys.readouterr().out
+
+
+def test_first_seen_vocabulary(capsys):
+    assert check_first_seen_vocabulary(lambda text: list(dict.fromkeys(text))) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+def first_seen_by_loop(text):
+    seen = []
+    for c in text:
+        if c not in seen:
+            seen.append(c)
+    return seen
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (lambda text: sorted(set(text)), "sorted order"),
+    (lambda text: list(text), "exactly once"),
+    (lambda text: list(dict.fromkeys(text))[::-1], "expected"),
+    (lambda text: 1 / 0, "ZeroDivisionError"),
+    ("abc", "function itself"),
+])
+def test_first_seen_vocabulary_rejects(capsys, answer, hint):
+    assert check_first_seen_vocabulary(answer) is False
+    assert hint in capsys.readouterr().out
+
+
+def test_first_seen_vocabulary_accepts_a_loop():
+    assert check_first_seen_vocabulary(first_seen_by_loop) is True
+
+
+def test_token_counts(capsys):
+    assert check_token_counts(23, 7) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer, hint", [
+    ((18, 7), "spaces and the full stop"),
+    ((30, 7), "every character is one token"),
+    ((23, 6), "full stop as a token"),
+    ((23, 5), "word count is off"),
+])
+def test_token_counts_rejects(capsys, answer, hint):
+    assert check_token_counts(*answer) is False
+    assert hint in capsys.readouterr().out

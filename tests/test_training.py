@@ -1,0 +1,230 @@
+"""Stage 5, shared with 06: the training loop (minillm_helpers/training.py)."""
+
+import math
+from types import SimpleNamespace
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+from torch.nn import functional as F
+
+from minillm_helpers.training import (
+    TrainingHistory,
+    check_data,
+    estimate_loss,
+    get_batch,
+    train,
+)
+
+
+class Bigram(nn.Module):
+    """The smallest next-token model: a table of scores for the next token given this one."""
+
+    def __init__(self, vocab_size, context_length=None):
+        super().__init__()
+        self.table = nn.Embedding(vocab_size, vocab_size)
+        if context_length is not None:
+            self.config = SimpleNamespace(context_length=context_length)
+
+    def forward(self, ids, targets=None):
+        logits = self.table(ids)  # (B, T, vocab)
+        loss = None if targets is None else F.cross_entropy(logits.flatten(0, 1), targets.flatten())
+        return logits, loss
+
+
+def cycle(length=200, period=5):
+    return torch.arange(length) % period  # 0 1 2 3 4 0 1 2 ...: the next token is certain
+
+
+def tiny_model(seed=0, **options):
+    torch.manual_seed(seed)
+    return Bigram(5, **options)
+
+
+# ---------------------------------------------------------------- get_batch
+@settings(deadline=None)
+@given(
+    length=st.integers(2, 200),
+    batch_size=st.integers(1, 8),
+    data=st.data(),
+)
+def test_targets_are_the_inputs_shifted_by_one(length, batch_size, data):
+    context_length = data.draw(st.integers(1, length - 1), label="context_length")
+    seed = data.draw(st.integers(0, 1000), label="seed")
+    tokens = torch.arange(1000, 1000 + length)  # every token names its own index
+    x, y = get_batch(tokens, batch_size, context_length, torch.Generator().manual_seed(seed))
+    assert x.shape == y.shape == (batch_size, context_length)
+    assert torch.equal(y, x + 1)  # each target is the token right after its input
+    assert torch.equal(y[:, :-1], x[:, 1:])
+    assert int(y.max()) <= 1000 + length - 1  # never past the end of the data
+
+
+def test_the_shortest_data_has_exactly_one_window():
+    x, y = get_batch(torch.arange(5), 3, 4)
+    assert x.tolist() == [[0, 1, 2, 3]] * 3
+    assert y.tolist() == [[1, 2, 3, 4]] * 3
+
+
+def test_the_same_generator_seed_gives_the_same_batch():
+    data = torch.arange(100)
+    a = get_batch(data, 4, 8, torch.Generator().manual_seed(7))
+    b = get_batch(data, 4, 8, torch.Generator().manual_seed(7))
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+
+
+# ---------------------------------------------------------------- estimate_loss
+def test_estimate_loss_uses_fixed_batches_and_restores_the_mode():
+    model = tiny_model()
+    model.train()
+    first = estimate_loss(model, cycle(), 4, 8, num_batches=3)
+    second = estimate_loss(model, cycle(), 4, 8, num_batches=3)
+    assert first == second
+    assert model.training  # put back the way it was
+    assert abs(first - math.log(5)) < 2  # an untrained model is near a blind guess
+
+
+# ---------------------------------------------------------------- train
+def test_train_lowers_the_loss_on_a_tiny_problem():
+    model = tiny_model()
+    data = cycle()
+    before = estimate_loss(model, data, 8, 6)
+    history = train(model, data, steps=60, batch_size=8, context_length=6, learning_rate=0.1,
+                    eval_every=20, progress=False)
+    after = estimate_loss(model, data, 8, 6)
+    assert after < 0.1 * before and after < 0.1
+    assert isinstance(history, TrainingHistory)
+    assert history.steps == list(range(1, 61))
+    assert len(history.losses) == 60
+    assert history.losses[-1] < history.losses[0]
+    assert history.eval_steps == [20, 40, 60]
+    assert len(history.train_eval) == 3 and history.val_eval == []
+    assert history.train_eval[-1] == pytest.approx(after)
+    assert not model.training  # train() leaves the model ready to use
+
+
+def test_train_evaluates_validation_data_and_the_last_step():
+    history = train(tiny_model(), cycle(), cycle(50), steps=25, batch_size=4, context_length=6,
+                    eval_every=10, progress=False)
+    assert history.eval_steps == [10, 20, 25]
+    assert len(history.val_eval) == len(history.train_eval) == 3
+
+
+def test_train_without_eval_every_only_records_the_steps():
+    history = train(tiny_model(), cycle(), steps=5, batch_size=2, context_length=4, progress=False)
+    assert history.steps == [1, 2, 3, 4, 5] and history.eval_steps == []
+
+
+def test_context_length_defaults_to_the_models_config():
+    history = train(tiny_model(context_length=7), cycle(), steps=3, batch_size=2, progress=False)
+    assert len(history.losses) == 3
+
+
+def test_the_same_seed_gives_the_same_run():
+    runs = [
+        train(tiny_model(), cycle(), steps=10, batch_size=4, context_length=6, seed=3,
+              progress=False).losses
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+
+
+def test_progress_bar_is_shown_when_asked(capsys):
+    train(tiny_model(), cycle(), steps=3, batch_size=2, context_length=4, progress=True)
+    assert "training" in capsys.readouterr().err
+    train(tiny_model(), cycle(), steps=3, batch_size=2, context_length=4, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+# ---------------------------------------------------------------- bad input
+def test_data_shorter_than_the_context_is_refused():
+    with pytest.raises(ValueError, match="too short for a context of 8"):
+        train(tiny_model(), torch.arange(8) % 5, steps=1, context_length=8, progress=False)
+
+
+def test_validation_data_shorter_than_the_context_is_refused():
+    with pytest.raises(ValueError, match="validation data has 3 tokens"):
+        train(tiny_model(), cycle(), torch.arange(3), steps=1, context_length=4, progress=False)
+
+
+def test_two_dimensional_data_is_refused():
+    with pytest.raises(TypeError, match="1-D tensor of token IDs"):
+        check_data(torch.zeros(2, 10, dtype=torch.long), 4)
+
+
+def test_a_python_list_is_refused():
+    with pytest.raises(TypeError, match="1-D tensor of token IDs"):
+        get_batch(list(range(20)), 2, 4)
+
+
+def test_float_data_is_refused():
+    with pytest.raises(TypeError, match="torch.long"):
+        check_data(torch.arange(20.0), 4)
+
+
+@pytest.mark.parametrize("context_length", [0, -1])
+def test_context_length_below_one_is_refused(context_length):
+    with pytest.raises(ValueError, match="context_length must be at least 1"):
+        check_data(cycle(), context_length)
+
+
+def test_context_length_that_is_not_whole_is_refused():
+    with pytest.raises(TypeError, match="context_length must be a whole number"):
+        get_batch(cycle(), 2, 2.5)
+
+
+def test_batch_size_zero_is_refused_by_get_batch():
+    with pytest.raises(ValueError, match="batch_size must be at least 1"):
+        get_batch(cycle(), 0, 4)
+
+
+@pytest.mark.parametrize("name", ["steps", "batch_size", "eval_every", "eval_batches"])
+def test_train_counts_below_one_are_refused(name):
+    options = dict(steps=2, batch_size=2, context_length=4, progress=False)
+    options[name] = 0
+    with pytest.raises(ValueError, match=f"{name} must be at least 1"):
+        train(tiny_model(), cycle(), **options)
+
+
+def test_train_steps_that_are_not_whole_are_refused():
+    with pytest.raises(TypeError, match="steps must be a whole number"):
+        train(tiny_model(), cycle(), steps=2.0, context_length=4, progress=False)
+
+
+@pytest.mark.parametrize("learning_rate", [0, -0.1, math.nan, math.inf, "fast"])
+def test_bad_learning_rates_are_refused(learning_rate):
+    with pytest.raises(ValueError, match="learning_rate must be a positive number"):
+        train(tiny_model(), cycle(), steps=1, context_length=4, learning_rate=learning_rate,
+              progress=False)
+
+
+def test_missing_context_length_without_a_config_is_refused():
+    with pytest.raises(TypeError, match="Pass context_length"):
+        train(tiny_model(), cycle(), steps=1, progress=False)
+
+
+def test_a_model_that_returns_no_loss_is_refused():
+    class NoLoss(Bigram):
+        def forward(self, ids, targets=None):
+            return self.table(ids)
+
+    torch.manual_seed(0)
+    with pytest.raises(TypeError, match=r"must return \(logits, loss\)"):
+        train(NoLoss(5), cycle(), steps=1, context_length=4, progress=False)
+
+
+def test_a_loss_that_blows_up_is_reported():
+    class Exploding(Bigram):
+        def forward(self, ids, targets=None):
+            logits, loss = super().forward(ids, targets)
+            return logits, loss * math.inf
+
+    torch.manual_seed(0)
+    with pytest.raises(ValueError, match="lower learning_rate"):
+        train(Exploding(5), cycle(), steps=2, context_length=4, progress=False)
+
+
+def test_estimate_loss_needs_at_least_one_batch():
+    with pytest.raises(ValueError, match="num_batches must be at least 1"):
+        estimate_loss(tiny_model(), cycle(), 2, 4, num_batches=0)
