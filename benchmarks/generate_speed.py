@@ -32,12 +32,14 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    config = GPTConfig(vocab_size=65, context_length=args.context, width=128, num_heads=4, num_layers=4)
+    config = GPTConfig(
+        vocab_size=65, context_length=args.context, width=128, num_heads=4, num_layers=4
+    )
     model = GPT(config).eval()
     prompt = [0]
     plain_ids = generate(model, prompt, args.new_tokens, temperature=0)
     cached_ids = generate_cached(model, prompt, args.new_tokens, temperature=0)
-    same = sum(a == b for a, b in zip(plain_ids, cached_ids))
+    same = sum(a == b for a, b in zip(plain_ids, cached_ids, strict=False))
     print(f"greedy tokens identical: {same}/{args.new_tokens}")
     timings = {"plain": [], "cached": []}
     for _ in range(args.runs):
@@ -46,8 +48,10 @@ def main() -> None:
             function(model, prompt, args.new_tokens, temperature=1.0, seed=0)
             timings[name].append(time.perf_counter() - started)
     rates = {name: args.new_tokens / statistics.median(times) for name, times in timings.items()}
-    print(f"context {args.context}, {args.new_tokens} new tokens, {args.threads} thread(s), "
-          f"median of {args.runs} runs:")
+    print(
+        f"context {args.context}, {args.new_tokens} new tokens, {args.threads} thread(s), "
+        f"median of {args.runs} runs:"
+    )
     print(f"  without cache: {rates['plain']:,.0f} tokens/s")
     print(f"  with cache:    {rates['cached']:,.0f} tokens/s")
     print(f"  speed-up:      {rates['cached'] / rates['plain']:.1f}x")

@@ -35,19 +35,26 @@ def child(args) -> None:
         data=args.data, context_length=64, width=128, num_heads=4, num_layers=4,
         steps=args.steps, batch_size=args.batch_size, learning_rate=args.learning_rate,
         min_learning_rate=args.learning_rate / 10, warmup_steps=args.warmup_steps,
-        eval_every=args.eval_every, eval_batches=args.eval_batches, eval_batch_size=args.eval_batch_size,
-        target_loss=args.target, save=False, plot=False, device="cpu", threads=args.threads,
+        eval_every=args.eval_every, eval_batches=args.eval_batches,
+        eval_batch_size=args.eval_batch_size,
+        target_loss=args.target, eval_train=False, save=False, plot=False, device="cpu",
+        threads=args.threads,
         fused=not args.no_fused, bf16=args.bf16, seed=args.seed,
     )  # fmt: skip
     stamps = []
     started = time.perf_counter()
-    result = run_training(settings, progress=False, say=lambda *a, **k: None,
-                          on_step=lambda step: stamps.append(time.perf_counter()))
+    result = run_training(
+        settings,
+        progress=False,
+        say=lambda *a, **k: None,
+        on_step=lambda step: stamps.append(time.perf_counter()),
+    )
     wall = time.perf_counter() - started
     # step durations without the evaluation pauses: differences between consecutive steps,
     # skipping those right after an evaluation
     evals = set(result.history["eval_steps"])
-    gaps = [b - a for i, (a, b) in enumerate(zip(stamps, stamps[1:]), start=1) if i not in evals]
+    pairs = enumerate(zip(stamps, stamps[1:], strict=False), start=1)
+    gaps = [b - a for i, (a, b) in pairs if i not in evals]
     h = result.history
     target_seconds = None
     if result.reached_target_at is not None:
@@ -56,7 +63,7 @@ def child(args) -> None:
         "steps": result.step,
         "ms_per_step": 1000 * statistics.median(gaps) if gaps else None,
         "tokens_per_step": args.batch_size * 64,
-        "evals": list(zip(h["eval_steps"], h["val_eval"], h["seconds"])),
+        "evals": list(zip(h["eval_steps"], h["val_eval"], h["seconds"], strict=False)),
         "target_s": target_seconds,
         "wall_s": wall,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -68,13 +75,13 @@ def main() -> None:
     parser.add_argument("data")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="1 is robust on a shared machine")
-    parser.add_argument("--steps", type=int, default=2000)
-    parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--learning-rate", type=float, default=3e-3)
+    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--learning-rate", type=float, default=5e-3)
     parser.add_argument("--warmup-steps", type=int, default=50)
     parser.add_argument("--eval-every", type=int, default=100)
-    parser.add_argument("--eval-batches", type=int, default=10)
-    parser.add_argument("--eval-batch-size", type=int, default=64)
+    parser.add_argument("--eval-batches", type=int, default=20)
+    parser.add_argument("--eval-batch-size", type=int, default=16)
     parser.add_argument("--target", type=float, default=NANOGPT["val"])
     parser.add_argument("--bf16", action="store_true")
     parser.add_argument("--no-fused", action="store_true")
@@ -84,28 +91,51 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    print(f"settings: {' '.join(sys.argv[2:]) or '(defaults)'}; batch {args.batch_size} x 64 tokens, "
-          f"{args.threads} thread(s), fused={not args.no_fused}, bf16={args.bf16}", flush=True)
+    print(
+        f"settings: {' '.join(sys.argv[2:]) or '(defaults)'}; batch {args.batch_size} x 64 tokens, "
+        f"{args.threads} thread(s), fused={not args.no_fused}, bf16={args.bf16}",
+        flush=True,
+    )
     runs = []
     for run in range(args.runs):
-        command = [sys.executable, __file__, *sys.argv[1:], "--child", "--seed", str(args.seed + run)]
+        command = [
+            sys.executable,
+            __file__,
+            *sys.argv[1:],
+            "--child",
+            "--seed",
+            str(args.seed + run),
+        ]
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
         result = json.loads(output.strip().splitlines()[-1])
         runs.append(result)
         evals = ", ".join(f"{s}:{v:.4f}" for s, v, _ in result["evals"])
         target = f"{result['target_s']:.1f} s" if result["target_s"] is not None else "not reached"
-        print(f"run {run + 1}: {result['ms_per_step']:.1f} ms/step, "
-              f"{1000 * result['tokens_per_step'] / result['ms_per_step']:,.0f} tokens/s, "
-              f"target {args.target} at step {result['steps']}: {target}, "
-              f"peak {result['peak_mib']:.0f} MiB; val: {evals}", flush=True)
+        print(
+            f"run {run + 1}: {result['ms_per_step']:.1f} ms/step, "
+            f"{1000 * result['tokens_per_step'] / result['ms_per_step']:,.0f} tokens/s, "
+            f"target {args.target} at step {result['steps']}: {target}, "
+            f"peak {result['peak_mib']:.0f} MiB; val: {evals}",
+            flush=True,
+        )
     ms = statistics.median(r["ms_per_step"] for r in runs)
     reached = [r["target_s"] for r in runs if r["target_s"] is not None]
-    print(f"median over {len(runs)} runs: {ms:.1f} ms/step, {1000 * runs[0]['tokens_per_step'] / ms:,.0f} tokens/s, "
-          f"peak {statistics.median(r['peak_mib'] for r in runs):.0f} MiB, "
-          + (f"target reached in {statistics.median(reached):.1f} s wall ({len(reached)}/{len(runs)} runs)"
-             if reached else "target not reached"))
-    print(f"nanoGPT reference: {NANOGPT['wall_s']} s wall, {NANOGPT['ms_per_step']} ms/step (2 threads), "
-          f"{NANOGPT['peak_mib']} MiB peak")
+    print(
+        f"median over {len(runs)} runs: {ms:.1f} ms/step, "
+        f"{1000 * runs[0]['tokens_per_step'] / ms:,.0f} tokens/s, "
+        f"peak {statistics.median(r['peak_mib'] for r in runs):.0f} MiB, "
+        + (
+            f"target reached in {statistics.median(reached):.1f} s wall "
+            f"({len(reached)}/{len(runs)} runs)"
+            if reached
+            else "target not reached"
+        )
+    )
+    print(
+        f"nanoGPT reference: {NANOGPT['wall_s']} s wall, "
+        f"{NANOGPT['ms_per_step']} ms/step (2 threads), "
+        f"{NANOGPT['peak_mib']} MiB peak"
+    )
 
 
 if __name__ == "__main__":

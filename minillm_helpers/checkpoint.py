@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+import warnings
 from pathlib import Path
 
 import torch
@@ -61,7 +62,9 @@ def load_checkpoint(path, map_location="cpu") -> dict:
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, AttributeError) as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
         raise CheckpointError(
             f"{path} is not a minillm checkpoint that can be loaded safely ({first_line}). "
             "It was refused without running any of its contents."
@@ -114,7 +117,14 @@ def atomic_write_text(text: str, path) -> None:
 
 
 def save_training_checkpoint(
-    folder, model: GPT, tokenizer: Tokenizer, optimizer, step: int, settings: dict, rng: dict, history: dict
+    folder,
+    model: GPT,
+    tokenizer: Tokenizer,
+    optimizer,
+    step: int,
+    settings: dict,
+    rng: dict,
+    history: dict,
 ) -> Path:
     """Write folder/checkpoint.pt (model, optimizer, step, settings, vocabulary, random state).
 
@@ -135,10 +145,33 @@ def save_training_checkpoint(
     return path
 
 
+def load_checked(path, map_location="cpu") -> dict:
+    """load_checkpoint for a folder or file, quietly; a damaged zip is a CheckpointError too."""
+    path = checkpoint_file(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "Detected pickle protocol 4" for foreign files
+            return load_checkpoint(path, map_location)
+    except OSError as error:  # a truncated or damaged zip archive
+        raise CheckpointError(
+            f"{path} is not a minillm checkpoint that can be loaded safely ({error}). "
+            "It was refused without running any of its contents."
+        ) from None
+
+
+def load_model_checked(path, map_location="cpu"):
+    """load_model for a folder or file, with damaged files reported as CheckpointError."""
+    path = checkpoint_file(path)
+    load_checked(path, map_location)  # refuses damaged or foreign files with a clear message
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_model(path, map_location)
+
+
 def load_training_checkpoint(path, map_location="cpu") -> dict:
     """Read a checkpoint written by save_training_checkpoint (folder or file); check its parts."""
     path = checkpoint_file(path)
-    state = load_checkpoint(path, map_location)
+    state = load_checked(path, map_location)
     missing = [key for key in TRAINING_KEYS if key not in state]
     if missing:
         raise CheckpointError(

@@ -15,7 +15,7 @@ import argparse
 import os
 import sys
 
-from minillm_helpers.checkpoint import CheckpointError, checkpoint_file, load_model
+from minillm_helpers.checkpoint import CheckpointError, checkpoint_file, load_model_checked
 from minillm_helpers.device import CHOICES as DEVICE_CHOICES
 from minillm_helpers.trainer import TrainSettings
 
@@ -54,7 +54,9 @@ def number(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="minillm", description="Train a mini GPT on your own text and sample from it.")
+    parser = OneLineParser(
+        prog="minillm", description="Train a mini GPT on your own text and sample from it."
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     d = TrainSettings()
 
@@ -69,8 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--num-layers", type=whole(1), default=d.num_layers)
     model.add_argument("--dropout", type=number, default=d.dropout)
     opt = train.add_argument_group("training")
-    opt.add_argument("--steps", type=whole(1), default=d.steps, help="total steps (also when resuming)")
-    opt.add_argument("--batch-size", type=whole(1), default=d.batch_size, help="windows per step per process")
+    opt.add_argument(
+        "--steps", type=whole(1), default=d.steps, help="total steps (also when resuming)"
+    )
+    opt.add_argument(
+        "--batch-size", type=whole(1), default=d.batch_size, help="windows per step per process"
+    )
     opt.add_argument("--learning-rate", type=number, default=d.learning_rate)
     opt.add_argument("--min-learning-rate", type=number, default=d.min_learning_rate)
     opt.add_argument("--warmup-steps", type=whole(0), default=d.warmup_steps)
@@ -80,15 +86,29 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--eval-every", type=whole(1), default=d.eval_every)
     opt.add_argument("--eval-batches", type=whole(1), default=d.eval_batches)
     opt.add_argument("--eval-batch-size", type=whole(1), default=d.eval_batch_size)
-    opt.add_argument("--target-loss", type=number, default=None, help="stop once validation loss <= this")
+    opt.add_argument(
+        "--target-loss", type=number, default=None, help="stop once validation loss <= this"
+    )
     opt.add_argument("--seed", type=int, default=d.seed)
     how = train.add_argument_group("hardware")
-    how.add_argument("--device", default="auto", help=f"one of {', '.join(DEVICE_CHOICES)} (default auto)")
-    how.add_argument("--threads", type=whole(1), default=None, help="CPU threads (default: PyTorch's)")
-    how.add_argument("--no-fused", dest="fused", action="store_false",
-                     help="use the notebooks' attention code instead of the fused kernel")
-    how.add_argument("--bf16", action="store_true", help="bfloat16 autocast for the training forward")
-    train.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    how.add_argument(
+        "--device", default="auto", help=f"one of {', '.join(DEVICE_CHOICES)} (default auto)"
+    )
+    how.add_argument(
+        "--threads", type=whole(1), default=None, help="CPU threads (default: PyTorch's)"
+    )
+    how.add_argument(
+        "--no-fused",
+        dest="fused",
+        action="store_false",
+        help="use the notebooks' attention code instead of the fused kernel",
+    )
+    how.add_argument(
+        "--bf16", action="store_true", help="bfloat16 autocast for the training forward"
+    )
+    train.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar"
+    )
     train.add_argument("--no-plot", dest="plot", action="store_false", help="do not draw loss.png")
 
     sample = commands.add_parser("sample", help="generate text from a checkpoint")
@@ -100,9 +120,15 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--top-p", type=number, default=None)
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--device", default="auto")
-    sample.add_argument("--no-cache", dest="cache", action="store_false", help="recompute the window each step")
-    sample.add_argument("--past-context", choices=("recompute", "halve"), default="recompute",
-                        help="with the cache, what to do once the text outgrows the context")
+    sample.add_argument(
+        "--no-cache", dest="cache", action="store_false", help="recompute the window each step"
+    )
+    sample.add_argument(
+        "--past-context",
+        choices=("recompute", "halve"),
+        default="recompute",
+        help="with the cache, what to do once the text outgrows the context",
+    )
     return parser
 
 
@@ -113,8 +139,10 @@ def train_command(args) -> int:
     settings = TrainSettings(**{k: v for k, v in vars(args).items() if k in names})
     result = run_training(settings, resume=args.resume, progress=args.progress)
     if result.history["val_eval"]:
-        print(f"Done: step {result.step}, validation loss {result.history['val_eval'][-1]:.4f}; "
-              f"checkpoint in {result.out}")
+        print(
+            f"Done: step {result.step}, validation loss {result.history['val_eval'][-1]:.4f}; "
+            f"checkpoint in {result.out}"
+        )
     return 0
 
 
@@ -129,7 +157,7 @@ def sample_command(args) -> int:
     check_sampling_settings(args.temperature, args.top_k, args.top_p, args.max_new_tokens)
     device = pick_device(args.device)
     path = checkpoint_file(args.checkpoint)
-    model, tokenizer = load_model(path)
+    model, tokenizer = load_model_checked(path)
     if tokenizer is None:
         raise CheckpointError(f"{path} holds no vocabulary, so text cannot be encoded for it.")
     prompt = args.prompt
@@ -139,10 +167,14 @@ def sample_command(args) -> int:
         raise ValueError("The prompt is empty: give at least one character, e.g. --prompt 'The'.")
     ids = encode_known(tokenizer, prompt, "The prompt").tolist()
     model = model.to(device)
-    settings = dict(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p, seed=args.seed)
+    settings = dict(
+        temperature=args.temperature, top_k=args.top_k, top_p=args.top_p, seed=args.seed
+    )
     with torch.no_grad():
         if args.cache:
-            new_ids = generate_cached(model, ids, args.max_new_tokens, past_context=args.past_context, **settings)
+            new_ids = generate_cached(
+                model, ids, args.max_new_tokens, past_context=args.past_context, **settings
+            )
         else:
             new_ids = generate(model, ids, args.max_new_tokens, **settings)
     sys.stdout.write(prompt + tokenizer.decode(new_ids) + "\n")
@@ -155,7 +187,11 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
         command = train_command if args.command == "train" else sample_command
         return command(args)
-    except (ValueError, TypeError, OSError) as error:  # CheckpointError and UsageError are ValueErrors
+    except (
+        ValueError,
+        TypeError,
+        OSError,
+    ) as error:  # CheckpointError and UsageError are ValueErrors
         if os.environ.get("MINILLM_DEBUG"):
             raise
         message = " ".join(str(error).split()) or type(error).__name__

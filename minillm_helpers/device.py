@@ -22,7 +22,9 @@ def pick_device(name: str = "auto") -> torch.device:
         raise TypeError(f"device must be a string such as 'auto' or 'cpu', got {name!r}.")
     kind = name.split(":")[0]
     if kind not in CHOICES:
-        raise ValueError(f"Unknown device {name!r}: choose one of {', '.join(CHOICES)} (e.g. cuda:1).")
+        raise ValueError(
+            f"Unknown device {name!r}: choose one of {', '.join(CHOICES)} (e.g. cuda:1)."
+        )
     if kind == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -30,7 +32,13 @@ def pick_device(name: str = "auto") -> torch.device:
             return torch.device("mps")
         return torch.device("cpu")
     if kind == "cuda" and not torch.cuda.is_available():
-        raise ValueError("--device cuda was asked for, but PyTorch sees no CUDA GPU here: use --device cpu or auto.")
+        raise ValueError(
+            "--device cuda was asked for, but PyTorch sees no CUDA GPU here: "
+            "use --device cpu or auto."
+        )
     if kind == "mps" and not mps_available():
-        raise ValueError("--device mps was asked for, but Apple's MPS is not available here: use --device cpu or auto.")
+        raise ValueError(
+            "--device mps was asked for, but Apple's MPS is not available here: "
+            "use --device cpu or auto."
+        )
     return torch.device(name)

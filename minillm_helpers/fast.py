@@ -90,3 +90,74 @@ class FastGPT(nn.Module):
 
     def forward(self, ids, targets=None):
         return fused_forward(self.gpt, ids, targets, bf16=self.bf16)
+
+
+class AdamW:
+    """AdamW (decoupled weight decay), the same update as torch.optim.AdamW's.
+
+    Written out because creating a torch.optim optimizer imports torch._dynamo (and
+    sympy): about 77 MiB of resident memory measured here, for a model of 3 MiB.
+    Parameter groups, `lr` per group, state_dict/load_state_dict (plain tensors and
+    numbers, so checkpoints load with weights_only=True) work as in torch.optim.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
+        params = list(params)
+        groups = params if params and isinstance(params[0], dict) else [{"params": params}]
+        defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay}
+        self.param_groups = [
+            {**defaults, **group, "params": list(group["params"])} for group in groups
+        ]
+        self.state = {}  # index of the parameter -> {"step", "exp_avg", "exp_avg_sq"}
+
+    def parameters(self):
+        return [p for group in self.param_groups for p in group["params"]]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for p in self.parameters():
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        index = 0
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            for p in group["params"]:
+                if p.grad is not None:
+                    state = self.state.setdefault(
+                        index,
+                        {
+                            "step": 0,
+                            "exp_avg": torch.zeros_like(p),
+                            "exp_avg_sq": torch.zeros_like(p),
+                        },
+                    )
+                    state["step"] += 1
+                    t = state["step"]
+                    p.mul_(1 - group["lr"] * group["weight_decay"])
+                    state["exp_avg"].lerp_(p.grad, 1 - beta1)
+                    state["exp_avg_sq"].mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
+                    denominator = (state["exp_avg_sq"] / (1 - beta2**t)).sqrt_().add_(group["eps"])
+                    p.addcdiv_(state["exp_avg"], denominator, value=-group["lr"] / (1 - beta1**t))
+                index += 1
+
+    def state_dict(self) -> dict:
+        groups = [{k: (list(v) if k == "betas" else v) for k, v in g.items() if k != "params"}
+                  for g in self.param_groups]  # fmt: skip
+        return {"state": {i: dict(s) for i, s in self.state.items()}, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups):
+            raise ValueError("The optimizer state has a different number of parameter groups.")
+        for group, saved in zip(self.param_groups, groups, strict=True):
+            group.update({k: (tuple(v) if k == "betas" else v) for k, v in saved.items()})
+        sizes = [p.shape for p in self.parameters()]
+        state = {}
+        for i, s in state_dict["state"].items():
+            i = int(i)
+            if i >= len(sizes) or s["exp_avg"].shape != sizes[i]:
+                raise ValueError(f"The optimizer state for parameter {i} does not fit this model.")
+            state[i] = {"step": int(s["step"]), "exp_avg": s["exp_avg"].clone(),
+                        "exp_avg_sq": s["exp_avg_sq"].clone()}  # fmt: skip
+        self.state = state

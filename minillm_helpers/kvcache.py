@@ -50,7 +50,7 @@ class KVCache:
 
 
 def forward_cached(model, ids, cache: KVCache):
-    """Logits (B, T, vocab) for new tokens `ids` (B, T) at positions cache.length.., filling the cache."""
+    """Logits (B, T, vocab) for new tokens `ids` (B, T) after the cached ones; fills the cache."""
     if not model.config.causal:
         raise ValueError("A key/value cache needs a causal model (config.causal=True).")
     if not torch.is_tensor(ids) or ids.dim() != 2 or ids.shape[1] == 0:
@@ -92,7 +92,9 @@ def generate_cached(
     """Like sampling.generate (same arguments, same random draws), with a key/value cache."""
     check_sampling_settings(temperature, top_k, top_p, max_new_tokens)
     if past_context not in PAST_CONTEXT_CHOICES:
-        raise ValueError(f"past_context must be one of {PAST_CONTEXT_CHOICES}, got {past_context!r}.")
+        raise ValueError(
+            f"past_context must be one of {PAST_CONTEXT_CHOICES}, got {past_context!r}."
+        )
     ids = list(ids)
     if not ids:
         raise ValueError("generate_cached() needs at least one prompt token to start from.")
@@ -121,6 +123,6 @@ def generate_cached(
         elif past_context == "recompute":
             logits = encode_window((ids + new_ids)[-context:])
         else:
-            logits = encode_window((ids + new_ids)[-max(1, context // 2):])
+            logits = encode_window((ids + new_ids)[-max(1, context // 2) :])
     model.train(was_training)
     return new_ids

@@ -152,7 +152,7 @@ class Tokenizer:
         return {"kind": self.kind, "vocabulary": self.vocabulary, "unknown": self.unknown}
 
     @staticmethod
-    def from_dict(data: dict) -> Tokenizer:
+    def from_dict(data: dict):
         kinds = {cls.kind: cls for cls in (CharTokenizer, WordTokenizer)}
         if not isinstance(data, dict) or data.get("kind") not in kinds:
             raise ValueError(f"Not a saved minillm tokenizer: expected a kind in {sorted(kinds)}.")
@@ -162,7 +162,7 @@ class Tokenizer:
         Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False), encoding="utf-8")
 
     @staticmethod
-    def load(path) -> Tokenizer:
+    def load(path):
         return Tokenizer.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def __repr__(self) -> str:

@@ -27,7 +27,7 @@ from minillm_helpers.checkpoint import (
     load_training_checkpoint,
     save_training_checkpoint,
 )
-from minillm_helpers.fast import FastGPT
+from minillm_helpers.fast import AdamW, FastGPT
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.tokenizer import CharTokenizer, Tokenizer
 from minillm_helpers.training import estimate_loss, get_batch
@@ -47,18 +47,19 @@ class TrainSettings:
     dropout: float = 0.0
     # optimisation
     steps: int = 2000
-    batch_size: int = 32  # per process
-    learning_rate: float = 3e-3
-    min_learning_rate: float = 3e-4
+    batch_size: int = 16  # per process
+    learning_rate: float = 5e-3
+    min_learning_rate: float = 5e-4
     warmup_steps: int = 50
     weight_decay: float = 0.1
     grad_clip: float = 1.0
     # evaluation and saving
     val_fraction: float = 0.1
     eval_every: int = 250
-    eval_batches: int = 10
-    eval_batch_size: int = 64
+    eval_batches: int = 20
+    eval_batch_size: int = 16
     target_loss: float | None = None  # stop as soon as the validation loss reaches it
+    eval_train: bool = True  # also estimate the training loss at each evaluation
     save: bool = True
     plot: bool = True
     # how
@@ -77,7 +78,9 @@ class TrainSettings:
         for name in positive:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"--{flag(name)} must be a whole number of at least 1, got {value!r}.")
+                raise ValueError(
+                    f"--{flag(name)} must be a whole number of at least 1, got {value!r}."
+                )
         for name in ("warmup_steps",):
             if getattr(self, name) < 0:
                 raise ValueError(f"--{flag(name)} must be 0 or more, got {getattr(self, name)}.")
@@ -90,7 +93,9 @@ class TrainSettings:
         if self.learning_rate == 0:
             raise ValueError("--learning-rate must be above 0, or the model never changes.")
         if not 0 < self.val_fraction < 1:
-            raise ValueError(f"--val-fraction must be between 0 and 1 (e.g. 0.1), got {self.val_fraction}.")
+            raise ValueError(
+                f"--val-fraction must be between 0 and 1 (e.g. 0.1), got {self.val_fraction}."
+            )
         GPTConfig(vocab_size=1, **self.model_fields())  # heads dividing width, dropout range
 
     def model_fields(self) -> dict:
@@ -113,9 +118,13 @@ def read_text(path) -> str:
     """The data file's text; clear errors for missing, empty or non-UTF-8 files."""
     path = Path(path)
     if not path.exists():
-        raise ValueError(f"The data file {path} does not exist: pass the path of a UTF-8 text file.")
+        raise ValueError(
+            f"The data file {path} does not exist: pass the path of a UTF-8 text file."
+        )
     if path.is_dir():
-        raise ValueError(f"{path} is a folder, not a text file: pass the path of a UTF-8 text file.")
+        raise ValueError(
+            f"{path} is a folder, not a text file: pass the path of a UTF-8 text file."
+        )
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -125,7 +134,9 @@ def read_text(path) -> str:
             "cannot be decoded): save it as UTF-8, e.g. `iconv -f latin1 -t utf-8`."
         ) from None
     if not text.strip():
-        raise ValueError(f"The data file {path} is empty (or only whitespace): there is nothing to learn from.")
+        raise ValueError(
+            f"The data file {path} is empty (or only whitespace): there is nothing to learn from."
+        )
     return text
 
 
@@ -163,7 +174,9 @@ def learning_rate_at(step: int, settings: TrainSettings) -> float:
     progress = (step - settings.warmup_steps) / max(1, settings.steps - settings.warmup_steps)
     progress = min(1.0, progress)
     cosine = 0.5 * (1 + math.cos(math.pi * progress))
-    return settings.min_learning_rate + cosine * (settings.learning_rate - settings.min_learning_rate)
+    return settings.min_learning_rate + cosine * (
+        settings.learning_rate - settings.min_learning_rate
+    )
 
 
 class StopRequest:
@@ -210,7 +223,9 @@ def plot_history(history: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, axis = plt.subplots(figsize=(6, 3.5))
-    axis.plot(history["steps"], history["losses"], color="0.75", linewidth=0.8, label="training batch")
+    axis.plot(
+        history["steps"], history["losses"], color="0.75", linewidth=0.8, label="training batch"
+    )
     axis.plot(history["eval_steps"], history["train_eval"], marker="o", label="training (estimate)")
     axis.plot(history["eval_steps"], history["val_eval"], marker="o", label="validation")
     axis.set_xlabel("step")
@@ -224,8 +239,9 @@ def plot_history(history: dict, path: Path) -> None:
     temporary.replace(path)
 
 
-def run_training(settings: TrainSettings, resume: bool = False, progress: bool = True, say=print,
-                 on_step=None) -> RunResult:
+def run_training(
+    settings: TrainSettings, resume: bool = False, progress: bool = True, say=print, on_step=None
+) -> RunResult:
     """Train according to `settings`; see the module docstring. Returns a RunResult."""
     settings.check()
     out = Path(settings.out)
@@ -258,7 +274,9 @@ def run_training(settings: TrainSettings, resume: bool = False, progress: bool =
 
     process = distributed.start(settings.device)
     try:
-        return _train(settings, state, tokenizer, train_data, val_data, process, out, progress, say, on_step)
+        return _train(
+            settings, state, tokenizer, train_data, val_data, process, out, progress, say, on_step
+        )
     finally:
         distributed.stop(process)
 
@@ -271,13 +289,23 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
     model = GPT(config).to(device)
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
-    optimizer = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": settings.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+    optimizer = AdamW(
+        [
+            {"params": decay, "weight_decay": settings.weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ],
         lr=settings.learning_rate,
         betas=(0.9, 0.99),
     )
     generator = torch.Generator().manual_seed(settings.seed)  # batches (always drawn on the CPU)
-    history = {"steps": [], "losses": [], "eval_steps": [], "train_eval": [], "val_eval": [], "seconds": []}
+    history = {
+        "steps": [],
+        "losses": [],
+        "eval_steps": [],
+        "train_eval": [],
+        "val_eval": [],
+        "seconds": [],
+    }
     step = 0
     if state is not None:
         try:
@@ -288,15 +316,20 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
             step = int(state["step"])
             history = {key: list(value) for key, value in state["history"].items()}
         except (KeyError, TypeError, ValueError, RuntimeError) as error:
-            raise CheckpointError(f"The checkpoint in {out} has a damaged training section: {error}") from None
+            raise CheckpointError(
+                f"The checkpoint in {out} has a damaged training section: {error}"
+            ) from None
         say(f"Resuming from step {step} of {settings.steps}.")
     trainable = FastGPT(model, settings.bf16) if settings.fused else model
-    evaluator = FastGPT(model, bf16=False) if settings.fused else model  # evaluation in full float32
+    evaluator = (
+        FastGPT(model, bf16=False) if settings.fused else model
+    )  # evaluation in full float32
     network = distributed.wrap(trainable, process)
     tokens_per_step = settings.batch_size * process.world_size * settings.context_length
     if step == 0:
         say(
-            f"{model.num_parameters():,} parameters, vocabulary of {tokenizer.vocab_size} characters, "
+            f"{model.num_parameters():,} parameters, "
+            f"vocabulary of {tokenizer.vocab_size} characters, "
             f"{len(train_data):,} training and {len(val_data):,} validation tokens, "
             f"{tokens_per_step:,} tokens per step on {device}"
             + (f" x {process.world_size} processes" if process.active else "")
@@ -307,28 +340,46 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
         if not (settings.save and process.is_main):
             return
         rng = {"torch": torch.get_rng_state(), "batches": generator.get_state()}
-        save_training_checkpoint(out, model, tokenizer, optimizer, step, settings.to_dict(), rng, history)
+        save_training_checkpoint(
+            out, model, tokenizer, optimizer, step, settings.to_dict(), rng, history
+        )
         atomic_write_text(
-            _json({"step": step, "settings": settings.to_dict(), "model": config.to_dict()}), out / "config.json"
+            _json({"step": step, "settings": settings.to_dict(), "model": config.to_dict()}),
+            out / "config.json",
         )
         if settings.plot and history["eval_steps"]:
             plot_history(history, out / "loss.png")
 
     def evaluate() -> float:
-        train_loss = estimate_loss(evaluator, train_data, settings.eval_batch_size, settings.context_length,
-                                   settings.eval_batches)
-        val_loss = estimate_loss(evaluator, val_data, settings.eval_batch_size, settings.context_length,
-                                 settings.eval_batches)
+        train_loss = float("nan")
+        if settings.eval_train:
+            train_loss = estimate_loss(
+                evaluator, train_data, settings.eval_batch_size, settings.context_length,
+                settings.eval_batches,
+            )  # fmt: skip
+        val_loss = estimate_loss(
+            evaluator,
+            val_data,
+            settings.eval_batch_size,
+            settings.context_length,
+            settings.eval_batches,
+        )
         history["eval_steps"].append(step)
         history["train_eval"].append(train_loss)
         history["val_eval"].append(val_loss)
         history["seconds"].append(time.perf_counter() - started)
         return val_loss
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # the terminal bar; tqdm.auto would import IPython (memory)
 
-    bar = tqdm(total=settings.steps, initial=step, disable=not (progress and process.is_main),
-               desc="training", unit="step", dynamic_ncols=True)
+    bar = tqdm(
+        total=settings.steps,
+        initial=step,
+        disable=not (progress and process.is_main),
+        desc="training",
+        unit="step",
+        dynamic_ncols=True,
+    )
     started = time.perf_counter()
     reached = None
     stopped_early = False
@@ -342,9 +393,16 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
             lr = learning_rate_at(step + 1, settings)
             for group in optimizer.param_groups:
                 group["lr"] = lr
-            x, y = get_batch(train_data, settings.batch_size * process.world_size, settings.context_length,
-                             generator)
-            x, y = distributed.my_slice(x, process).to(device), distributed.my_slice(y, process).to(device)
+            x, y = get_batch(
+                train_data,
+                settings.batch_size * process.world_size,
+                settings.context_length,
+                generator,
+            )
+            x, y = (
+                distributed.my_slice(x, process).to(device),
+                distributed.my_slice(y, process).to(device),
+            )
             _, loss = network(x, y)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -359,13 +417,22 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
             steps_here += 1
             tokens_per_second = steps_here * tokens_per_step / max(1e-9, train_seconds)
             bar.update(1)
-            bar.set_postfix(loss=f"{loss_value:.3f}", val=f"{val_loss:.3f}", tok_s=f"{tokens_per_second:,.0f}")
+            bar.set_postfix(
+                loss=f"{loss_value:.3f}", val=f"{val_loss:.3f}", tok_s=f"{tokens_per_second:,.0f}"
+            )
             if on_step is not None:
                 on_step(step)
             if step % settings.eval_every == 0 or step == settings.steps:
                 val_loss = evaluate()
-                report(f"step {step}: train {history['train_eval'][-1]:.4f}, val {val_loss:.4f}, lr {lr:.2e}")
-                if settings.target_loss is not None and val_loss <= settings.target_loss and reached is None:
+                report(
+                    f"step {step}: train {history['train_eval'][-1]:.4f}, "
+                    f"val {val_loss:.4f}, lr {lr:.2e}"
+                )
+                if (
+                    settings.target_loss is not None
+                    and val_loss <= settings.target_loss
+                    and reached is None
+                ):
                     reached = time.perf_counter() - started
                     save()
                     stopped_early = step < settings.steps
@@ -378,7 +445,9 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
                 break
     bar.close()
     model.eval()
-    return RunResult(step, history, out if settings.save else None, stopped_early, reached, model, started)
+    return RunResult(
+        step, history, out if settings.save else None, stopped_early, reached, model, started
+    )
 
 
 def _json(data) -> str:

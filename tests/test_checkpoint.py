@@ -8,7 +8,6 @@ import torch
 from minillm_helpers.checkpoint import (
     CheckpointError,
     atomic_torch_save,
-    load_checkpoint,
     load_training_checkpoint,
     save_checkpoint,
     save_training_checkpoint,
@@ -20,7 +19,11 @@ from minillm_helpers.tokenizer import CharTokenizer
 def trained_parts():
     torch.manual_seed(0)
     tokenizer = CharTokenizer.from_text("hello world")
-    model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=8, width=8, num_heads=2, num_layers=1))
+    model = GPT(
+        GPTConfig(
+            vocab_size=tokenizer.vocab_size, context_length=8, width=8, num_heads=2, num_layers=1
+        )
+    )
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2, betas=(0.9, 0.99))
     ids = torch.randint(tokenizer.vocab_size, (2, 8))
     model(ids, ids)[1].backward()
@@ -32,7 +35,9 @@ def test_training_checkpoint_round_trip(tmp_path):
     model, tokenizer, optimizer = trained_parts()
     rng = {"torch": torch.get_rng_state(), "batches": torch.Generator().manual_seed(3).get_state()}
     history = {"steps": [1], "losses": [2.5], "eval_steps": [], "train_eval": [], "val_eval": []}
-    path = save_training_checkpoint(tmp_path, model, tokenizer, optimizer, 1, {"seed": 0}, rng, history)
+    path = save_training_checkpoint(
+        tmp_path, model, tokenizer, optimizer, 1, {"seed": 0}, rng, history
+    )
     assert path == tmp_path / "checkpoint.pt"
     state = load_training_checkpoint(tmp_path)  # the folder works as well as the file
     assert state["step"] == 1 and state["history"] == history and state["settings"] == {"seed": 0}
@@ -40,7 +45,9 @@ def test_training_checkpoint_round_trip(tmp_path):
     assert CharTokenizer.from_dict(state["tokenizer"]).vocabulary == tokenizer.vocabulary
     fresh = torch.optim.AdamW(model.parameters(), lr=1e-2)
     fresh.load_state_dict(state["optimizer"])
-    assert torch.equal(fresh.state_dict()["state"][0]["exp_avg"], optimizer.state_dict()["state"][0]["exp_avg"])
+    assert torch.equal(
+        fresh.state_dict()["state"][0]["exp_avg"], optimizer.state_dict()["state"][0]["exp_avg"]
+    )
     for key, value in model.state_dict().items():
         assert torch.equal(state["model"][key], value)
 
@@ -76,7 +83,7 @@ def test_a_truncated_checkpoint_is_refused(tmp_path):
     path = save_training_checkpoint(tmp_path, model, tokenizer, optimizer, 1, {}, {}, {})
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(CheckpointError, match="loaded safely"):
-        load_checkpoint(path)
+        load_training_checkpoint(path)
 
 
 def test_a_failed_write_leaves_the_old_checkpoint_whole(tmp_path, monkeypatch):

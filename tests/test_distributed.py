@@ -10,8 +10,19 @@ from minillm_helpers.distributed import Process, any_process, my_slice
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.trainer import TrainSettings, run_training
 
-SIZES = dict(context_length=8, width=16, num_heads=2, num_layers=1, eval_batches=1, eval_batch_size=2,
-             warmup_steps=0, learning_rate=1e-2, threads=1, device="cpu", seed=3)
+SIZES = dict(
+    context_length=8,
+    width=16,
+    num_heads=2,
+    num_layers=1,
+    eval_batches=1,
+    eval_batch_size=2,
+    warmup_steps=0,
+    learning_rate=1e-2,
+    threads=1,
+    device="cpu",
+    seed=3,
+)
 
 
 def test_each_process_takes_its_own_rows_of_the_global_batch():
@@ -25,22 +36,26 @@ def test_two_processes_first_update_equals_one_process_on_the_combined_batch(tmp
     data = tmp_path / "data.txt"
     data.write_text("abcdefghij klmnop, qrstuv wxyz.\n" * 20, encoding="utf-8")
     flags = ["--context-length", "8", "--width", "16", "--num-heads", "2", "--num-layers", "1",
-             "--eval-batches", "1", "--eval-batch-size", "2", "--warmup-steps", "0", "--learning-rate",
-             "1e-2", "--threads", "1", "--device", "cpu", "--seed", "3", "--steps", "1",
-             "--no-progress", "--no-plot"]  # fmt: skip
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-               "-m", "minillm_helpers", "train", str(data), "--out", str(tmp_path / "ddp"),
-               "--batch-size", "3", *flags]  # fmt: skip
+             "--eval-batches", "1", "--eval-batch-size", "2", "--warmup-steps", "0",
+             "--learning-rate", "1e-2", "--threads", "1", "--device", "cpu", "--seed", "3",
+             "--steps", "1", "--no-progress", "--no-plot"]  # fmt: skip
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+               "--nproc_per_node", "2", "-m", "minillm_helpers", "train", str(data),
+               "--out", str(tmp_path / "ddp"), "--batch-size", "3", *flags]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     two = load_training_checkpoint(tmp_path / "ddp")
     assert two["settings"]["batch_size"] == 3
 
-    single = TrainSettings(data=str(data), out=str(tmp_path / "one"), batch_size=6, steps=1, plot=False, **SIZES)
+    single = TrainSettings(
+        data=str(data), out=str(tmp_path / "one"), batch_size=6, steps=1, plot=False, **SIZES
+    )
     one = run_training(single, progress=False, say=lambda *a: None)
 
     torch.manual_seed(3)  # the same initial weights both runs started from
-    start = GPT(GPTConfig(vocab_size=one.model.config.vocab_size, **single.model_fields())).state_dict()
+    start = GPT(
+        GPTConfig(vocab_size=one.model.config.vocab_size, **single.model_fields())
+    ).state_dict()
     for key, value in one.model.state_dict().items():
         torch.testing.assert_close(two["model"][key], value, atol=1e-6, rtol=1e-5)
         if key.endswith("weight") and "norm" not in key:

@@ -11,8 +11,14 @@ from minillm_helpers.sampling import generate
 
 def tiny_model(seed=0, context_length=12, causal=True, dtype=torch.float32):
     torch.manual_seed(seed)
-    config = GPTConfig(vocab_size=11, context_length=context_length, width=16, num_heads=2, num_layers=2,
-                       causal=causal)
+    config = GPTConfig(
+        vocab_size=11,
+        context_length=context_length,
+        width=16,
+        num_heads=2,
+        num_layers=2,
+        causal=causal,
+    )
     return GPT(config).to(dtype).eval()
 
 
@@ -39,7 +45,7 @@ def test_fused_gradients_equal_plain_gradients():
     plain = [p.grad.clone() for p in model.parameters()]
     model.zero_grad()
     FastGPT(model)(ids, ids)[1].backward()
-    for fast_grad, plain_grad in zip((p.grad for p in model.parameters()), plain):
+    for fast_grad, plain_grad in zip((p.grad for p in model.parameters()), plain, strict=False):
         torch.testing.assert_close(fast_grad, plain_grad, atol=1e-5, rtol=1e-4)
 
 
@@ -69,7 +75,9 @@ def test_greedy_tokens_identical_while_the_sequence_fits(seed):
     model = tiny_model(seed)
     prompt = [1, 2, 3]
     fits = model.config.context_length - len(prompt)  # prompt + new tokens == context
-    assert generate_cached(model, prompt, fits, temperature=0) == generate(model, prompt, fits, temperature=0)
+    assert generate_cached(model, prompt, fits, temperature=0) == generate(
+        model, prompt, fits, temperature=0
+    )
 
 
 def test_sampled_tokens_identical_with_the_same_seed():
@@ -99,13 +107,15 @@ def test_past_the_context_halve_keeps_the_last_half_and_continues():
         with torch.no_grad():
             logits = model(torch.tensor([sequence[start:]]))[0]
         sequence.append(int(logits[0, -1].argmax()))
-    assert cached == sequence[len(prompt):]
+    assert cached == sequence[len(prompt) :]
 
 
 def test_long_prompt_is_cropped_like_the_plain_path():
     model = tiny_model()
     prompt = list(range(11)) * 3  # 33 tokens, context 12
-    assert generate_cached(model, prompt, 5, temperature=0) == generate(model, prompt, 5, temperature=0)
+    assert generate_cached(model, prompt, 5, temperature=0) == generate(
+        model, prompt, 5, temperature=0
+    )
 
 
 def test_cache_refuses_to_overflow():
@@ -130,3 +140,31 @@ def test_unknown_past_context_choice_is_refused():
 def test_empty_prompt_is_refused():
     with pytest.raises(ValueError, match="at least one prompt token"):
         generate_cached(tiny_model(), [], 3)
+
+
+def test_our_adamw_takes_torch_adamw_steps():
+    from minillm_helpers.fast import AdamW
+
+    torch.manual_seed(0)
+    ours = [torch.nn.Parameter(torch.randn(5, 3)), torch.nn.Parameter(torch.randn(3))]
+    theirs = [torch.nn.Parameter(p.detach().clone()) for p in ours]
+
+    def groups(params):
+        return [
+            {"params": [params[0]], "weight_decay": 0.1},
+            {"params": [params[1]], "weight_decay": 0.0},
+        ]
+
+    a = AdamW(groups(ours), lr=1e-2, betas=(0.9, 0.99))
+    b = torch.optim.AdamW(groups(theirs), lr=1e-2, betas=(0.9, 0.99))
+    for _ in range(4):
+        for p, q in zip(ours, theirs, strict=True):
+            p.grad = torch.randn_like(p)
+            q.grad = p.grad.clone()
+        a.step()
+        b.step()
+    for p, q in zip(ours, theirs, strict=True):
+        torch.testing.assert_close(p, q, atol=1e-7, rtol=1e-6)
+    restored = AdamW(groups([torch.nn.Parameter(p.detach().clone()) for p in ours]), lr=1e-2)
+    restored.load_state_dict(a.state_dict())
+    assert restored.state[0]["step"] == 4 and restored.param_groups[0]["betas"] == (0.9, 0.99)

@@ -24,7 +24,7 @@ def test_small_masks_by_hand():
 def test_sat_attends_to_the_cat_sat_only():
     tokens = ["The", "cat", "sat", "on", "the", "mat"]
     row = causal_mask(6)[tokens.index("sat")]
-    assert [t for t, ok in zip(tokens, row) if ok] == ["The", "cat", "sat"]
+    assert [t for t, ok in zip(tokens, row, strict=True) if ok] == ["The", "cat", "sat"]
 
 
 @given(st.integers(1, 40))
@@ -88,7 +88,8 @@ def test_changing_the_future_leaves_the_past_unchanged(length, data):
     q, k, v = random_qkv((length, 6), seed)
     q2, k2, v2 = (x.clone() for x in (q, k, v))
     for x in (q2, k2, v2):
-        x[t + 1 :] = torch.randn(length - t - 1, 6, generator=torch.Generator().manual_seed(seed + 1))
+        generator = torch.Generator().manual_seed(seed + 1)
+        x[t + 1 :] = torch.randn(length - t - 1, 6, generator=generator)
     before, _ = causal_attention(q, k, v)
     after, _ = causal_attention(q2, k2, v2)
     assert torch.allclose(before[: t + 1], after[: t + 1], atol=1e-6)

@@ -66,7 +66,8 @@ def check_position_vector(encode_position) -> bool:
         expected = reference_position_vector(position, width)
         if _close(got, expected):
             continue
-        if all(_close(answers[case][0::2], reference_position_vector(*case)[0::2]) for case in cases):
+        sines = [(answers[case][0::2], reference_position_vector(*case)[0::2]) for case in cases]
+        if all(_close(mine, right) for mine, right in sines):
             return _say(False, "the sines are right; check the cosines in the odd places.")
         return _say(False, f"position {position}, width {width}: expected "
                            f"{[round(v, 3) for v in expected]}, got {[round(v, 3) for v in got]}. "

@@ -1,4 +1,4 @@
-"""Checkers for notebook 05's exercises (masked attention). Each prints a verdict, returns a bool."""
+"""Checkers for notebook 05's exercises (masking): each prints a verdict, returns a bool."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def check_visible_tokens(answer, word="on") -> bool:
 
 
 def check_targets(answer) -> bool:
-    """Exercise 2: the targets of the window [103, 104, 105, 106] of data = torch.arange(100, 110)."""
+    """Exercise 2: the targets of the window [103, 104, 105, 106] of torch.arange(100, 110)."""
     inputs = [103, 104, 105, 106]
     expected = [104, 105, 106, 107]
     try:
@@ -78,7 +78,8 @@ def check_additive_mask(make_additive_mask) -> bool:
             return False
         if not torch.is_tensor(mask) or tuple(mask.shape) != (length, length):
             shape = tuple(mask.shape) if torch.is_tensor(mask) else type(mask).__name__
-            print(f"For length={length} it should return a ({length}, {length}) tensor, got {shape}.")
+            print(f"For length={length} it should return a ({length}, {length}) tensor, "
+                  f"got {shape}.")
             return False
         if not mask.is_floating_point():
             print(f"The mask should hold floats (0.0 and -inf), got dtype {mask.dtype}.")

@@ -30,7 +30,7 @@ def mask_readout(mask_on, tokens, queries, keys, values, attention, make_mask, d
     later = [float(weights[i, i + 1 :].sum()) for i in range(length)]  # weight on the future
     total = sum(later)
     state = "on" if mask_on else "off"
-    rows = ", ".join(f"{token} {w:.2f}" for token, w in zip(tokens, later))
+    rows = ", ".join(f"{token} {w:.2f}" for token, w in zip(tokens, later, strict=True))
     text = (f"Mask {state}: weights above the diagonal sum to {total:.2f}\n"
             f"Weight on later tokens, row by row: {rows}")
     if draw:

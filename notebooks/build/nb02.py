@@ -86,7 +86,7 @@ from minillm_helpers.plotting import heatmap
 from minillm_helpers.tokenizer import CharTokenizer, WordTokenizer
 from minillm_helpers.widgets.nb02 import neighbours_readout
 
-torch.manual_seed(0);
+_ = torch.manual_seed(0)  # fixed seed: the same "random" numbers every run
 """)
 
 # ---------------------------------------------------------------- 1. IDs are labels

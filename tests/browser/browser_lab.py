@@ -323,9 +323,25 @@ class LabPage:
         exact = re.compile(rf"^\s*{re.escape(description)}\s*$")
         label = self.page.locator(".widget-label, .widget-label-basic span").filter(has_text=exact)
         widget = self.page.locator(".jupyter-widgets.widget-inline-hbox").filter(has=label).first
-        widget.wait_for(state="visible", timeout=timeout * 1000)
+        deadline = time.monotonic() + timeout
+        while not widget.is_visible():
+            errors = self.errors()  # a cell above failed: Run All stops there, fail now
+            if errors or time.monotonic() > deadline:
+                raise AssertionError(
+                    f"No widget labelled {description!r} appeared"
+                    + (" because a cell failed" if errors else f" within {timeout:.0f} s")
+                    + f". Errors the notebook printed: {errors or 'none'}"
+                )
+            time.sleep(0.5)
         self.mark(f"widget {description!r} visible")
         return widget
+
+    def errors(self) -> list[str]:
+        """Tracebacks and other stderr text shown in the open notebook."""
+        stderr = self.page.locator(
+            ".jp-NotebookPanel:visible [data-mime-type='application/vnd.jupyter.stderr']"
+        )
+        return [text.strip()[-1500:] for text in stderr.all_inner_texts()]
 
     def cell_of(self, widget):
         """The notebook cell that holds `widget` (its printed text lives there too)."""

@@ -1,0 +1,202 @@
+"""Stage 6: the mini GPT (minillm_helpers/model.py)."""
+
+import math
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from minillm_helpers.attention import MultiHeadAttention
+from minillm_helpers.corpus import load_corpus
+from minillm_helpers.model import GPT, Block, FeedForward, GPTConfig
+from minillm_helpers.positions import sinusoidal_encoding
+from minillm_helpers.tokenizer import WordTokenizer
+from minillm_helpers.training import estimate_loss, train
+
+VOCAB, CONTEXT = 23, 12
+
+
+def tiny_model(seed=0, **overrides):
+    torch.manual_seed(seed)
+    options = dict(vocab_size=VOCAB, context_length=CONTEXT, width=16, num_heads=2, num_layers=2)
+    options.update(overrides)
+    return GPT(GPTConfig(**options)).eval()
+
+
+MODEL = tiny_model()
+
+
+# ---------------------------------------------------------------- shapes and parts
+def test_forward_gives_one_score_per_word_at_every_position():
+    ids = torch.randint(VOCAB, (3, 7))
+    logits, loss = MODEL(ids)
+    assert logits.shape == (3, 7, VOCAB)
+    assert loss is None
+
+
+def test_loss_is_cross_entropy_and_starts_near_a_blind_guess():
+    ids = torch.randint(VOCAB, (8, CONTEXT), generator=torch.Generator().manual_seed(1))
+    targets = torch.randint(VOCAB, (8, CONTEXT), generator=torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        logits, loss = MODEL(ids, targets)
+    expected = torch.nn.functional.cross_entropy(logits.reshape(-1, VOCAB), targets.reshape(-1))
+    assert torch.allclose(loss, expected)
+    assert abs(float(loss) - math.log(VOCAB)) < 1.0  # untrained: close to uniform guessing
+
+
+def test_the_model_is_built_from_the_earlier_pieces():
+    assert isinstance(MODEL.blocks[0], Block)
+    assert isinstance(MODEL.blocks[0].attention, MultiHeadAttention)
+    assert isinstance(MODEL.blocks[0].feed_forward, FeedForward)
+    assert torch.equal(MODEL.positions, sinusoidal_encoding(CONTEXT, 16))
+    assert len(MODEL.blocks) == 2
+
+
+def test_feed_forward_treats_each_token_on_its_own():
+    torch.manual_seed(0)
+    layer = FeedForward(8)
+    x = torch.randn(1, 4, 8)
+    changed = x.clone()
+    changed[0, 3] = torch.randn(8)
+    assert torch.equal(layer(x)[0, :3], layer(changed)[0, :3])
+    assert layer(x).shape == x.shape
+
+
+def test_block_keeps_the_shape():
+    block = Block(GPTConfig(vocab_size=5, width=16, num_heads=4))
+    x = torch.randn(2, 5, 16)
+    assert block(x).shape == x.shape
+
+
+def test_parameter_count_and_config_round_trip():
+    assert MODEL.num_parameters() == sum(p.numel() for p in MODEL.parameters())
+    config = MODEL.config
+    assert GPTConfig.from_dict(config.to_dict()) == config
+    assert GPTConfig.from_dict({**config.to_dict(), "from_the_future": 1}) == config
+
+
+def test_gradients_reach_every_parameter():
+    model = tiny_model().train()
+    ids = torch.randint(VOCAB, (2, CONTEXT))
+    _, loss = model(ids, torch.randint(VOCAB, (2, CONTEXT)))
+    loss.backward()
+    for name, parameter in model.named_parameters():
+        assert parameter.grad is not None and parameter.grad.abs().sum() > 0, name
+
+
+# ---------------------------------------------------------------- causality
+@settings(max_examples=20, deadline=None)
+@given(
+    length=st.integers(2, CONTEXT),
+    data=st.data(),
+)
+def test_later_tokens_never_change_earlier_logits(length, data):
+    """Changing the tokens after position t leaves the logits at positions <= t unchanged."""
+    ids = data.draw(st.lists(st.integers(0, VOCAB - 1), min_size=length, max_size=length))
+    t = data.draw(st.integers(0, length - 2))
+    tail = data.draw(
+        st.lists(st.integers(0, VOCAB - 1), min_size=length - t - 1, max_size=length - t - 1)
+    )
+    changed = ids[: t + 1] + tail
+    with torch.no_grad():
+        before = MODEL(torch.tensor([ids]))[0]
+        after = MODEL(torch.tensor([changed]))[0]
+    torch.testing.assert_close(before[0, : t + 1], after[0, : t + 1], atol=1e-5, rtol=1e-5)
+
+
+def test_without_the_mask_the_future_leaks():
+    """The property above is not vacuous: the unmasked model fails it."""
+    model = tiny_model(causal=False)
+    ids = torch.tensor([[1, 2, 3, 4, 5]])
+    changed = torch.tensor([[1, 2, 3, 4, 9]])
+    with torch.no_grad():
+        assert not torch.allclose(model(ids)[0][0, 0], model(changed)[0][0, 0], atol=1e-5)
+
+
+# ---------------------------------------------------------------- learning
+def test_the_model_can_overfit_a_tiny_batch():
+    model = tiny_model(seed=3).train()
+    generator = torch.Generator().manual_seed(0)
+    ids = torch.randint(VOCAB, (4, 8), generator=generator)
+    targets = torch.randint(VOCAB, (4, 8), generator=generator)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-2)
+    first = None
+    for _ in range(60):
+        _, loss = model(ids, targets)
+        first = first if first is not None else loss.item()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert first > 2.5
+    assert loss.item() < 0.1  # it memorised 32 random next tokens
+
+
+def test_a_short_training_on_the_corpus_lowers_the_loss():
+    text = load_corpus()[:20_000]
+    tokenizer = WordTokenizer.from_text(text)
+    data = torch.tensor(tokenizer.encode(text))
+    split = int(0.9 * len(data))
+    train_data, val_data = data[:split], data[split:]
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=16, width=32,
+                          num_heads=2, num_layers=1))
+    before = estimate_loss(model, val_data, 16, 16, num_batches=4)
+    train(model, train_data, steps=60, batch_size=16, learning_rate=1e-2, progress=False)
+    after = estimate_loss(model, val_data, 16, 16, num_batches=4)
+    assert before > 4.0  # about log(vocabulary size): a blind guess
+    assert after < before - 2.0
+
+
+# ---------------------------------------------------------------- bad input
+def test_a_sequence_longer_than_the_context_is_refused():
+    with pytest.raises(ValueError, match=r"has 13 tokens but the model's context is 12"):
+        MODEL(torch.zeros(1, CONTEXT + 1, dtype=torch.long))
+
+
+def test_an_id_past_the_vocabulary_is_refused():
+    message = r"Token ID 23 is outside the vocabulary: valid IDs are 0 to 22"
+    with pytest.raises(ValueError, match=message):
+        MODEL(torch.tensor([[1, 2, VOCAB]]))
+
+
+def test_a_negative_id_is_refused():
+    with pytest.raises(ValueError, match=r"Token ID -1 is outside the vocabulary"):
+        MODEL(torch.tensor([[1, -1, 2]]))
+
+
+def test_float_ids_are_refused():
+    message = r"ids must be an integer tensor of shape \(batch, length\)"
+    with pytest.raises(TypeError, match=message):
+        MODEL(torch.tensor([[1.0, 2.0]]))
+
+
+def test_a_flat_list_of_ids_is_refused_with_a_hint():
+    with pytest.raises(TypeError, match=r"torch.tensor\(\[ids\]\)"):
+        MODEL(torch.tensor([1, 2, 3]))
+
+
+def test_an_empty_sequence_is_refused():
+    with pytest.raises(ValueError, match="The sequence is empty"):
+        MODEL(torch.zeros(1, 0, dtype=torch.long))
+
+
+def test_targets_of_the_wrong_shape_are_refused():
+    message = r"targets must be a tensor of next-token IDs with the shape of ids \(1, 3\)"
+    with pytest.raises(ValueError, match=message):
+        MODEL(torch.tensor([[1, 2, 3]]), torch.tensor([[2, 3]]))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"vocab_size": 0}, r"GPTConfig.vocab_size must be a whole number of at least 1, got 0"),
+        ({"context_length": 2.5}, r"GPTConfig.context_length must be a whole number"),
+        ({"num_layers": True}, r"GPTConfig.num_layers must be a whole number"),
+        ({"width": 10, "num_heads": 4}, r"width 10 is not divisible by num_heads 4"),
+        ({"dropout": 1.0}, r"GPTConfig.dropout must be in \[0, 1\), got 1.0"),
+    ],
+)
+def test_a_bad_configuration_is_refused(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        GPTConfig(**{"vocab_size": 10, **overrides})
