@@ -153,7 +153,8 @@ class Tokenizer:
 
     @staticmethod
     def from_dict(data: dict):
-        kinds = {cls.kind: cls for cls in (CharTokenizer, WordTokenizer)}
+        # Looked up at call time, so a kind defined later (WordTokenizer) is found too.
+        kinds = {cls.kind: cls for cls in Tokenizer.__subclasses__()}
         if not isinstance(data, dict) or data.get("kind") not in kinds:
             raise ValueError(f"Not a saved minillm tokenizer: expected a kind in {sorted(kinds)}.")
         return kinds[data["kind"]](data["vocabulary"], unknown=data.get("unknown"))

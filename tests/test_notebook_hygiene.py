@@ -31,7 +31,9 @@ def test_all_six_notebooks_exist():
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
 def test_executed_top_to_bottom(path):
-    counts = [cell.get("execution_count") for cell in code_cells(load(path)) if source(cell).strip()]
+    counts = [
+        cell.get("execution_count") for cell in code_cells(load(path)) if source(cell).strip()
+    ]
     assert counts == list(range(1, len(counts) + 1)), (
         f"{path.name}: code cells must be executed once, in order, from a fresh kernel "
         f"(execution counts {counts[:8]}...). Re-run it with nbconvert --execute --inplace."
@@ -46,20 +48,28 @@ def test_outputs_are_clean(path):
         for output in cell.get("outputs", []):
             where = f"{path.name}, code cell {number}"
             assert output["output_type"] != "error", f"{where} has an error output"
-            assert output.get("name") != "stderr", f"{where} wrote to stderr: {output.get('text')!r}"
+            assert output.get("name") != "stderr", (
+                f"{where} wrote to stderr: {output.get('text')!r}"
+            )
             text = output_text(output)
             assert not MEMORY_ADDRESS.search(text), f"{where} shows a memory address"
             assert not MACHINE_PATH.search(text), f"{where} shows a path of this machine"
-            assert "image/svg+xml" not in output.get("data", {}), f"{where} has an SVG figure (use PNG)"
+            assert "image/svg+xml" not in output.get("data", {}), (
+                f"{where} has an SVG figure (use PNG)"
+            )
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
 def test_notebook_has_the_series_shape(path):
     notebook = load(path)
-    markdown = "\n".join(source(c) for c in notebook["cells"] if c["cell_type"] == "markdown").lower()
+    markdown = "\n".join(
+        source(c) for c in notebook["cells"] if c["cell_type"] == "markdown"
+    ).lower()
     code = "\n".join(source(c) for c in code_cells(notebook))
     figures = sum(
-        "image/png" in output.get("data", {}) for c in code_cells(notebook) for output in c.get("outputs", [])
+        "image/png" in output.get("data", {})
+        for c in code_cells(notebook)
+        for output in c.get("outputs", [])
     )
     assert "goals" in markdown or "you will learn" in markdown, f"{path.name}: no learning goals"
     assert "summary" in markdown, f"{path.name}: no summary"
