@@ -64,3 +64,12 @@ def test_ci_runs_the_readme_test_command():
     assert "python3 run.py test" in readme
     assert "python3 run.py lab" in readme
     assert "python3 run.py test" in ci
+
+
+def test_readme_links_point_at_files_that_exist():
+    readme = (ROOT / "README.md").read_text()
+    targets = re.findall(r"\]\(([^)#]+)\)", readme)
+    local = [t for t in targets if "://" not in t]
+    assert "docs/figure.png" in local and len(local) > 6
+    missing = [t for t in local if not (ROOT / t).exists()]
+    assert not missing, f"README links to missing files: {missing}"
