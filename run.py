@@ -56,6 +56,10 @@ def set_up() -> None:
 
 
 def run_in_venv(*args: str, env: dict[str, str] | None = None) -> int:
+    env = dict(os.environ if env is None else env)
+    # The install skips compiling (--no-compile saves ~40 s); let the first import of each
+    # module cache its bytecode in .venv, so later kernels start in ~3 s instead of ~7 s.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return subprocess.run([str(PYTHON), *args], cwd=ROOT, env=env).returncode
 
 
