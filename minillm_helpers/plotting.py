@@ -43,3 +43,20 @@ def loss_curves(history, title="Loss while training", ax=None):
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+def show(title, matrix, rows, cols, digits=2):
+    """Print a small matrix with a label on every row and column, numbers rounded.
+
+    >>> show("weights", [[0.5, 0.25], [1, 0]], ["cat", "sat"], ["a", "b"])
+    weights
+               a      b
+    cat     0.50   0.25
+    sat     1.00   0.00
+    """
+    cell = max(digits + 5, *(len(str(c)) + 1 for c in cols))
+    left = max(len(str(r)) for r in rows) + 2
+    print(title)
+    print(" " * left + "".join(f"{c:>{cell}}" for c in cols))
+    for label, row in zip(rows, matrix, strict=True):
+        print(f"{label:<{left}}" + "".join(f"{float(v):>{cell}.{digits}f}" for v in row))

@@ -198,7 +198,7 @@ assert after > 0.99999 and abs(before) < 0.9
 """)
 
 code(r"""
-fig, axes = plt.subplots(1, 2, figsize=(9, 3))
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.3), layout="constrained")
 columns = torch.arange(width)
 for ax, shift, title in ((axes[0], 0.0, "no position"), (axes[1], raw[far], f"+ raw index {far}")):
     ax.bar(columns - 0.2, cat + shift, width=0.4, label="cat")
@@ -386,7 +386,7 @@ for column in (0, 4, 14):
     label = f"column {column}: sin(p × {float(f[column // 2]):.4f})"
     ax.plot(encoding[:, column], ".-", label=label)
 ax.set_xlabel("position p")
-ax.legend(loc="lower left", fontsize=8)
+ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8)
 plt.show()
 """)
 

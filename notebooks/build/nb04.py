@@ -73,22 +73,12 @@ from torch import nn
 from torch.nn import functional as F
 
 from minillm_helpers.exercises.nb04 import check_head_shapes, check_query_factor, check_score_spread
-from minillm_helpers.plotting import heatmap
+from minillm_helpers.plotting import heatmap, show
 from minillm_helpers.positions import sinusoidal_encoding
 from minillm_helpers.tokenizer import WordTokenizer
 from minillm_helpers.widgets.nb04 import attention_readout
 
 torch.manual_seed(0)
-
-
-def show(title, matrix, rows, cols, digits=2):
-    # Print a small matrix with a label on every row and column.
-    cell = max(digits + 5, *(len(str(c)) + 1 for c in cols))
-    left = max(len(str(r)) for r in rows) + 2
-    print(title)
-    print(" " * left + "".join(f"{c:>{cell}}" for c in cols))
-    for label, row in zip(rows, matrix, strict=True):
-        print(f"{label:<{left}}" + "".join(f"{float(v):>{cell}.{digits}f}" for v in row))
 """)
 
 # ---------------------------------------------------------------- 1. Q K V

@@ -88,22 +88,12 @@ from minillm_helpers.exercises.nb05 import (
     check_targets,
     check_visible_tokens,
 )
-from minillm_helpers.plotting import heatmap
+from minillm_helpers.plotting import heatmap, show
 from minillm_helpers.positions import sinusoidal_encoding
 from minillm_helpers.tokenizer import WordTokenizer
 from minillm_helpers.widgets.nb05 import mask_readout
 
 torch.manual_seed(0)
-
-
-def show(title, matrix, rows, cols, digits=2):
-    # Print a small matrix with a label on every row and column.
-    cell = max(digits + 5, *(len(str(c)) + 1 for c in cols))
-    left = max(len(str(r)) for r in rows) + 2
-    print(title)
-    print(" " * left + "".join(f"{c:>{cell}}" for c in cols))
-    for label, row in zip(rows, matrix, strict=True):
-        print(f"{label:<{left}}" + "".join(f"{float(v):>{cell}.{digits}f}" for v in row))
 """)
 
 # ---------------------------------------------------------------- 1. why
