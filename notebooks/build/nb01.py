@@ -402,9 +402,10 @@ assert len(char_ids) > 4 * len(word_ids)
 
 code(r"""
 fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3))
-left.bar(["characters", "words"], [by_char.vocab_size, by_word.vocab_size], color=["tab:blue", "tab:orange"])
+colors = ["tab:blue", "tab:orange"]
+left.bar(["characters", "words"], [by_char.vocab_size, by_word.vocab_size], color=colors)
 left.set_title("vocabulary size (IDs to learn)")
-right.bar(["characters", "words"], [len(char_ids), len(word_ids)], color=["tab:blue", "tab:orange"])
+right.bar(["characters", "words"], [len(char_ids), len(word_ids)], color=colors)
 right.set_title("corpus length (tokens to process)")
 plt.tight_layout()
 plt.show()

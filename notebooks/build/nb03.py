@@ -102,7 +102,7 @@ md(r"""
 ## 1. Without positions, a sentence is a bag of words
 
 Two sentences, one tokenizer from notebook 01, and one random embedding table from
-notebook 02 (values of order 0.1, as a freshly made table has).
+notebook 02 (values of order 0.1, like the table notebook 02's model started from).
 """)
 
 code(r"""
@@ -291,8 +291,8 @@ way down it hands out the values of earlier positions again.
 The original Transformer (Vaswani et al., 2017) fixes both with *many* waves. The vector
 of position `p` has `width` numbers, in pairs: pair `i` holds `sin(p × fᵢ)` and
 `cos(p × fᵢ)`. The cosine is the same wave shifted a quarter turn, so where the sine is
-going up or coming down, the cosine tells which. The frequencies fall from 1 (a turn every
-6 positions) to almost `1/10000` (a turn every 60,000):
+going up or coming down, the cosine tells which. The frequencies fall from 1 (a full turn
+every 2π ≈ 6.3 positions) towards `1/10000` (a turn every 2π × 10000 ≈ 63,000 positions):
 
 $$f_i = 10000^{-i/\text{width}}, \quad i = 0, 2, 4, \ldots$$
 """)
@@ -313,6 +313,8 @@ encoding = sinusoidal_encoding(50, 16)  # (positions, width)
 print("encoding:", tuple(encoding.shape))
 print("position 0:", encoding[0].tolist())
 assert encoding[0, 0::2].eq(0).all() and encoding[0, 1::2].eq(1).all()  # sin 0, cos 0
+quarter_turn_later = torch.sin(torch.arange(50.0) * f[0] + math.pi / 2)
+assert torch.allclose(encoding[:, 1], quarter_turn_later, atol=1e-5)  # cos: a shifted sine
 """)
 
 md(r"""
@@ -447,10 +449,10 @@ md(r"""
 
 Sines and cosines are bounded, but they are not small. Each pair of columns contributes
 `sin² + cos² = 1` to the squared length, so every position vector has length `√(width/2)`:
-5.66 for a width of 64. A freshly made embedding table (PyTorch's usual start, values
-spread about `1/√width`) has rows of length about 1. Add the two, and the position still
-does most of the talking: two different words at the same position point almost the
-same way.
+5.66 for a width of 64. A common way to start an embedding table, and the one notebook 06
+uses, is random values spread about `1/√width`: then every row has length about 1. Add
+the two, and the position still does most of the talking: two different words at the same
+position point almost the same way.
 """)
 
 code(r"""
@@ -533,7 +535,7 @@ ax.set_title("Reading each token back from its input vector")
 ax.legend()
 plt.show()
 end_scaled, end_unscaled = sum(scaled[-10:]) / 10, sum(unscaled[-10:]) / 10
-assert end_scaled < 0.1 < 1.0 < end_unscaled < math.log(16)
+assert end_scaled < 0.1 and math.log(16) / 2 < end_unscaled < math.log(16)
 assert end_unscaled > 10 * end_scaled
 """)
 
