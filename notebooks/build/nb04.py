@@ -78,7 +78,7 @@ from minillm_helpers.positions import sinusoidal_encoding
 from minillm_helpers.tokenizer import WordTokenizer
 from minillm_helpers.widgets.nb04 import attention_readout
 
-torch.manual_seed(0);  # the same random numbers on every run
+_ = torch.manual_seed(0)  # the same random numbers on every run
 """)
 
 # ---------------------------------------------------------------- 1. Q K V

@@ -93,7 +93,7 @@ from minillm_helpers.positions import sinusoidal_encoding
 from minillm_helpers.tokenizer import WordTokenizer
 from minillm_helpers.widgets.nb05 import mask_readout
 
-torch.manual_seed(0);  # the same random numbers on every run
+_ = torch.manual_seed(0)  # the same random numbers on every run
 """)
 
 # ---------------------------------------------------------------- 1. why
