@@ -12,35 +12,7 @@ for "led" the first printed line is "IDs: [3, 1, 0]", then a line "Decoded: led"
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
-import nbformat
-
-ROOT = Path(__file__).resolve().parents[2]
-MODULE = ROOT / "minillm_helpers" / "tokenizer.py"
-TARGET = ROOT / "notebooks" / "01_tokenization.ipynb"
-
-
-def pasted(*names: str) -> str:
-    """The exact source of top-level definitions of tokenizer.py, separated by blank lines."""
-    text = MODULE.read_text(encoding="utf-8")
-    tree = ast.parse(text)
-    kinds = (ast.FunctionDef, ast.ClassDef)
-    found = {node.name: node for node in tree.body if isinstance(node, kinds)}
-    return "\n\n\n".join(ast.get_source_segment(text, found[name]) for name in names)
-
-
-cells: list[tuple[str, str]] = []
-
-
-def md(text: str) -> None:
-    cells.append(("markdown", text.strip("\n")))
-
-
-def code(text: str) -> None:
-    cells.append(("code", text.strip("\n")))
-
+from builder import code, md, pasted, write
 
 # ---------------------------------------------------------------- title
 md(r"""
@@ -108,7 +80,7 @@ A set has no order, but IDs need one: the ID of a character will be its place in
 a list. The simplest rule is "sort them". This is the first piece of our tokenizer:
 """)
 
-code(pasted("build_vocabulary"))
+code(pasted("tokenizer", "build_vocabulary"))
 
 code(r"""
 sorted_vocabulary = build_vocabulary(training_text)
@@ -189,7 +161,7 @@ character is missing from the dictionary we stop with an error that says which
 character and where (more on that in section 5).
 """)
 
-code(pasted("encode_units"))
+code(pasted("tokenizer", "encode_units"))
 
 code(r"""
 print("led ->", encode_units("led", article_ids), "with the article's order")
@@ -206,7 +178,7 @@ An ID is a place in the vocabulary list, so **decoding** is just indexing the li
 This piece also checks that each ID is a whole number inside the vocabulary.
 """)
 
-code(pasted("decode_ids"))
+code(pasted("tokenizer", "decode_ids"))
 
 code(r"""
 print("[2, 1] ->", "".join(decode_ids([2, 1], article_vocabulary)), "with the article's order")
@@ -286,11 +258,11 @@ The class leaves one question open: what *is* a unit? `split` cuts text into
 units and `join` glues them back; a subclass answers it.
 """)
 
-code(pasted("require_text", "check_vocabulary"))
+code(pasted("tokenizer", "require_text", "check_vocabulary"))
 
-code(pasted("Tokenizer"))
+code(pasted("tokenizer", "Tokenizer"))
 
-code(pasted("CharTokenizer"))
+code(pasted("tokenizer", "CharTokenizer"))
 
 md(r"""
 This is exactly the code the package `minillm_helpers.tokenizer` keeps for the
@@ -365,7 +337,7 @@ punctuation marks) instead of characters, the same class becomes a **word
 tokenizer**. Notebook 02 will need one, to learn what words mean.
 """)
 
-code(pasted("WordTokenizer"))
+code(pasted("tokenizer", "WordTokenizer"))
 
 code(r"""
 words = WordTokenizer.from_text("The cat ate the mouse. The mouse ran!")
@@ -542,20 +514,5 @@ assert check_token_counts(*counts)
 """)
 
 
-def build() -> nbformat.NotebookNode:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3", "display_name": "Python 3", "language": "python"
-    }
-    notebook.metadata["language_info"] = {"name": "python"}
-    for number, (kind, text) in enumerate(cells):
-        new = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-        notebook.cells.append(new(text, id=f"nb01-{number:02d}"))  # stable ids: small diffs
-    return notebook
-
-
 if __name__ == "__main__":
-    notebook = build()
-    nbformat.validate(notebook)
-    nbformat.write(notebook, TARGET)
-    print(f"wrote {TARGET.relative_to(ROOT)} ({len(notebook.cells)} cells)")
+    write("01_tokenization.ipynb")

@@ -12,35 +12,7 @@ the first printed line is "Nearest to king: queen 0.87, ..." (2-decimal cosines)
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
-import nbformat
-
-ROOT = Path(__file__).resolve().parents[2]
-MODULE = ROOT / "minillm_helpers" / "embeddings.py"
-TARGET = ROOT / "notebooks" / "02_embeddings.ipynb"
-
-
-def pasted(*names: str) -> str:
-    """The exact source of top-level definitions of embeddings.py, separated by blank lines."""
-    text = MODULE.read_text(encoding="utf-8")
-    tree = ast.parse(text)
-    kinds = (ast.FunctionDef, ast.ClassDef)
-    found = {node.name: node for node in tree.body if isinstance(node, kinds)}
-    return "\n\n\n".join(ast.get_source_segment(text, found[name]) for name in names)
-
-
-cells: list[tuple[str, str]] = []
-
-
-def md(text: str) -> None:
-    cells.append(("markdown", text.strip("\n")))
-
-
-def code(text: str) -> None:
-    cells.append(("code", text.strip("\n")))
-
+from builder import code, md, pasted, write
 
 # ---------------------------------------------------------------- title
 md(r"""
@@ -168,9 +140,9 @@ clear message instead of a puzzling one later. Here are those small checks; skim
 them and move on.
 """)
 
-code(pasted("check_size", "check_ids", "check_table"))
+code(pasted("embeddings", "check_size", "check_ids", "check_table"))
 
-code(pasted("one_hot"))
+code(pasted("embeddings", "one_hot"))
 
 code(r"""
 hello = chars.encode("hello")
@@ -210,7 +182,7 @@ An **embedding table** has one row per token and a chosen number of columns, the
 numbers will be *learned*; for now they are random.
 """)
 
-code(pasted("embed"))
+code(pasted("embeddings", "embed"))
 
 code(r"""
 table = torch.randn(chars.vocab_size, 4)  # (vocab_size, width)
@@ -250,7 +222,7 @@ which is 1 for the same direction, 0 for vectors at right angles (unrelated), an
 for opposite ones. It ignores length, so only the direction counts.
 """)
 
-code(pasted("cosine_similarity"))
+code(pasted("embeddings", "cosine_similarity"))
 
 code(r"""
 x = torch.tensor([1.0, 2.0])
@@ -307,7 +279,7 @@ The table starts random, with small numbers (standard deviation 0.1), so that wh
 training writes into it soon outweighs where it started.
 """)
 
-code(pasted("NextWordModel"))
+code(pasted("embeddings", "NextWordModel"))
 
 code(r"""
 width = 128
@@ -380,7 +352,7 @@ The training data is every pair of neighbouring words in the corpus: the input i
 word, the target is the word that follows it.
 """)
 
-code(pasted("next_word_examples"))
+code(pasted("embeddings", "next_word_examples"))
 
 code(r"""
 inputs, targets = next_word_examples(ids)
@@ -399,7 +371,7 @@ against its gradient. The embedding rows of the words in the batch move too: tha
 how the table learns. (Notebook 05 looks closer at training loops.)
 """)
 
-code(pasted("train_next_word_model"))
+code(pasted("embeddings", "train_next_word_model"))
 
 code(r"""
 losses = train_next_word_model(model, ids)  # 200 steps of 512 examples, about a second
@@ -502,7 +474,7 @@ md(r"""
 To explore the space, rank every word by its cosine with a chosen word.
 """)
 
-code(pasted("nearest_neighbours"))
+code(pasted("embeddings", "nearest_neighbours"))
 
 code(r"""
 for word in words:
@@ -535,7 +507,7 @@ two directions along which a set of vectors spreads the most and draws them in t
 two directions, losing as little of the spread as possible. We compute it with an SVD.
 """)
 
-code(pasted("project_2d"))
+code(pasted("embeddings", "project_2d"))
 
 code(r"""
 shown = words + ["he", "she", "boy", "girl", "wizard", "mouse", "river", "money"]
@@ -696,21 +668,5 @@ how much less the same training moves the cosines.
 """)
 
 
-def build() -> nbformat.NotebookNode:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3", "display_name": "Python 3", "language": "python"
-    }
-    notebook.metadata["language_info"] = {"name": "python"}
-    for kind, text in cells:
-        new = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-        notebook.cells.append(new(text))
-    return notebook
-
-
 if __name__ == "__main__":
-    notebook = build()
-    for number, cell in enumerate(notebook.cells):
-        cell["id"] = f"nb02-{number:02d}"  # stable ids, so rebuilding gives small diffs
-    nbformat.write(notebook, TARGET)
-    print(f"wrote {TARGET.relative_to(ROOT)} ({len(notebook.cells)} cells)")
+    write("02_embeddings.ipynb")

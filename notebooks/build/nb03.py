@@ -14,35 +14,7 @@ Widget contract (the browser test relies on it): a FloatSlider with description
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
-import nbformat
-
-ROOT = Path(__file__).resolve().parents[2]
-MODULE = ROOT / "minillm_helpers" / "positions.py"
-TARGET = ROOT / "notebooks" / "03_positional_encoding.ipynb"
-
-
-def pasted(*names: str) -> str:
-    """The exact source of top-level definitions of positions.py, separated by blank lines."""
-    text = MODULE.read_text(encoding="utf-8")
-    tree = ast.parse(text)
-    kinds = (ast.FunctionDef, ast.ClassDef)
-    found = {node.name: node for node in tree.body if isinstance(node, kinds)}
-    return "\n\n\n".join(ast.get_source_segment(text, found[name]) for name in names)
-
-
-cells: list[tuple[str, str]] = []
-
-
-def md(text: str) -> None:
-    cells.append(("markdown", text.strip("\n")))
-
-
-def code(text: str) -> None:
-    cells.append(("code", text.strip("\n")))
-
+from builder import code, md, pasted, write
 
 # ---------------------------------------------------------------- title
 md(r"""
@@ -167,9 +139,9 @@ package's small size check (its functions call it, so a mistake gets a clear mes
 then the encoding:
 """)
 
-code(pasted("require_sizes"))
+code(pasted("positions", "require_sizes"))
 
-code(pasted("raw_index_encoding"))
+code(pasted("positions", "raw_index_encoding"))
 
 code(r"""
 raw = raw_index_encoding(2000, width)  # (positions, width)
@@ -219,7 +191,7 @@ of 50 tokens has never seen the value 1999, and large inputs make training unsta
 Keep the values between 0 and 1: position `p` of a sentence of `T` tokens gets `p / T`.
 """)
 
-code(pasted("normalized_index_encoding"))
+code(pasted("positions", "normalized_index_encoding"))
 
 code(r"""
 short, long = normalized_index_encoding(3, width), normalized_index_encoding(100, width)
@@ -297,7 +269,7 @@ every 2π ≈ 6.3 positions) towards `1/10000` (a turn every 2π × 10000 ≈ 63
 $$f_i = 10000^{-i/\text{width}}, \quad i = 0, 2, 4, \ldots$$
 """)
 
-code(pasted("frequencies"))
+code(pasted("positions", "frequencies"))
 
 code(r"""
 f = frequencies(16)
@@ -306,7 +278,7 @@ print("a full turn every", [round(2 * math.pi / value) for value in f.tolist()],
 assert f[0] == 1 and bool((f[1:] < f[:-1]).all()) and float(f[-1]) > 1 / 10000
 """)
 
-code(pasted("sinusoidal_encoding"))
+code(pasted("positions", "sinusoidal_encoding"))
 
 code(r"""
 encoding = sinusoidal_encoding(50, 16)  # (positions, width)
@@ -643,21 +615,5 @@ even the slowest wave turns quickly?
 """)
 
 
-def build() -> nbformat.NotebookNode:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3", "display_name": "Python 3", "language": "python"
-    }
-    notebook.metadata["language_info"] = {"name": "python"}
-    for kind, text in cells:
-        new = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-        notebook.cells.append(new(text))
-    return notebook
-
-
 if __name__ == "__main__":
-    notebook = build()
-    for number, cell in enumerate(notebook.cells):
-        cell["id"] = f"nb03-{number:02d}"  # stable ids, so rebuilding gives small diffs
-    nbformat.write(notebook, TARGET)
-    print(f"wrote {TARGET.relative_to(ROOT)} ({len(notebook.cells)} cells)")
+    write("03_positional_encoding.ipynb")

@@ -10,35 +10,7 @@ notebook and the package are the same code.
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
-import nbformat
-
-ROOT = Path(__file__).resolve().parents[2]
-MODULE = ROOT / "minillm_helpers" / "attention.py"
-TARGET = ROOT / "notebooks" / "04_attention.ipynb"
-
-
-def pasted(*names: str) -> str:
-    """The exact source of top-level definitions of attention.py, separated by blank lines."""
-    text = MODULE.read_text(encoding="utf-8")
-    tree = ast.parse(text)
-    kinds = (ast.FunctionDef, ast.ClassDef)
-    found = {node.name: node for node in tree.body if isinstance(node, kinds)}
-    return "\n\n\n".join(ast.get_source_segment(text, found[name]) for name in names)
-
-
-cells: list[tuple[str, str]] = []
-
-
-def md(text: str) -> None:
-    cells.append(("markdown", text.strip("\n")))
-
-
-def code(text: str) -> None:
-    cells.append(("code", text.strip("\n")))
-
+from builder import code, md, pasted, write
 
 # ---------------------------------------------------------------- title
 md(r"""
@@ -287,7 +259,7 @@ The `...` in the shapes means "any number of leading dimensions": the same code
 works for one sentence, a batch of sentences, or a batch of heads.
 """)
 
-code(pasted("check_attention_inputs", "scaled_dot_product_attention"))
+code(pasted("attention", "check_attention_inputs", "scaled_dot_product_attention"))
 
 code(r"""
 out, w = scaled_dot_product_attention(Q, K, V)
@@ -464,7 +436,7 @@ works on its own slice of 4 dimensions. In code:
 3. the heads' outputs are put side by side again and a last linear layer mixes them.
 """)
 
-code(pasted("MultiHeadAttention"))
+code(pasted("attention", "MultiHeadAttention"))
 
 md(r"""
 Now on real input, the path of the series so far: the tokenizer gives IDs, an
@@ -680,21 +652,5 @@ assert check_head_shapes(head_width, weights_shape)
 """)
 
 
-def build() -> nbformat.NotebookNode:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {
-        "name": "python3", "display_name": "Python 3", "language": "python"
-    }
-    notebook.metadata["language_info"] = {"name": "python"}
-    for kind, text in cells:
-        new = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-        notebook.cells.append(new(text))
-    return notebook
-
-
 if __name__ == "__main__":
-    notebook = build()
-    for number, cell in enumerate(notebook.cells):
-        cell["id"] = f"nb04-{number:02d}"  # stable ids, so rebuilding gives small diffs
-    nbformat.write(notebook, TARGET)
-    print(f"wrote {TARGET.relative_to(ROOT)} ({len(notebook.cells)} cells)")
+    write("04_attention.ipynb")

@@ -12,38 +12,7 @@ package are the same code (tests/test_one_source.py compares them).
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
-import nbformat
-
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "minillm_helpers"
-TARGET = ROOT / "notebooks" / "05_masked_attention.ipynb"
-
-
-def pasted(module: str, *names: str) -> str:
-    """The exact source (decorators included) of top-level definitions of a module."""
-    text = (PACKAGE / f"{module}.py").read_text(encoding="utf-8")
-    lines = text.splitlines()
-    found = {}
-    for node in ast.parse(text).body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            found[node.name] = "\n".join(lines[first - 1 : node.end_lineno])
-    return "\n\n\n".join(found[name] for name in names)
-
-
-cells: list[tuple[str, str]] = []
-
-
-def md(text: str) -> None:
-    cells.append(("markdown", text.strip("\n")))
-
-
-def code(text: str) -> None:
-    cells.append(("code", text.strip("\n")))
-
+from builder import code, md, pasted, write
 
 # ---------------------------------------------------------------- title
 md(r"""
@@ -694,23 +663,5 @@ assert check_additive_mask(additive_causal_mask)
 """)
 
 
-def build() -> nbformat.NotebookNode:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    notebook.metadata["language_info"] = {"name": "python"}
-    for kind, text in cells:
-        if kind == "markdown":
-            cell = nbformat.v4.new_markdown_cell(text)
-        else:
-            cell = nbformat.v4.new_code_cell(text)
-        notebook.cells.append(cell)
-    return notebook
-
-
 if __name__ == "__main__":
-    notebook = build()
-    for number, cell in enumerate(notebook.cells):
-        cell["id"] = f"nb05-{number:02d}"  # stable ids, so rebuilding gives small diffs
-    nbformat.write(notebook, TARGET)
-    print(f"wrote {TARGET.relative_to(ROOT)} ({len(notebook.cells)} cells)")
+    write("05_masked_attention.ipynb")
