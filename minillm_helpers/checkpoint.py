@@ -27,6 +27,10 @@ class CheckpointError(ValueError):
     """The file is not a minillm checkpoint we can load safely."""
 
 
+# What torch.load(weights_only=True) raises for a file it refuses (OSError: a damaged zip).
+UNLOADABLE = (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, AttributeError, OSError)
+
+
 def atomic_torch_save(obj, path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,13 +59,19 @@ def save_checkpoint(path, model: GPT, tokenizer: Tokenizer | None = None, **extr
 
 
 def load_checkpoint(path, map_location="cpu") -> dict:
-    """Read a checkpoint with weights_only=True; anything unexpected is refused."""
-    path = Path(path)
+    """Read a checkpoint (file, or folder holding checkpoint.pt) with weights_only=True.
+
+    Anything unexpected - code, foreign objects, a truncated or damaged archive - is
+    refused with CheckpointError.
+    """
+    path = checkpoint_file(path)
     if not path.is_file():
         raise CheckpointError(f"No checkpoint file at {path}.")
     try:
-        state = torch.load(path, map_location=map_location, weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, AttributeError) as error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "Detected pickle protocol 4" for foreign files
+            state = torch.load(path, map_location=map_location, weights_only=True)
+    except UNLOADABLE as error:
         first_line = (
             str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         )
@@ -145,33 +155,10 @@ def save_training_checkpoint(
     return path
 
 
-def load_checked(path, map_location="cpu") -> dict:
-    """load_checkpoint for a folder or file, quietly; a damaged zip is a CheckpointError too."""
-    path = checkpoint_file(path)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # e.g. "Detected pickle protocol 4" for foreign files
-            return load_checkpoint(path, map_location)
-    except OSError as error:  # a truncated or damaged zip archive
-        raise CheckpointError(
-            f"{path} is not a minillm checkpoint that can be loaded safely ({error}). "
-            "It was refused without running any of its contents."
-        ) from None
-
-
-def load_model_checked(path, map_location="cpu"):
-    """load_model for a folder or file, with damaged files reported as CheckpointError."""
-    path = checkpoint_file(path)
-    load_checked(path, map_location)  # refuses damaged or foreign files with a clear message
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return load_model(path, map_location)
-
-
 def load_training_checkpoint(path, map_location="cpu") -> dict:
     """Read a checkpoint written by save_training_checkpoint (folder or file); check its parts."""
     path = checkpoint_file(path)
-    state = load_checked(path, map_location)
+    state = load_checkpoint(path, map_location)
     missing = [key for key in TRAINING_KEYS if key not in state]
     if missing:
         raise CheckpointError(

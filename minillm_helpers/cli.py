@@ -15,7 +15,7 @@ import argparse
 import os
 import sys
 
-from minillm_helpers.checkpoint import CheckpointError, checkpoint_file, load_model_checked
+from minillm_helpers.checkpoint import CheckpointError, checkpoint_file, load_model
 from minillm_helpers.device import CHOICES as DEVICE_CHOICES
 from minillm_helpers.trainer import TrainSettings
 
@@ -157,7 +157,7 @@ def sample_command(args) -> int:
     check_sampling_settings(args.temperature, args.top_k, args.top_p, args.max_new_tokens)
     device = pick_device(args.device)
     path = checkpoint_file(args.checkpoint)
-    model, tokenizer = load_model_checked(path)
+    model, tokenizer = load_model(path)
     if tokenizer is None:
         raise CheckpointError(f"{path} holds no vocabulary, so text cannot be encoded for it.")
     prompt = args.prompt
@@ -187,11 +187,8 @@ def main(argv=None) -> int:
         args = parser.parse_args(argv)
         command = train_command if args.command == "train" else sample_command
         return command(args)
-    except (
-        ValueError,
-        TypeError,
-        OSError,
-    ) as error:  # CheckpointError and UsageError are ValueErrors
+    # CheckpointError and UsageError are ValueErrors
+    except (ValueError, TypeError, OSError) as error:
         if os.environ.get("MINILLM_DEBUG"):
             raise
         message = " ".join(str(error).split()) or type(error).__name__
