@@ -31,19 +31,31 @@ class CheckpointError(ValueError):
 UNLOADABLE = (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, AttributeError, OSError)
 
 
-def atomic_torch_save(obj, path) -> None:
+def atomic_write(path, write) -> None:
+    """Call write(binary_file) on a temporary file beside `path`, then rename it to `path`.
+
+    Readers see the old file or the whole new one, never half of it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
-            torch.save(obj, file)
+            write(file)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)  # atomic on POSIX and Windows
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def atomic_torch_save(obj, path) -> None:
+    atomic_write(path, lambda file: torch.save(obj, file))
+
+
+def atomic_write_text(text: str, path) -> None:
+    atomic_write(path, lambda file: file.write(text.encode("utf-8")))
 
 
 def save_checkpoint(path, model: GPT, tokenizer: Tokenizer | None = None, **extra) -> None:
@@ -109,21 +121,6 @@ def checkpoint_file(path) -> Path:
     """A checkpoint folder's checkpoint.pt, or the file itself."""
     path = Path(path)
     return path / CHECKPOINT_FILE if path.is_dir() else path
-
-
-def atomic_write_text(text: str, path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def save_training_checkpoint(

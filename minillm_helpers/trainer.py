@@ -23,6 +23,7 @@ from minillm_helpers import distributed
 from minillm_helpers.checkpoint import (
     CHECKPOINT_FILE,
     CheckpointError,
+    atomic_write,
     atomic_write_text,
     load_training_checkpoint,
     save_training_checkpoint,
@@ -232,11 +233,8 @@ def plot_history(history: dict, path: Path) -> None:
     axis.set_ylabel("cross-entropy loss")
     axis.legend()
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp.png")
-    figure.savefig(temporary, dpi=100)
+    atomic_write(path, lambda file: figure.savefig(file, format="png", dpi=100))
     plt.close(figure)
-    temporary.replace(path)
 
 
 def run_training(
