@@ -8,14 +8,14 @@ import sys
 
 import pytest
 import torch
+from tiny_model import TINY_MODEL, as_flags
 
 from minillm_helpers.cli import main
 from minillm_helpers.trainer import TrainSettings, learning_rate_at, run_training
 
 WORDS = "the cat sat on a mat and the dog ran to the red barn while birds sang".split()
-TINY = ["--context-length", "8", "--width", "16", "--num-heads", "2", "--num-layers", "1",
-        "--batch-size", "4", "--eval-batches", "2", "--eval-batch-size", "4", "--threads", "1",
-        "--device", "cpu", "--no-progress"]  # fmt: skip
+SMALL_BATCHES = dict(batch_size=4, eval_batches=2, eval_batch_size=4)
+TINY = [*as_flags(**TINY_MODEL, **SMALL_BATCHES), "--no-progress"]
 
 
 @pytest.fixture
@@ -44,17 +44,10 @@ def settings(text_file, out, **changes):
     base = dict(
         data=str(text_file),
         out=str(out),
-        context_length=8,
-        width=16,
-        num_heads=2,
-        num_layers=1,
-        batch_size=4,
+        **TINY_MODEL,
+        **SMALL_BATCHES,
         steps=12,
         eval_every=4,
-        eval_batches=2,
-        eval_batch_size=4,
-        threads=1,
-        device="cpu",
         warmup_steps=3,
         plot=False,
     )

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import torch
+from tiny_model import TINY_MODEL, as_flags
 
 from minillm_helpers.checkpoint import load_training_checkpoint
 from minillm_helpers.distributed import Process, any_process, my_slice
@@ -11,17 +12,7 @@ from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.trainer import TrainSettings, run_training
 
 SIZES = dict(
-    context_length=8,
-    width=16,
-    num_heads=2,
-    num_layers=1,
-    eval_batches=1,
-    eval_batch_size=2,
-    warmup_steps=0,
-    learning_rate=1e-2,
-    threads=1,
-    device="cpu",
-    seed=3,
+    **TINY_MODEL, eval_batches=1, eval_batch_size=2, warmup_steps=0, learning_rate=1e-2, seed=3
 )
 
 
@@ -35,10 +26,7 @@ def test_each_process_takes_its_own_rows_of_the_global_batch():
 def test_two_processes_first_update_equals_one_process_on_the_combined_batch(tmp_path):
     data = tmp_path / "data.txt"
     data.write_text("abcdefghij klmnop, qrstuv wxyz.\n" * 20, encoding="utf-8")
-    flags = ["--context-length", "8", "--width", "16", "--num-heads", "2", "--num-layers", "1",
-             "--eval-batches", "1", "--eval-batch-size", "2", "--warmup-steps", "0",
-             "--learning-rate", "1e-2", "--threads", "1", "--device", "cpu", "--seed", "3",
-             "--steps", "1", "--no-progress", "--no-plot"]  # fmt: skip
+    flags = [*as_flags(**SIZES, steps=1), "--no-progress", "--no-plot"]
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
                "--nproc_per_node", "2", "-m", "minillm_helpers", "train", str(data),
                "--out", str(tmp_path / "ddp"), "--batch-size", "3", *flags]  # fmt: skip
