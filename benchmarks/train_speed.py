@@ -15,6 +15,7 @@ The machine may be shared: medians over several runs, and expect noise.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
 import statistics
@@ -53,8 +54,7 @@ def child(args) -> None:
     # step durations without the evaluation pauses: differences between consecutive steps,
     # skipping those right after an evaluation
     evals = set(result.history["eval_steps"])
-    pairs = enumerate(zip(stamps, stamps[1:], strict=False), start=1)
-    gaps = [b - a for i, (a, b) in pairs if i not in evals]
+    gaps = [b - a for i, (a, b) in enumerate(itertools.pairwise(stamps), start=1) if i not in evals]
     h = result.history
     target_seconds = None
     if result.reached_target_at is not None:

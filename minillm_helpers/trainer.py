@@ -319,9 +319,8 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
             ) from None
         say(f"Resuming from step {step} of {settings.steps}.")
     trainable = FastGPT(model, settings.bf16) if settings.fused else model
-    evaluator = (
-        FastGPT(model, bf16=False) if settings.fused else model
-    )  # evaluation in full float32
+    # evaluation always in full float32
+    evaluator = FastGPT(model, bf16=False) if settings.fused else model
     network = distributed.wrap(trainable, process)
     tokens_per_step = settings.batch_size * process.world_size * settings.context_length
     if step == 0:
@@ -356,12 +355,9 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
                 settings.eval_batches,
             )  # fmt: skip
         val_loss = estimate_loss(
-            evaluator,
-            val_data,
-            settings.eval_batch_size,
-            settings.context_length,
+            evaluator, val_data, settings.eval_batch_size, settings.context_length,
             settings.eval_batches,
-        )
+        )  # fmt: skip
         history["eval_steps"].append(step)
         history["train_eval"].append(train_loss)
         history["val_eval"].append(val_loss)
