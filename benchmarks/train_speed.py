@@ -10,6 +10,12 @@ the script prints per run and the median over runs: ms per training step
 (median), tokens per second, validation loss at every evaluation, wall time from
 the start of training to the target, and peak resident memory (ru_maxrss).
 The machine may be shared: medians over several runs, and expect noise.
+
+    .venv/bin/python benchmarks/train_speed.py DATA.txt --runs 3 --threads 2 --against-nanogpt
+
+also runs nanoGPT's CPU recipe (benchmarks/nanogpt_recipe.py) before each of our runs,
+so both are timed at the same moments on the same machine, and prints the ratio of
+the wall times to the target (the issue's goal: 0.50 or less).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 NANOGPT = {"wall_s": 67.6, "ms_per_step": 30.7, "peak_mib": 361, "val": 1.8857}
 
@@ -70,6 +77,41 @@ def child(args) -> None:
     }))  # fmt: skip
 
 
+def run_child(command: list[str]) -> dict:
+    finished = subprocess.run(command, capture_output=True, text=True)
+    if finished.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{finished.stderr.strip()}")
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
+def describe(name: str, result: dict, target: float) -> str:
+    evals = ", ".join(f"{e[0]}:{e[1]:.4f}" for e in result["evals"])
+    reached = f"{result['target_s']:.1f} s" if result["target_s"] is not None else "not reached"
+    return (
+        f"{name}: {result['ms_per_step']:.1f} ms/step, "
+        f"{1000 * result['tokens_per_step'] / result['ms_per_step']:,.0f} tokens/s, "
+        f"target {target} at step {result['steps']}: {reached}, "
+        f"peak {result['peak_mib']:.0f} MiB; val: {evals}"
+    )
+
+
+def summary(name: str, runs: list[dict]) -> tuple[str, float | None]:
+    ms = statistics.median(r["ms_per_step"] for r in runs)
+    reached = [r["target_s"] for r in runs if r["target_s"] is not None]
+    wall = statistics.median(reached) if len(reached) == len(runs) else None
+    text = (
+        f"{name}, median over {len(runs)} runs: {ms:.1f} ms/step, "
+        f"{1000 * runs[0]['tokens_per_step'] / ms:,.0f} tokens/s, "
+        f"peak {statistics.median(r['peak_mib'] for r in runs):.0f} MiB, "
+        + (
+            f"target reached in {wall:.1f} s wall ({', '.join(f'{t:.1f}' for t in reached)})"
+            if wall is not None
+            else f"target reached in {len(reached)} of {len(runs)} runs"
+        )
+    )
+    return text, wall
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data")
@@ -85,6 +127,12 @@ def main() -> None:
     parser.add_argument("--target", type=float, default=NANOGPT["val"])
     parser.add_argument("--bf16", action="store_true")
     parser.add_argument("--no-fused", action="store_true")
+    parser.add_argument(
+        "--against-nanogpt",
+        action="store_true",
+        help="before each run, run nanoGPT's CPU recipe (benchmarks/nanogpt_recipe.py) "
+        "with the same threads, and compare the two at the same moment",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -96,46 +144,32 @@ def main() -> None:
         f"{args.threads} thread(s), fused={not args.no_fused}, bf16={args.bf16}",
         flush=True,
     )
-    runs = []
+    recipe = [sys.executable, str(Path(__file__).with_name("nanogpt_recipe.py")), args.data,
+              "--threads", str(args.threads), "--target", str(args.target)]  # fmt: skip
+    runs, references = [], []
     for run in range(args.runs):
-        command = [
-            sys.executable,
-            __file__,
-            *sys.argv[1:],
-            "--child",
-            "--seed",
-            str(args.seed + run),
-        ]
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-        result = json.loads(output.strip().splitlines()[-1])
-        runs.append(result)
-        evals = ", ".join(f"{s}:{v:.4f}" for s, v, _ in result["evals"])
-        target = f"{result['target_s']:.1f} s" if result["target_s"] is not None else "not reached"
+        if args.against_nanogpt:
+            references.append(run_child(recipe))
+            print(describe(f"nanoGPT recipe {run + 1}", references[-1], args.target), flush=True)
+        ours = [sys.executable, __file__, *sys.argv[1:], "--child", "--seed", str(args.seed + run)]
+        runs.append(run_child(ours))
+        print(describe(f"run {run + 1}", runs[-1], args.target), flush=True)
+    text, wall = summary("minillm train", runs)
+    print(text)
+    if not args.against_nanogpt:
         print(
-            f"run {run + 1}: {result['ms_per_step']:.1f} ms/step, "
-            f"{1000 * result['tokens_per_step'] / result['ms_per_step']:,.0f} tokens/s, "
-            f"target {args.target} at step {result['steps']}: {target}, "
-            f"peak {result['peak_mib']:.0f} MiB; val: {evals}",
-            flush=True,
+            f"nanoGPT reference (another machine, issue 4): {NANOGPT['wall_s']} s wall, "
+            f"{NANOGPT['ms_per_step']} ms/step (2 threads), {NANOGPT['peak_mib']} MiB peak"
         )
-    ms = statistics.median(r["ms_per_step"] for r in runs)
-    reached = [r["target_s"] for r in runs if r["target_s"] is not None]
-    print(
-        f"median over {len(runs)} runs: {ms:.1f} ms/step, "
-        f"{1000 * runs[0]['tokens_per_step'] / ms:,.0f} tokens/s, "
-        f"peak {statistics.median(r['peak_mib'] for r in runs):.0f} MiB, "
-        + (
-            f"target reached in {statistics.median(reached):.1f} s wall "
-            f"({len(reached)}/{len(runs)} runs)"
-            if reached
-            else "target not reached"
+        return
+    reference_text, reference_wall = summary("nanoGPT recipe, same moments", references)
+    print(reference_text)
+    if wall is not None and reference_wall is not None:
+        ratios = [r["target_s"] / n["target_s"] for r, n in zip(runs, references, strict=True)]
+        print(
+            f"time to target, minillm / nanoGPT: {wall / reference_wall:.2f} of the medians; "
+            f"run by run {', '.join(f'{x:.2f}' for x in ratios)} (goal: 0.50 or less)"
         )
-    )
-    print(
-        f"nanoGPT reference: {NANOGPT['wall_s']} s wall, "
-        f"{NANOGPT['ms_per_step']} ms/step (2 threads), "
-        f"{NANOGPT['peak_mib']} MiB peak"
-    )
 
 
 if __name__ == "__main__":
