@@ -35,7 +35,9 @@ NANOGPT = {"wall_s": 67.6, "ms_per_step": 30.7, "peak_mib": 361, "val": 1.8857}
 
 def child(args) -> None:
     import torch
+    from nanogpt_recipe import whole_split_loss
 
+    from minillm_helpers.tokenizer import CharTokenizer
     from minillm_helpers.trainer import TrainSettings, run_training
 
     torch.set_num_threads(args.threads)
@@ -66,14 +68,19 @@ def child(args) -> None:
     target_seconds = None
     if result.reached_target_at is not None:
         target_seconds = result.loop_started + result.reached_target_at - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the check below
+    text = Path(args.data).read_text(encoding="utf-8")
+    ids = torch.tensor(CharTokenizer.from_text(text).encode(text), dtype=torch.long)
+    val_data = ids[int(len(ids) * 0.9) :]  # the trainer's 90/10 split
     print(json.dumps({
         "steps": result.step,
+        "val_whole": whole_split_loss(lambda x, y: result.model(x, y)[1], val_data),
         "ms_per_step": 1000 * statistics.median(gaps) if gaps else None,
         "tokens_per_step": args.batch_size * 64,
         "evals": list(zip(h["eval_steps"], h["val_eval"], h["seconds"], strict=False)),
         "target_s": target_seconds,
         "wall_s": wall,
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mib": peak_mib,
     }))  # fmt: skip
 
 
@@ -91,7 +98,8 @@ def describe(name: str, result: dict, target: float) -> str:
         f"{name}: {result['ms_per_step']:.1f} ms/step, "
         f"{1000 * result['tokens_per_step'] / result['ms_per_step']:,.0f} tokens/s, "
         f"target {target} at step {result['steps']}: {reached}, "
-        f"peak {result['peak_mib']:.0f} MiB; val: {evals}"
+        f"peak {result['peak_mib']:.0f} MiB, whole validation text {result['val_whole']:.4f}; "
+        f"val: {evals}"
     )
 
 
@@ -103,6 +111,7 @@ def summary(name: str, runs: list[dict]) -> tuple[str, float | None]:
         f"{name}, median over {len(runs)} runs: {ms:.1f} ms/step, "
         f"{1000 * runs[0]['tokens_per_step'] / ms:,.0f} tokens/s, "
         f"peak {statistics.median(r['peak_mib'] for r in runs):.0f} MiB, "
+        f"whole validation text {statistics.median(r['val_whole'] for r in runs):.4f}, "
         + (
             f"target reached in {wall:.1f} s wall ({', '.join(f'{t:.1f}' for t in reached)})"
             if wall is not None
@@ -117,13 +126,14 @@ def main() -> None:
     parser.add_argument("data")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=1, help="1 is robust on a shared machine")
-    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--steps", type=int, default=850, help="length of the schedule")
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--learning-rate", type=float, default=5e-3)
     parser.add_argument("--warmup-steps", type=int, default=50)
-    parser.add_argument("--eval-every", type=int, default=100)
-    parser.add_argument("--eval-batches", type=int, default=20)
-    parser.add_argument("--eval-batch-size", type=int, default=16)
+    parser.add_argument("--eval-every", type=int, default=50)
+    # 240 validation windows per evaluation, as many as nanoGPT's recipe (20 batches of 12)
+    parser.add_argument("--eval-batches", type=int, default=6)
+    parser.add_argument("--eval-batch-size", type=int, default=40)
     parser.add_argument("--target", type=float, default=NANOGPT["val"])
     parser.add_argument("--bf16", action="store_true")
     parser.add_argument("--no-fused", action="store_true")
