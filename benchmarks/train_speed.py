@@ -131,8 +131,8 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, default=5e-3)
     parser.add_argument("--warmup-steps", type=int, default=50)
     parser.add_argument("--eval-every", type=int, default=50)
-    # 240 validation windows per evaluation, as many as nanoGPT's recipe (20 batches of 12)
-    parser.add_argument("--eval-batches", type=int, default=6)
+    # the trainer's 320 validation windows (20 batches of 16) in fewer, larger products
+    parser.add_argument("--eval-batches", type=int, default=8)
     parser.add_argument("--eval-batch-size", type=int, default=40)
     parser.add_argument("--target", type=float, default=NANOGPT["val"])
     parser.add_argument("--bf16", action="store_true")
