@@ -51,33 +51,41 @@ def child(args) -> None:
         threads=args.threads,
         fused=not args.no_fused, bf16=args.bf16, seed=args.seed,
     )  # fmt: skip
-    stamps = []
+    text = Path(args.data).read_text(encoding="utf-8")
+    ids = torch.tensor(CharTokenizer.from_text(text).encode(text), dtype=torch.long)
+    val_data = ids[int(len(ids) * 0.9) :]  # the trainer's 90/10 split
+    stamps, whole, paused = [], [], [0.0]
+
+    def on_step(step, model):
+        stamps.append(time.perf_counter())
+        if step % args.eval_every == 0 and args.whole_text_check:
+            # the model's loss on every window of the validation text: no sampling noise.
+            # Not part of the run, so its time is taken off the clock.
+            model.eval()
+            loss = whole_split_loss(lambda x, y: model(x, y)[1], val_data, chunk=16)
+            model.train()
+            whole.append((step, loss, stamps[-1] - started - paused[0]))
+            paused[0] += time.perf_counter() - stamps[-1]
+
     started = time.perf_counter()
-    result = run_training(
-        settings,
-        progress=False,
-        say=lambda *a, **k: None,
-        on_step=lambda step: stamps.append(time.perf_counter()),
-    )
-    wall = time.perf_counter() - started
+    result = run_training(settings, progress=False, say=lambda *a, **k: None, on_step=on_step)
+    wall = time.perf_counter() - started - paused[0]
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # step durations without the evaluation pauses: differences between consecutive steps,
     # skipping those right after an evaluation
     evals = set(result.history["eval_steps"])
     gaps = [b - a for i, (a, b) in enumerate(itertools.pairwise(stamps), start=1) if i not in evals]
     h = result.history
     target_seconds = None
-    if result.reached_target_at is not None:
-        target_seconds = result.loop_started + result.reached_target_at - started
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the check below
-    text = Path(args.data).read_text(encoding="utf-8")
-    ids = torch.tensor(CharTokenizer.from_text(text).encode(text), dtype=torch.long)
-    val_data = ids[int(len(ids) * 0.9) :]  # the trainer's 90/10 split
+    if result.reached_target_at is not None:  # the whole-text checks all came before it
+        target_seconds = result.loop_started + result.reached_target_at - started - paused[0]
     print(json.dumps({
         "steps": result.step,
         "val_whole": whole_split_loss(lambda x, y: result.model(x, y)[1], val_data),
+        "whole_text": whole,
         "ms_per_step": 1000 * statistics.median(gaps) if gaps else None,
         "tokens_per_step": args.batch_size * 64,
-        "evals": list(zip(h["eval_steps"], h["val_eval"], h["seconds"], strict=False)),
+        "evals": list(zip(h["eval_steps"], h["val_eval"], strict=False)),
         "target_s": target_seconds,
         "wall_s": wall,
         "peak_mib": peak_mib,
@@ -93,6 +101,7 @@ def run_child(command: list[str]) -> dict:
 
 def describe(name: str, result: dict, target: float) -> str:
     evals = ", ".join(f"{e[0]}:{e[1]:.4f}" for e in result["evals"])
+    whole = ", ".join(f"{step}:{loss:.4f}" for step, loss, _ in result.get("whole_text", []))
     reached = f"{result['target_s']:.1f} s" if result["target_s"] is not None else "not reached"
     return (
         f"{name}: {result['ms_per_step']:.1f} ms/step, "
@@ -100,6 +109,7 @@ def describe(name: str, result: dict, target: float) -> str:
         f"target {target} at step {result['steps']}: {reached}, "
         f"peak {result['peak_mib']:.0f} MiB, whole validation text {result['val_whole']:.4f}; "
         f"val: {evals}"
+        + (f"; whole text: {whole}" if whole else "")
     )
 
 
@@ -119,6 +129,34 @@ def summary(name: str, runs: list[dict]) -> tuple[str, float | None]:
         )
     )
     return text, wall
+
+
+def first_time_at_or_below(whole_text: list, level: float) -> float | None:
+    """Seconds (on the run's clock) at the first whole-text check at or below `level`."""
+    return next((seconds for _, loss, seconds in whole_text if loss <= level), None)
+
+
+def whole_text_summary(runs: list[dict], references: list[dict], target: float) -> None:
+    """The same question without sampling noise: when is the loss on every window of the
+    validation text at or below the target, and at or below nanoGPT's final model's?"""
+    levels = [(f"{target}", target)]
+    if references:
+        final = statistics.median(r["val_whole"] for r in references)
+        levels.append((f"{final:.4f} (nanoGPT's final model on the whole text)", final))
+    for name, level in levels:
+        times = [first_time_at_or_below(r["whole_text"], level) for r in runs]
+        steps = [next((s for s, loss, _ in r["whole_text"] if loss <= level), None) for r in runs]
+        if None in times:
+            print(f"whole validation text <= {name}: not reached in every run ({steps})")
+            continue
+        line = (
+            f"whole validation text <= {name}: at steps {steps}, "
+            f"{statistics.median(times):.1f} s ({', '.join(f'{t:.1f}' for t in times)})"
+        )
+        if references:
+            nanogpt = statistics.median(r["wall_s"] for r in references)
+            line += f"; {statistics.median(times) / nanogpt:.2f} of nanoGPT's whole run"
+        print(line)
 
 
 def main() -> None:
@@ -142,6 +180,12 @@ def main() -> None:
         action="store_true",
         help="before each run, run nanoGPT's CPU recipe (benchmarks/nanogpt_recipe.py) "
         "with the same threads, and compare the two at the same moment",
+    )
+    parser.add_argument(
+        "--whole-text-check",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="at each evaluation also measure the loss on the whole validation text, off the clock",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -171,6 +215,9 @@ def main() -> None:
             f"nanoGPT reference (another machine, issue 4): {NANOGPT['wall_s']} s wall, "
             f"{NANOGPT['ms_per_step']} ms/step (2 threads), {NANOGPT['peak_mib']} MiB peak"
         )
+    if args.whole_text_check:
+        whole_text_summary(runs, references, args.target)
+    if not args.against_nanogpt:
         return
     reference_text, reference_wall = summary("nanoGPT recipe, same moments", references)
     print(reference_text)

@@ -1,14 +1,13 @@
-"""A faster forward pass for training: the same GPT, the same weights, leaner attention.
+"""A faster forward pass for training: the same GPT, the same weights, fused attention.
 
 `fused_forward(model, ids, targets)` runs a `minillm_helpers.model.GPT` through its
 own submodules (embedding, positions buffer, norms, query/key/value/output layers,
-feed-forward, output layer) but computes the three projections as one matrix product
-and attention without keeping the (T, T) weights for plots: written out on the CPU
-(faster there at small T), PyTorch's fused `scaled_dot_product_attention` elsewhere;
-optionally inside bfloat16 autocast. `FastGPT` wraps a GPT so the fast forward can
-be trained (and wrapped in DistributedDataParallel); its parameters *are* the GPT's
-parameters. tests/test_kvcache.py checks that the forward and the gradients equal
-the plain model's within float tolerance.
+feed-forward, output layer) but computes attention with PyTorch's fused
+`torch.nn.functional.scaled_dot_product_attention` (no (T, T) weight matrix kept
+for plots) and, optionally, inside bfloat16 autocast. `FastGPT` wraps a GPT so the
+fused forward can be trained (and wrapped in DistributedDataParallel); its
+parameters *are* the GPT's parameters. tests/test_kvcache.py checks that the fused
+forward equals the plain one within float tolerance.
 """
 
 from __future__ import annotations
@@ -22,15 +21,11 @@ from torch.nn import functional as F
 
 
 def attention_sublayer(attention, x, causal=True):
-    """Multi-head attention of `x` (B, T, width), as MultiHeadAttention computes it."""
+    """Multi-head attention of `x` (B, T, width) with PyTorch's fused kernel."""
     batch, length, width = x.shape
-    layers = (attention.query, attention.key, attention.value)
-    # the three projections as one (width -> 3 * width) product: fewer, larger matmuls
-    weight = torch.cat([layer.weight for layer in layers])  # (3*width, width)
-    bias = None if layers[0].bias is None else torch.cat([layer.bias for layer in layers])
-    qkv = F.linear(x, weight, bias)  # (B, T, 3*width)
-    qkv = qkv.view(batch, length, 3, attention.num_heads, attention.head_width)
-    q, k, v = qkv.permute(2, 0, 3, 1, 4)  # each (B, heads, T, head_width)
+    q = attention.split_heads(attention.query(x))  # (B, heads, T, head_width)
+    k = attention.split_heads(attention.key(x))
+    v = attention.split_heads(attention.value(x))
     out = attention_core(q, k, v, causal)  # (B, heads, T, head_width)
     out = out.transpose(1, 2).reshape(batch, length, width)  # (B, T, width): heads side by side
     return attention.output(out)
@@ -41,23 +36,10 @@ def attention_core(q, keys, values, causal=True):
     length, total = q.shape[2], keys.shape[2]
     if not causal or length == 1:
         return F.scaled_dot_product_attention(q, keys, values)
-    if length == total and q.device.type == "cpu":
-        return causal_attention_written_out(q, keys, values)
     if length == total:
         return F.scaled_dot_product_attention(q, keys, values, is_causal=True)
     allowed = torch.ones(length, total, dtype=torch.bool, device=q.device).tril(total - length)
     return F.scaled_dot_product_attention(q, keys, values, attn_mask=allowed)
-
-
-def causal_attention_written_out(q, keys, values):
-    """Causal attention as matmul, softmax, matmul, for the CPU: at T = 64 (batch 16, 2 threads)
-    forward + backward took 1.6 ms per layer here against 2.5 ms for the fused kernel."""
-    length = q.shape[2]
-    blocked = torch.full((length, length), float("-inf"), device=q.device).triu(1)  # (T, T)
-    scores = torch.baddbmm(
-        blocked, q.flatten(0, 1), keys.flatten(0, 1).transpose(1, 2), alpha=q.shape[-1] ** -0.5
-    )  # (B*h, T, T): future positions at -inf
-    return (scores.softmax(dim=-1) @ values.flatten(0, 1)).view_as(q)  # (B, h, T, d)
 
 
 def embed(model, ids, start: int = 0):
@@ -137,37 +119,27 @@ class AdamW:
 
     @torch.no_grad()
     def step(self) -> None:
-        # one call per operation over a whole group (torch._foreach_*), not one per parameter:
-        # about 50 parameters x 7 operations are otherwise ~4 ms of a ~60 ms step here
         index = 0
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
-            params, grads, states = [], [], []
             for p in group["params"]:
                 if p.grad is not None:
                     state = self.state.setdefault(
                         index,
-                        {"step": 0, "exp_avg": torch.zeros_like(p),
-                         "exp_avg_sq": torch.zeros_like(p)},
-                    )  # fmt: skip
+                        {
+                            "step": 0,
+                            "exp_avg": torch.zeros_like(p),
+                            "exp_avg_sq": torch.zeros_like(p),
+                        },
+                    )
                     state["step"] += 1
-                    params.append(p)
-                    grads.append(p.grad)
-                    states.append(state)
+                    t = state["step"]
+                    p.mul_(1 - group["lr"] * group["weight_decay"])
+                    state["exp_avg"].lerp_(p.grad, 1 - beta1)
+                    state["exp_avg_sq"].mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
+                    denominator = (state["exp_avg_sq"] / (1 - beta2**t)).sqrt_().add_(group["eps"])
+                    p.addcdiv_(state["exp_avg"], denominator, value=-group["lr"] / (1 - beta1**t))
                 index += 1
-            if not params:
-                continue
-            averages = [s["exp_avg"] for s in states]
-            squares = [s["exp_avg_sq"] for s in states]
-            torch._foreach_mul_(params, 1 - group["lr"] * group["weight_decay"])
-            torch._foreach_lerp_(averages, grads, 1 - beta1)
-            torch._foreach_mul_(squares, beta2)
-            torch._foreach_addcmul_(squares, grads, grads, value=1 - beta2)
-            denominators = torch._foreach_div(squares, [1 - beta2 ** s["step"] for s in states])
-            torch._foreach_sqrt_(denominators)
-            torch._foreach_add_(denominators, group["eps"])
-            step_sizes = [-group["lr"] / (1 - beta1 ** s["step"]) for s in states]
-            torch._foreach_addcdiv_(params, averages, denominators, step_sizes)
 
     def state_dict(self) -> dict:
         groups = [{k: (list(v) if k == "betas" else v) for k, v in g.items() if k != "params"}

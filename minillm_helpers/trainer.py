@@ -415,7 +415,7 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
                 loss=f"{loss_value:.3f}", val=f"{val_loss:.3f}", tok_s=f"{tokens_per_second:,.0f}"
             )
             if on_step is not None:
-                on_step(step)
+                on_step(step, model)
             if step % settings.eval_every == 0 or step == settings.steps:
                 val_loss = evaluate()
                 report(

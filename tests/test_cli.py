@@ -99,7 +99,7 @@ def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path):
     quiet = dict(progress=False, say=lambda *a: None)
     straight = run_training(settings(text_file, tmp_path / "a"), **quiet)
 
-    def ctrl_c_at_step_5(step):
+    def ctrl_c_at_step_5(step, model):
         if step == 5:
             os.kill(os.getpid(), signal.SIGINT)  # the real signal; the handler finishes the step
 
