@@ -92,9 +92,9 @@ def learning_rate(step: int) -> float:
 
 
 def batch(data):
-    starts = torch.randint(len(data) - CONTEXT, (BATCH,))
-    x = torch.stack([data[s : s + CONTEXT] for s in starts.tolist()])
-    y = torch.stack([data[s + 1 : s + 1 + CONTEXT] for s in starts.tolist()])
+    starts = torch.randint(len(data) - CONTEXT, (BATCH,)).tolist()
+    x = torch.stack([data[s : s + CONTEXT] for s in starts])  # (B, T)
+    y = torch.stack([data[s + 1 : s + 1 + CONTEXT] for s in starts])  # (B, T): next characters
     return x, y
 
 
@@ -137,6 +137,8 @@ def main() -> None:
 
     @torch.no_grad()
     def evaluate():
+        # the training split too, as nanoGPT does: its batches take random draws (so later
+        # training batches match nanoGPT's) and time (so the wall clock does)
         model.eval()
         losses = {k: statistics.fmean(float(model(*batch(d))) for _ in range(EVAL_BATCHES))
                   for k, d in splits.items()}  # fmt: skip

@@ -38,7 +38,7 @@ def child(args) -> None:
     from nanogpt_recipe import whole_split_loss
 
     from minillm_helpers.tokenizer import CharTokenizer
-    from minillm_helpers.trainer import TrainSettings, run_training
+    from minillm_helpers.trainer import TrainSettings, read_text, run_training, split_data
 
     torch.set_num_threads(args.threads)
     settings = TrainSettings(
@@ -51,25 +51,31 @@ def child(args) -> None:
         threads=args.threads,
         fused=not args.no_fused, bf16=args.bf16, seed=args.seed,
     )  # fmt: skip
-    text = Path(args.data).read_text(encoding="utf-8")
+    text = read_text(args.data)
     ids = torch.tensor(CharTokenizer.from_text(text).encode(text), dtype=torch.long)
-    val_data = ids[int(len(ids) * 0.9) :]  # the trainer's 90/10 split
-    stamps, whole, paused = [], [], [0.0]
+    _, val_data = split_data(ids, settings)  # the validation text the trainer holds out
+
+    def whole_text_loss(model) -> float:
+        """The model's loss on every window of the validation text: no sampling noise."""
+        was_training = model.training
+        model.eval()
+        loss = whole_split_loss(lambda x, y: model(x, y)[1], val_data, chunk=16)
+        model.train(was_training)
+        return loss
+
+    stamps, whole = [], []  # whole: (step, loss, seconds on the run's clock)
+    paused = 0.0  # time spent on whole-text checks, which are not part of the run
 
     def on_step(step, model):
+        nonlocal paused
         stamps.append(time.perf_counter())
-        if step % args.eval_every == 0 and args.whole_text_check:
-            # the model's loss on every window of the validation text: no sampling noise.
-            # Not part of the run, so its time is taken off the clock.
-            model.eval()
-            loss = whole_split_loss(lambda x, y: model(x, y)[1], val_data, chunk=16)
-            model.train()
-            whole.append((step, loss, stamps[-1] - started - paused[0]))
-            paused[0] += time.perf_counter() - stamps[-1]
+        if args.whole_text_check and step % args.eval_every == 0:
+            whole.append((step, whole_text_loss(model), stamps[-1] - started - paused))
+            paused += time.perf_counter() - stamps[-1]
 
     started = time.perf_counter()
     result = run_training(settings, progress=False, say=lambda *a, **k: None, on_step=on_step)
-    wall = time.perf_counter() - started - paused[0]
+    wall = time.perf_counter() - started - paused
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # step durations without the evaluation pauses: differences between consecutive steps,
     # skipping those right after an evaluation
@@ -78,10 +84,11 @@ def child(args) -> None:
     h = result.history
     target_seconds = None
     if result.reached_target_at is not None:  # the whole-text checks all came before it
-        target_seconds = result.loop_started + result.reached_target_at - started - paused[0]
+        target_seconds = result.loop_started + result.reached_target_at - started - paused
+    final_checked = whole and whole[-1][0] == result.step
     print(json.dumps({
         "steps": result.step,
-        "val_whole": whole_split_loss(lambda x, y: result.model(x, y)[1], val_data),
+        "val_whole": whole[-1][1] if final_checked else whole_text_loss(result.model),
         "whole_text": whole,
         "ms_per_step": 1000 * statistics.median(gaps) if gaps else None,
         "tokens_per_step": args.batch_size * 64,
@@ -210,14 +217,13 @@ def main() -> None:
         print(describe(f"run {run + 1}", runs[-1], args.target), flush=True)
     text, wall = summary("minillm train", runs)
     print(text)
+    if args.whole_text_check:
+        whole_text_summary(runs, references, args.target)
     if not args.against_nanogpt:
         print(
             f"nanoGPT reference (another machine, issue 4): {NANOGPT['wall_s']} s wall, "
             f"{NANOGPT['ms_per_step']} ms/step (2 threads), {NANOGPT['peak_mib']} MiB peak"
         )
-    if args.whole_text_check:
-        whole_text_summary(runs, references, args.target)
-    if not args.against_nanogpt:
         return
     reference_text, reference_wall = summary("nanoGPT recipe, same moments", references)
     print(reference_text)
@@ -227,7 +233,6 @@ def main() -> None:
             f"time to target, minillm / nanoGPT: {wall / reference_wall:.2f} of the medians; "
             f"run by run {', '.join(f'{x:.2f}' for x in ratios)} (goal: 0.50 or less)"
         )
-
 
 if __name__ == "__main__":
     main()
