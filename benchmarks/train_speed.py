@@ -45,6 +45,7 @@ def child(args) -> None:
         data=args.data, context_length=64, width=128, num_heads=4, num_layers=4,
         steps=args.steps, batch_size=args.batch_size, learning_rate=args.learning_rate,
         min_learning_rate=args.learning_rate / 10, warmup_steps=args.warmup_steps,
+        grad_clip=args.grad_clip, ema_decay=args.ema_decay,
         eval_every=args.eval_every, eval_batches=args.eval_batches,
         eval_batch_size=args.eval_batch_size,
         target_loss=args.target, eval_train=False, save=False, plot=False, device="cpu",
@@ -67,14 +68,20 @@ def child(args) -> None:
     paused = 0.0  # time spent on whole-text checks, which are not part of the run
 
     def on_step(step, model):
-        nonlocal paused
         stamps.append(time.perf_counter())
-        if args.whole_text_check and step % args.eval_every == 0:
-            whole.append((step, whole_text_loss(model), stamps[-1] - started - paused))
-            paused += time.perf_counter() - stamps[-1]
+
+    def on_evaluate(step, model):
+        nonlocal paused
+        if args.whole_text_check:
+            began = time.perf_counter()
+            whole.append((step, whole_text_loss(model), began - started - paused))
+            paused += time.perf_counter() - began
 
     started = time.perf_counter()
-    result = run_training(settings, progress=False, say=lambda *a, **k: None, on_step=on_step)
+    result = run_training(
+        settings, progress=False, say=lambda *a, **k: None, on_step=on_step,
+        on_evaluate=on_evaluate,
+    )  # fmt: skip
     wall = time.perf_counter() - started - paused
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # step durations without the evaluation pauses: differences between consecutive steps,
@@ -175,6 +182,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--learning-rate", type=float, default=5e-3)
     parser.add_argument("--warmup-steps", type=int, default=50)
+    parser.add_argument("--grad-clip", type=float, default=1.0, help="0 turns clipping off")
+    parser.add_argument("--ema-decay", type=float, default=0.98, help="0: no weight averaging")
     parser.add_argument("--eval-every", type=int, default=50)
     # the trainer's 320 validation windows (20 batches of 16) in fewer, larger products
     parser.add_argument("--eval-batches", type=int, default=8)

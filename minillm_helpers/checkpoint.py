@@ -58,12 +58,16 @@ def atomic_write_text(text: str, path) -> None:
     atomic_write(path, lambda file: file.write(text.encode("utf-8")))
 
 
+def cpu_weights(model) -> dict:
+    return {k: v.detach().cpu() for k, v in model.state_dict().items()}
+
+
 def save_checkpoint(path, model: GPT, tokenizer: Tokenizer | None = None, **extra) -> None:
     """Write model weights, configuration, tokenizer and any extra plain data."""
     state = {
         "format": FORMAT,
         "config": model.config.to_dict(),
-        "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "model": cpu_weights(model),
         "tokenizer": tokenizer.to_dict() if tokenizer is not None else None,
         **extra,
     }
@@ -132,11 +136,15 @@ def save_training_checkpoint(
     settings: dict,
     rng: dict,
     history: dict,
+    training_model: GPT | None = None,
 ) -> Path:
     """Write folder/checkpoint.pt (model, optimizer, step, settings, vocabulary, random state).
 
-    Plain data only (tensors, numbers, strings, lists, dicts), so it loads with
-    weights_only=True; written atomically, so an interruption leaves the old file whole.
+    `model` is the one to sample from. `training_model`, if given, holds the weights the
+    optimizer updates when they differ from it (the trainer samples from their moving
+    average), so that a resumed run continues from exactly those. Plain data only
+    (tensors, numbers, strings, lists, dicts), so it loads with weights_only=True;
+    written atomically, so an interruption leaves the old file whole.
     """
     path = Path(folder) / CHECKPOINT_FILE
     save_checkpoint(
@@ -148,6 +156,7 @@ def save_training_checkpoint(
         settings=dict(settings),
         rng=rng,
         history=history,
+        **({"training_model": cpu_weights(training_model)} if training_model is not None else {}),
     )
     return path
 

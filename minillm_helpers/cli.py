@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     opt.add_argument("--warmup-steps", type=whole(0), default=d.warmup_steps)
     opt.add_argument("--weight-decay", type=number, default=d.weight_decay)
     opt.add_argument("--grad-clip", type=number, default=d.grad_clip, help="0 turns clipping off")
+    opt.add_argument(
+        "--ema-decay",
+        type=number,
+        default=d.ema_decay,
+        help="evaluate, save and sample a moving average of the weights with this decay "
+        "(0: the last weights)",
+    )
     opt.add_argument("--val-fraction", type=number, default=d.val_fraction)
     opt.add_argument("--eval-every", type=whole(1), default=d.eval_every)
     opt.add_argument("--eval-batches", type=whole(1), default=d.eval_batches)

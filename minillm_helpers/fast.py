@@ -92,6 +92,18 @@ class FastGPT(nn.Module):
         return fused_forward(self.gpt, ids, targets, bf16=self.bf16)
 
 
+def fused_kernel_fits(params) -> bool:
+    """Whether PyTorch's fused AdamW kernel can update these parameters: float32, dense,
+    all on the CPU or all on one CUDA device (elsewhere, e.g. Apple's MPS, the loop runs)."""
+    devices = {p.device for p in params}
+    return (
+        hasattr(torch, "_fused_adamw_")
+        and len(devices) == 1
+        and next(iter(devices)).type in ("cpu", "cuda")
+        and all(p.dtype == torch.float32 and not p.grad.is_sparse for p in params)
+    )
+
+
 class AdamW:
     """AdamW (decoupled weight decay), the same update as torch.optim.AdamW's.
 
@@ -99,9 +111,15 @@ class AdamW:
     sympy): about 77 MiB of resident memory measured here, for a model of 3 MiB.
     Parameter groups, `lr` per group, state_dict/load_state_dict (plain tensors and
     numbers, so checkpoints load with weights_only=True) work as in torch.optim.
+    Where it fits (see `fused_kernel_fits`) each group is updated by PyTorch's fused
+    kernel in one call; `fused=False` runs the written-out loop instead (the tests
+    check that both take torch.optim.AdamW's steps).
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01):
+    def __init__(
+        self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, fused=True
+    ):
+        self.fused = fused
         params = list(params)
         groups = params if params and isinstance(params[0], dict) else [{"params": params}]
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay}
@@ -121,25 +139,52 @@ class AdamW:
     def step(self) -> None:
         index = 0
         for group in self.param_groups:
-            beta1, beta2 = group["betas"]
+            ready = []  # (parameter, its state) for those with a gradient this step
             for p in group["params"]:
                 if p.grad is not None:
                     state = self.state.setdefault(
                         index,
-                        {
-                            "step": 0,
-                            "exp_avg": torch.zeros_like(p),
-                            "exp_avg_sq": torch.zeros_like(p),
-                        },
-                    )
+                        {"step": 0, "exp_avg": torch.zeros_like(p),
+                         "exp_avg_sq": torch.zeros_like(p)},
+                    )  # fmt: skip
                     state["step"] += 1
-                    t = state["step"]
-                    p.mul_(1 - group["lr"] * group["weight_decay"])
-                    state["exp_avg"].lerp_(p.grad, 1 - beta1)
-                    state["exp_avg_sq"].mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
-                    denominator = (state["exp_avg_sq"] / (1 - beta2**t)).sqrt_().add_(group["eps"])
-                    p.addcdiv_(state["exp_avg"], denominator, value=-group["lr"] / (1 - beta1**t))
+                    ready.append((p, state))
                 index += 1
+            if ready and self.fused and fused_kernel_fits([p for p, _ in ready]):
+                self._fused_update(group, ready)
+            else:
+                for p, state in ready:
+                    self._update(group, p, state)
+
+    @staticmethod
+    def _update(group, p, state) -> None:
+        """One parameter's AdamW update, written out (the reference the fused kernel matches)."""
+        beta1, beta2 = group["betas"]
+        t = state["step"]
+        p.mul_(1 - group["lr"] * group["weight_decay"])  # decoupled weight decay
+        state["exp_avg"].lerp_(p.grad, 1 - beta1)
+        state["exp_avg_sq"].mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
+        denominator = (state["exp_avg_sq"] / (1 - beta2**t)).sqrt_().add_(group["eps"])
+        p.addcdiv_(state["exp_avg"], denominator, value=-group["lr"] / (1 - beta1**t))
+
+    @staticmethod
+    def _fused_update(group, ready) -> None:
+        """The same update for all of a group's parameters in one call of PyTorch's fused
+        AdamW kernel (the one behind torch.optim.AdamW(fused=True)): 0.7 instead of 3.7 ms
+        per step for nanoGPT's CPU-recipe model, which has 53 parameter tensors."""
+        beta1, beta2 = group["betas"]
+        device = ready[0][0].device
+        counts = {}  # step count -> one float tensor shared by the parameters at that count
+        for _, state in ready:
+            if state["step"] not in counts:
+                counts[state["step"]] = torch.tensor(float(state["step"]), device=device)
+        steps = [counts[state["step"]] for _, state in ready]
+        torch._fused_adamw_(
+            [p for p, _ in ready], [p.grad for p, _ in ready],
+            [s["exp_avg"] for _, s in ready], [s["exp_avg_sq"] for _, s in ready],
+            [], steps, lr=group["lr"], beta1=beta1, beta2=beta2,
+            weight_decay=group["weight_decay"], eps=group["eps"], amsgrad=False, maximize=False,
+        )  # fmt: skip
 
     def state_dict(self) -> dict:
         groups = [{k: (list(v) if k == "betas" else v) for k, v in g.items() if k != "params"}

@@ -3,13 +3,15 @@
 The loop is the notebooks' loop (random windows from `training.get_batch`, AdamW,
 `training.estimate_loss` on fixed batches) plus what a long run needs: a
 warm-up + cosine learning-rate schedule, gradient clipping, the fused forward of
-`minillm_helpers.fast`, evaluation at intervals, an atomically written checkpoint
+`minillm_helpers.fast`, a moving average of the weights (the model that is
+evaluated, saved and sampled), evaluation at intervals, an atomically written checkpoint
 folder, Ctrl-C handling (finish the step, save, exit) and exact resume, and
 DistributedDataParallel under torchrun (`minillm_helpers.distributed`).
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import signal
 import threading
@@ -54,6 +56,9 @@ class TrainSettings:
     warmup_steps: int = 50
     weight_decay: float = 0.1
     grad_clip: float = 1.0
+    # Evaluate, save and sample an exponential moving average of the weights (0: the last
+    # weights). It smooths out the last steps' noise: see average_weights.
+    ema_decay: float = 0.98
     # evaluation and saving
     val_fraction: float = 0.1
     eval_every: int = 250
@@ -91,6 +96,11 @@ class TrainSettings:
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f"--{flag(name)} must be a finite number >= 0, got {value}.")
+        if not 0 <= self.ema_decay < 1:
+            raise ValueError(
+                f"--ema-decay must be at least 0 and below 1 (e.g. 0.98; 0 turns averaging "
+                f"off), got {self.ema_decay}."
+            )
         if self.learning_rate == 0:
             raise ValueError("--learning-rate must be above 0, or the model never changes.")
         if not 0 < self.val_fraction < 1:
@@ -180,6 +190,58 @@ def learning_rate_at(step: int, settings: TrainSettings) -> float:
     )
 
 
+def next_evaluation(history: dict, settings: TrainSettings) -> int:
+    """The step of the next evaluation: eval_every steps after the last one, or sooner when
+    a target loss is set and the validation loss, falling as fast as it did between the
+    last two evaluations, would reach it sooner (never sooner than eval_every / 4).
+
+    The loss falls ever more slowly, so the straight line predicts the target early:
+    the evaluation comes at, or before, the step where it is reached.
+
+    >>> s = TrainSettings(eval_every=100, target_loss=1.9)
+    >>> next_evaluation({"eval_steps": [], "val_eval": []}, s)
+    100
+    >>> next_evaluation({"eval_steps": [100, 200], "val_eval": [2.5, 2.3]}, s)  # 200 steps away
+    300
+    >>> next_evaluation({"eval_steps": [500, 600], "val_eval": [2.0, 1.94]}, s)  # about 67 away
+    675
+    >>> next_evaluation({"eval_steps": [600, 675], "val_eval": [1.94, 1.91]}, s)  # 25 at least
+    700
+    """
+    steps, losses = history["eval_steps"], history["val_eval"]
+    last = steps[-1] if steps else 0
+    every = settings.eval_every
+    if settings.target_loss is None or len(steps) < 2:
+        return last + every
+    rate = (losses[-2] - losses[-1]) / (steps[-1] - steps[-2])  # loss per step
+    if not rate > 0:  # not falling (or noise): no prediction
+        return last + every
+    finest = max(1, every // 4)
+    predicted = (losses[-1] - settings.target_loss) / rate
+    return last + min(every, max(finest, finest * math.ceil(predicted / finest)))
+
+
+def average_weights(averaged, params, step: int, decay: float) -> None:
+    """Move each averaged weight towards its trained one: a <- a + (1 - d) (p - a).
+
+    d is `decay`, except early on: d = (step - 1) / step while that is smaller, so for the
+    first 1 / (1 - decay) steps the average is the plain mean of the weights so far
+    instead of remembering the random initial ones.
+
+    >>> a, p = [torch.zeros(2)], [torch.ones(2)]
+    >>> average_weights(a, p, step=1, decay=0.9); a[0].tolist()  # step 1: copy
+    [1.0, 1.0]
+    >>> p = [torch.full((2,), 3.0)]
+    >>> average_weights(a, p, step=2, decay=0.9); a[0].tolist()  # mean of 1 and 3
+    [2.0, 2.0]
+    >>> average_weights(a, [torch.zeros(2)], step=100, decay=0.9); a[0].tolist()  # 0.9 * 2
+    [1.7999999523162842, 1.7999999523162842]
+    """
+    weight = 1 - min(decay, (step - 1) / step)
+    with torch.no_grad():
+        torch._foreach_lerp_(list(averaged), list(params), weight)
+
+
 class StopRequest:
     """First Ctrl-C (or SIGTERM): finish the current step, save, stop. Second: stop at once."""
 
@@ -213,7 +275,7 @@ class RunResult:
     out: Path | None
     stopped_early: bool
     reached_target_at: float | None  # seconds after the loop started when val loss <= target
-    model: GPT
+    model: GPT  # the evaluated and saved model: the averaged weights when ema_decay > 0
     loop_started: float = 0.0  # time.perf_counter() when the training loop started
 
 
@@ -238,9 +300,18 @@ def plot_history(history: dict, path: Path) -> None:
 
 
 def run_training(
-    settings: TrainSettings, resume: bool = False, progress: bool = True, say=print, on_step=None
+    settings: TrainSettings,
+    resume: bool = False,
+    progress: bool = True,
+    say=print,
+    on_step=None,
+    on_evaluate=None,
 ) -> RunResult:
-    """Train according to `settings`; see the module docstring. Returns a RunResult."""
+    """Train according to `settings`; see the module docstring. Returns a RunResult.
+
+    on_step(step, model) is called after every training step and on_evaluate(step,
+    model) after every evaluation, with the evaluated model (the averaged weights).
+    """
     settings.check()
     out = Path(settings.out)
     checkpoint_path = out / CHECKPOINT_FILE
@@ -273,18 +344,21 @@ def run_training(
     process = distributed.start(settings.device)
     try:
         return _train(
-            settings, state, tokenizer, train_data, val_data, process, out, progress, say, on_step
-        )
+            settings, state, tokenizer, train_data, val_data, process, out, progress, say,
+            (on_step, on_evaluate),
+        )  # fmt: skip
     finally:
         distributed.stop(process)
 
 
-def _train(settings, state, tokenizer, train_data, val_data, process, out, progress, say, on_step):
+def _train(settings, state, tokenizer, train_data, val_data, process, out, progress, say, hooks):
+    on_step, on_evaluate = hooks
     device = process.device
     say = say if process.is_main else (lambda *a, **k: None)
     torch.manual_seed(settings.seed)
     config = GPTConfig(vocab_size=tokenizer.vocab_size, **settings.model_fields())
     model = GPT(config).to(device)
+    averaged = copy.deepcopy(model).requires_grad_(False) if settings.ema_decay > 0 else model
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     optimizer = AdamW(
@@ -307,7 +381,8 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
     step = 0
     if state is not None:
         try:
-            model.load_state_dict(state["model"])
+            model.load_state_dict(state.get("training_model", state["model"]))
+            averaged.load_state_dict(state["model"])
             optimizer.load_state_dict(state["optimizer"])
             generator.set_state(state["rng"]["batches"])
             torch.set_rng_state(state["rng"]["torch"])
@@ -319,8 +394,8 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
             ) from None
         say(f"Resuming from step {step} of {settings.steps}.")
     trainable = FastGPT(model, settings.bf16) if settings.fused else model
-    # evaluation always in full float32
-    evaluator = FastGPT(model, bf16=False) if settings.fused else model
+    # evaluation (of the averaged weights) always in full float32
+    evaluator = FastGPT(averaged, bf16=False) if settings.fused else averaged
     network = distributed.wrap(trainable, process)
     tokens_per_step = settings.batch_size * process.world_size * settings.context_length
     if step == 0:
@@ -338,8 +413,9 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
             return
         rng = {"torch": torch.get_rng_state(), "batches": generator.get_state()}
         save_training_checkpoint(
-            out, model, tokenizer, optimizer, step, settings.to_dict(), rng, history
-        )
+            out, averaged, tokenizer, optimizer, step, settings.to_dict(), rng, history,
+            training_model=model if averaged is not model else None,
+        )  # fmt: skip
         atomic_write_text(
             _json({"step": step, "settings": settings.to_dict(), "model": config.to_dict()}),
             out / "config.json",
@@ -379,6 +455,7 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
     stopped_early = False
     train_seconds, steps_here = 0.0, 0  # time in training steps only (no evaluation), for tokens/s
     val_loss = history["val_eval"][-1] if history["val_eval"] else float("nan")
+    evaluate_at = next_evaluation(history, settings)
     network.train()
     report = bar.write if (progress and process.is_main) else say
     with StopRequest(say=report) as stop:
@@ -404,6 +481,8 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
                 torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
             optimizer.step()
             step += 1
+            if averaged is not model:
+                average_weights(averaged.parameters(), model.parameters(), step, settings.ema_decay)
             loss_value = loss.item()
             history["steps"].append(step)
             history["losses"].append(loss_value)
@@ -415,9 +494,12 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
                 loss=f"{loss_value:.3f}", val=f"{val_loss:.3f}", tok_s=f"{tokens_per_second:,.0f}"
             )
             if on_step is not None:
-                on_step(step, model)
-            if step % settings.eval_every == 0 or step == settings.steps:
+                on_step(step, averaged)
+            if step >= evaluate_at or step == settings.steps:
                 val_loss = evaluate()
+                evaluate_at = next_evaluation(history, settings)
+                if on_evaluate is not None:
+                    on_evaluate(step, averaged)
                 report(
                     f"step {step}: train {history['train_eval'][-1]:.4f}, "
                     f"val {val_loss:.4f}, lr {lr:.2e}"
@@ -438,9 +520,9 @@ def _train(settings, state, tokenizer, train_data, val_data, process, out, progr
                 say(f"Saved step {step} to {out}; continue with --resume.")
                 break
     bar.close()
-    model.eval()
+    averaged.eval()
     return RunResult(
-        step, history, out if settings.save else None, stopped_early, reached, model, started
+        step, history, out if settings.save else None, stopped_early, reached, averaged, started
     )
 
 

@@ -1,5 +1,6 @@
 """`minillm train` / `minillm sample`: end to end on a tiny model and a text made here."""
 
+import itertools
 import os
 import random
 import signal
@@ -11,7 +12,12 @@ import torch
 from tiny_model import TINY_MODEL, as_flags
 
 from minillm_helpers.cli import main
-from minillm_helpers.trainer import TrainSettings, learning_rate_at, run_training
+from minillm_helpers.trainer import (
+    TrainSettings,
+    learning_rate_at,
+    next_evaluation,
+    run_training,
+)
 
 WORDS = "the cat sat on a mat and the dog ran to the red barn while birds sang".split()
 SMALL_BATCHES = dict(batch_size=4, eval_batches=2, eval_batch_size=4)
@@ -113,11 +119,45 @@ def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path):
     a, b = (
         torch.load(p / "checkpoint.pt", weights_only=True) for p in (tmp_path / "a", tmp_path / "b")
     )
+    for weights in ("model", "training_model"):  # the averaged and the trained weights
+        for key, value in a[weights].items():
+            assert torch.equal(b[weights][key], value), (weights, key)
+    assert not torch.equal(a["model"]["output.weight"], a["training_model"]["output.weight"])
     states = zip(a["optimizer"]["state"].values(), b["optimizer"]["state"].values(), strict=True)
     for state_a, state_b in states:
         for k in state_a:
             same = torch.equal(state_a[k], state_b[k]) if torch.is_tensor(state_a[k]) else None
             assert same if same is not None else state_a[k] == state_b[k], k
+
+
+def test_without_averaging_the_checkpoint_holds_the_trained_weights(text_file, tmp_path):
+    quiet = dict(progress=False, say=lambda *a: None)
+    averaged = run_training(settings(text_file, tmp_path / "a"), **quiet)
+    last = run_training(settings(text_file, tmp_path / "b", ema_decay=0.0), **quiet)
+    saved = torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=True)
+    assert "training_model" not in saved
+    for key, value in last.model.state_dict().items():
+        assert torch.equal(saved["model"][key], value), key
+    # the same training steps, so the trained weights agree; the averaged ones lag behind them
+    trained = torch.load(tmp_path / "a" / "checkpoint.pt", weights_only=True)["training_model"]
+    assert torch.equal(trained["output.weight"], saved["model"]["output.weight"])
+    assert not torch.equal(averaged.model.output.weight, last.model.output.weight)
+
+
+def test_evaluations_come_sooner_as_the_loss_nears_the_target(text_file, tmp_path):
+    quiet = dict(progress=False, say=lambda *a: None)
+    base = dict(steps=40, eval_every=8, save=False)
+    free = run_training(settings(text_file, tmp_path, **base), **quiet).history
+    assert free["eval_steps"] == [8, 16, 24, 32, 40]  # no target: every eval_every steps
+    target = free["val_eval"][-1]  # reached at the last step
+    run = settings(text_file, tmp_path, target_loss=target, **base)
+    history = run_training(run, **quiet).history
+    evaluated = history["eval_steps"]
+    for i, step in enumerate(evaluated[1:], start=1):
+        seen = {key: history[key][:i] for key in ("eval_steps", "val_eval")}
+        assert step == min(next_evaluation(seen, run), 40)
+    assert min(b - a for a, b in itertools.pairwise(evaluated)) < 8, evaluated
+    assert history["val_eval"][-1] <= target
 
 
 def test_learning_rate_warms_up_then_decays():
@@ -177,6 +217,7 @@ def test_text_shorter_than_the_context(tmp_path, capsys):
         (["--width", "10", "--num-heads", "3"], "not divisible by num_heads"),
         (["--learning-rate", "-1"], "--learning-rate must be"),
         (["--val-fraction", "1.5"], "--val-fraction must be between 0 and 1"),
+        (["--ema-decay", "1"], "--ema-decay must be at least 0 and below 1"),
         (["--device", "tpu"], "Unknown device"),
     ],
 )

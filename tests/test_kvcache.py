@@ -142,8 +142,9 @@ def test_empty_prompt_is_refused():
         generate_cached(tiny_model(), [], 3)
 
 
-def test_our_adamw_takes_torch_adamw_steps():
-    from minillm_helpers.fast import AdamW
+@pytest.mark.parametrize("fused", [True, False], ids=["fused-kernel", "written-out"])
+def test_our_adamw_takes_torch_adamw_steps(fused):
+    from minillm_helpers.fast import AdamW, fused_kernel_fits
 
     torch.manual_seed(0)
     ours = [torch.nn.Parameter(torch.randn(5, 3)), torch.nn.Parameter(torch.randn(3))]
@@ -155,12 +156,13 @@ def test_our_adamw_takes_torch_adamw_steps():
             {"params": [params[1]], "weight_decay": 0.0},
         ]
 
-    a = AdamW(groups(ours), lr=1e-2, betas=(0.9, 0.99))
+    a = AdamW(groups(ours), lr=1e-2, betas=(0.9, 0.99), fused=fused)
     b = torch.optim.AdamW(groups(theirs), lr=1e-2, betas=(0.9, 0.99))
     for _ in range(4):
         for p, q in zip(ours, theirs, strict=True):
             p.grad = torch.randn_like(p)
             q.grad = p.grad.clone()
+        assert fused_kernel_fits(ours)  # so fused=True really takes the kernel's path
         a.step()
         b.step()
     for p, q in zip(ours, theirs, strict=True):
