@@ -41,8 +41,8 @@ def child(args) -> None:
     import torch
     from nanogpt_recipe import whole_split_loss
 
+    from minillm_helpers.cli.trainer import TrainSettings, read_text, run_training, split_data
     from minillm_helpers.tokenizer import CharTokenizer
-    from minillm_helpers.trainer import TrainSettings, read_text, run_training, split_data
 
     torch.set_num_threads(args.threads)
     settings = TrainSettings(

@@ -2,7 +2,7 @@
 
 import sys
 
-from minillm_helpers.cli import main
+from minillm_helpers.cli.command import main
 
 if __name__ == "__main__":
     sys.exit(main())

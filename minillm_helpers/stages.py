@@ -1,8 +1,9 @@
 """Which notebook builds which module: the one place this mapping is stated.
 
 Notebook N may import from `minillm_helpers` only the modules built by notebooks
-1..N-1, plus the utility modules, which hold no concept code (plotting, widget
-wiring, the corpus generator, exercise checks and this map).
+1..N-1, plus the utilities, which hold no concept code: `notebook_support` (plots, widget
+callbacks, exercise checkers, the corpus and datasets, claims), `checks` (input
+validation the concept functions call in one line) and this map.
 tests/test_import_rule.py enforces it, and tests/test_one_source.py checks that
 every function or class a notebook writes under the same name as one in its own
 module is, statement for statement, the code the package keeps.
@@ -17,13 +18,12 @@ BUILT_BY = {
     "training": 5,
     "model": 6,
     "sampling": 6,
-    "checkpoint": 6,
 }
 
 # Built after the series (the "train on your own text" tools); no notebook imports them.
-AFTER_THE_SERIES = {"cli", "kvcache", "distributed", "device", "__main__", "fast", "trainer"}
+AFTER_THE_SERIES = {"cli", "kvcache", "fast", "__main__"}
 
-UTILITIES = {"stages", "plotting", "widgets", "corpus", "exercises"}
+UTILITIES = {"stages", "checks", "notebook_support"}
 
 
 def importable_by(notebook: int) -> set[str]:

@@ -11,8 +11,8 @@ import pytest
 import torch
 from tiny_model import TINY_MODEL, as_flags
 
-from minillm_helpers.cli import main
-from minillm_helpers.trainer import (
+from minillm_helpers.cli.command import main
+from minillm_helpers.cli.trainer import (
     TrainSettings,
     learning_rate_at,
     next_evaluation,

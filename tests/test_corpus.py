@@ -2,12 +2,13 @@
 
 import re
 
-from minillm_helpers.corpus import generate_corpus, load_corpus
+from minillm_helpers.notebook_support.corpus import generate_corpus, load_corpus
 
 
 def test_committed_corpus_is_the_generators_output():
     assert load_corpus() == generate_corpus(), (
-        "data/corpus.txt differs from the generator: run `python -m minillm_helpers.corpus`."
+        "data/corpus.txt differs from the generator: run "
+        "`python -m minillm_helpers.notebook_support.corpus`."
     )
 
 

@@ -6,10 +6,10 @@ import sys
 import torch
 from tiny_model import TINY_MODEL, as_flags
 
-from minillm_helpers.checkpoint import load_training_checkpoint
-from minillm_helpers.distributed import Process, any_process, my_slice
+from minillm_helpers.cli.checkpoint import load_training_checkpoint
+from minillm_helpers.cli.distributed import Process, any_process, my_slice
+from minillm_helpers.cli.trainer import TrainSettings, run_training
 from minillm_helpers.model import GPT, GPTConfig
-from minillm_helpers.trainer import TrainSettings, run_training
 
 SIZES = dict(
     **TINY_MODEL, eval_batches=1, eval_batch_size=2, warmup_steps=0, learning_rate=1e-2, seed=3

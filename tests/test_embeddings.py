@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from minillm_helpers.corpus import load_corpus
 from minillm_helpers.embeddings import (
     NextWordModel,
     check_ids,
@@ -22,6 +21,7 @@ from minillm_helpers.embeddings import (
     project_2d,
     train_next_word_model,
 )
+from minillm_helpers.notebook_support.corpus import load_corpus
 from minillm_helpers.tokenizer import WordTokenizer
 
 # ---------------------------------------------------------------- one-hot and lookup

@@ -2,7 +2,7 @@
 
 import pytest
 
-from minillm_helpers.exercises.nb01 import (
+from minillm_helpers.notebook_support.exercises.nb01 import (
     check_first_seen_vocabulary,
     check_hold_ids,
     check_token_counts,

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from minillm_helpers.exercises.nb02 import (
+from minillm_helpers.notebook_support.exercises.nb02 import (
     check_cosine_by_hand,
     check_one_hot_lookup,
     check_table_size,

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from minillm_helpers.exercises.nb03 import (
+from minillm_helpers.notebook_support.exercises.nb03 import (
     check_normalized_positions,
     check_position_vector,
     check_scale_factor,

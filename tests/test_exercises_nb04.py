@@ -2,7 +2,11 @@
 
 import pytest
 
-from minillm_helpers.exercises.nb04 import check_head_shapes, check_query_factor, check_score_spread
+from minillm_helpers.notebook_support.exercises.nb04 import (
+    check_head_shapes,
+    check_query_factor,
+    check_score_spread,
+)
 
 
 def test_score_spread_accepts_the_right_answer(capsys):

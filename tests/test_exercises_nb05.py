@@ -3,7 +3,11 @@
 import pytest
 import torch
 
-from minillm_helpers.exercises.nb05 import check_additive_mask, check_targets, check_visible_tokens
+from minillm_helpers.notebook_support.exercises.nb05 import (
+    check_additive_mask,
+    check_targets,
+    check_visible_tokens,
+)
 
 
 # ---------------------------------------------------------------- exercise 1

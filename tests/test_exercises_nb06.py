@@ -5,7 +5,11 @@ import math
 import pytest
 import torch
 
-from minillm_helpers.exercises.nb06 import check_magic_prompt, check_temperature, check_top_p
+from minillm_helpers.notebook_support.exercises.nb06 import (
+    check_magic_prompt,
+    check_temperature,
+    check_top_p,
+)
 
 
 # ---------------------------------------------------------------- exercise 1

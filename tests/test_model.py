@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minillm_helpers.attention import MultiHeadAttention
-from minillm_helpers.corpus import load_corpus
 from minillm_helpers.model import GPT, Block, FeedForward, GPTConfig
+from minillm_helpers.notebook_support.corpus import load_corpus
 from minillm_helpers.positions import sinusoidal_encoding
 from minillm_helpers.tokenizer import WordTokenizer
 from minillm_helpers.training import estimate_loss, train

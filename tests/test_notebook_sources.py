@@ -1,42 +1,47 @@
-"""Each committed notebook is exactly what its build script lists, cell for cell.
+"""Each notebook and its Python source (notebooks/sources/, jupytext's percent format) agree.
 
-The build scripts (notebooks/build/nbXX.py) are where notebook text is written and where
-package code is pasted into cells; this test catches a notebook edited by hand, or a
-package change that was not rebuilt into its notebook.
+Contributors edit either one and run `jupytext --sync`; this test catches a notebook or a
+source edited alone, so a review of the Python diff is a review of the notebook.
 """
 
-import runpy
-import sys
-
+import jupytext
 import pytest
 from notebook_tools import NOTEBOOK_DIR, load, notebook_paths
 
-BUILD = NOTEBOOK_DIR / "build"
-sys.path.insert(0, str(BUILD))
-import builder  # noqa: E402  (lives in notebooks/build)
+SOURCES = NOTEBOOK_DIR / "sources"
 
 
-def built_cells(number: str) -> list[tuple[str, str]]:
-    builder.cells.clear()
-    runpy.run_path(str(BUILD / f"nb{number}.py"), run_name="listing")  # not __main__: no write
-    return list(builder.cells)
+def cells_of(notebook) -> list[tuple[str, str]]:
+    return [(cell["cell_type"], "".join(cell["source"])) for cell in notebook["cells"]]
+
+
+def source_path(path):
+    return SOURCES / f"{path.stem}.py"
+
+
+def test_every_notebook_has_a_source_and_every_source_a_notebook():
+    notebooks = {path.stem for path in notebook_paths()}
+    sources = {path.stem for path in SOURCES.glob("[0-9][0-9]_*.py")}
+    assert notebooks == sources, f"unpaired: {sorted(notebooks ^ sources)}"
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
-def test_committed_notebook_equals_its_build_script(path):
-    committed = [(cell["cell_type"], "".join(cell["source"])) for cell in load(path)["cells"]]
-    expected = built_cells(path.name[:2])
-    assert len(committed) == len(expected), f"{path.name}: rebuild it from its build script"
+def test_committed_notebook_equals_its_source(path):
+    committed = cells_of(load(path))
+    expected = cells_of(jupytext.read(source_path(path)))
+    assert len(committed) == len(expected), (
+        f"{path.name} has {len(committed)} cells, its source {len(expected)}: run "
+        f"`jupytext --sync notebooks/{path.name}` and re-execute the notebook"
+    )
     for number, (have, want) in enumerate(zip(committed, expected, strict=True)):
         assert have == want, (
-            f"{path.name} cell {number} differs from notebooks/build/nb{path.name[:2]}.py: "
-            "edit the build script, rebuild and re-execute the notebook"
+            f"{path.name} cell {number} differs from notebooks/sources/{path.stem}.py: "
+            f"run `jupytext --sync notebooks/{path.name}` and re-execute the notebook"
         )
 
 
-def test_listing_the_cells_writes_no_notebook():
-    path = NOTEBOOK_DIR / "01_tokenization.ipynb"
-    before = path.stat().st_mtime_ns
-    cells = built_cells("01")
-    assert cells[0][0] == "markdown" and "Tokenization" in cells[0][1]
-    assert path.stat().st_mtime_ns == before
+def test_the_comparison_notices_an_edited_cell(tmp_path):
+    path = notebook_paths()[0]
+    notebook = jupytext.read(source_path(path))
+    notebook.cells[1].source += "\nx = 1"
+    assert cells_of(notebook) != cells_of(load(path))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from minillm_helpers.corpus import CORPUS_PATH
+from minillm_helpers.notebook_support.corpus import CORPUS_PATH
 from minillm_helpers.tokenizer import (
     CharTokenizer,
     Tokenizer,

@@ -1,7 +1,7 @@
 """Notebook 01's widget callback: the contract the browser test reads."""
 
+from minillm_helpers.notebook_support.widgets.nb01 import show_ids
 from minillm_helpers.tokenizer import CharTokenizer
-from minillm_helpers.widgets.nb01 import show_ids
 
 
 def test_led_shows_its_ids_then_the_decoded_text():

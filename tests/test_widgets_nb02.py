@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from minillm_helpers.embeddings import nearest_neighbours  # noqa: E402
-from minillm_helpers.widgets.nb02 import neighbours_readout  # noqa: E402
+from minillm_helpers.notebook_support.widgets.nb02 import neighbours_readout  # noqa: E402
 
 WORDS = ["king", "queen", "apple", "orange", "cat", "dog"]
 TABLE = torch.tensor([[1.0, 0.0, 0.1], [0.9, 0.1, 0.1], [0.0, 1.0, 0.0],

@@ -7,7 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from minillm_helpers.widgets.nb03 import wave_readout  # noqa: E402
+from minillm_helpers.notebook_support.widgets.nb03 import wave_readout  # noqa: E402
 
 
 def sine(position, frequency):

@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from minillm_helpers.attention import scaled_dot_product_attention  # noqa: E402
-from minillm_helpers.widgets.nb04 import attention_readout  # noqa: E402
+from minillm_helpers.notebook_support.widgets.nb04 import attention_readout  # noqa: E402
 
 # The notebook's hand-built vectors for "The bank of the river was muddy."
 TOKENS = ["The", "bank", "of", "the", "river", "was", "muddy", "."]

@@ -12,7 +12,7 @@ import torch  # noqa: E402
 
 from minillm_helpers.attention import scaled_dot_product_attention  # noqa: E402
 from minillm_helpers.masking import causal_mask  # noqa: E402
-from minillm_helpers.widgets.nb05 import mask_readout  # noqa: E402
+from minillm_helpers.notebook_support.widgets.nb05 import mask_readout  # noqa: E402
 
 TOKENS = ["The", "cat", "sat", "on", "the", "mat"]
 # The notebook's vectors: seeded random queries, keys and values of width 8.

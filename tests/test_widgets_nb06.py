@@ -12,8 +12,8 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from minillm_helpers.model import GPT, GPTConfig  # noqa: E402
+from minillm_helpers.notebook_support.widgets.nb06 import temperature_readout  # noqa: E402
 from minillm_helpers.sampling import generate, probabilities  # noqa: E402
-from minillm_helpers.widgets.nb06 import temperature_readout  # noqa: E402
 
 WORDS = ["on", "down", "suddenly", "magically", "."]
 # Scores whose softmax at temperature 1 is the article's illustration (plus a "." for the rest).

@@ -36,7 +36,7 @@ def mask_readout(mask_on, tokens, queries, keys, values, attention, make_mask, d
     if draw:
         import matplotlib.pyplot as plt
 
-        from minillm_helpers.plotting import heatmap
+        from minillm_helpers.notebook_support.plotting import heatmap
 
         _, ax = plt.subplots(figsize=(5.5, 4.2))
         heatmap(weights.detach(), row_labels=tokens, col_labels=tokens, ax=ax, vmin=0, vmax=1,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import torch
 import torch.distributed as dist
 
-from minillm_helpers.device import pick_device
+from minillm_helpers.cli.device import pick_device
 
 
 @dataclass

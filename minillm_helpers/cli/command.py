@@ -15,9 +15,9 @@ import argparse
 import os
 import sys
 
-from minillm_helpers.checkpoint import CheckpointError, checkpoint_file, load_model
-from minillm_helpers.device import CHOICES as DEVICE_CHOICES
-from minillm_helpers.trainer import TrainSettings
+from minillm_helpers.cli.checkpoint import CheckpointError, checkpoint_file, load_model
+from minillm_helpers.cli.device import CHOICES as DEVICE_CHOICES
+from minillm_helpers.cli.trainer import TrainSettings
 
 EXIT_ERROR = 2
 
@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def train_command(args) -> int:
-    from minillm_helpers.trainer import run_training
+    from minillm_helpers.cli.trainer import run_training
 
     names = {f for f in TrainSettings.__dataclass_fields__}
     settings = TrainSettings(**{k: v for k, v in vars(args).items() if k in names})
@@ -156,10 +156,10 @@ def train_command(args) -> int:
 def sample_command(args) -> int:
     import torch
 
-    from minillm_helpers.device import pick_device
+    from minillm_helpers.cli.device import pick_device
+    from minillm_helpers.cli.trainer import encode_known
     from minillm_helpers.kvcache import generate_cached
     from minillm_helpers.sampling import check_sampling_settings, generate
-    from minillm_helpers.trainer import encode_known
 
     check_sampling_settings(args.temperature, args.top_k, args.top_p, args.max_new_tokens)
     device = pick_device(args.device)

@@ -9,7 +9,7 @@ to train on in seconds. This generator writes one, with:
 - wizards whose wands make the cat sit magically (notebook 06).
 
 The text is fully determined by the seed; data/corpus.txt is the output of
-`python -m minillm_helpers.corpus` and a test checks that they still agree.
+`python -m minillm_helpers.notebook_support.corpus` and a test checks that they still agree.
 
 >>> generate_corpus(num_sentences=2, seed=1) == generate_corpus(num_sentences=2, seed=1)
 True
@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-CORPUS_PATH = Path(__file__).resolve().parent.parent / "data" / "corpus.txt"
+CORPUS_PATH = Path(__file__).resolve().parents[2] / "data" / "corpus.txt"
 
 # How a sitting cat or dog goes on, and how often: the article's illustration
 # (on 35%, down 30%, suddenly 15%, furiously 5%, magically 1%) plus quieter endings.

@@ -6,7 +6,7 @@ warm-up + cosine learning-rate schedule, gradient clipping, the fused forward of
 `minillm_helpers.fast`, a moving average of the weights (the model that is
 evaluated, saved and sampled), evaluation at intervals, an atomically written checkpoint
 folder, Ctrl-C handling (finish the step, save, exit) and exact resume, and
-DistributedDataParallel under torchrun (`minillm_helpers.distributed`).
+DistributedDataParallel under torchrun (`minillm_helpers.cli.distributed`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import torch
 
-from minillm_helpers import distributed
-from minillm_helpers.checkpoint import (
+from minillm_helpers.cli import distributed
+from minillm_helpers.cli.checkpoint import (
     CHECKPOINT_FILE,
     CheckpointError,
     atomic_write,

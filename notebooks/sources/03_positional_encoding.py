@@ -1,0 +1,589 @@
+# %% [markdown]
+# # 03 · Positional encoding: the order problem
+#
+# `The cat ate the mouse.` and `The mouse ate the cat.` use exactly the same six tokens.
+# One is a normal Tuesday; the other is news. The only difference is **order**.
+#
+# Notebook 02 gave every token a vector that says *what* it is. Nothing in that vector
+# says *where* the token stands. And the part of a GPT that reads a sentence (attention,
+# notebook 04) treats its input as a bag of vectors: shuffle them and it gives the same
+# answers, shuffled. This notebook adds the missing piece, a **positional encoding**: a
+# second vector per token, which depends only on its position, added to its embedding.
+#
+#     raw text -> tokenizer -> token IDs -> embeddings [+ positions] -> attention -> ... -> next
+#
+# **Learning goals.** By the end of this notebook you will be able to
+#
+# 1. show that, without positions, two sentences with the same words in a different
+#    order cannot be told apart;
+# 2. explain why the plain index (0, 1, 2, ...) drowns the meaning, and why dividing it
+#    by the length makes one position mean different things in different sentences;
+# 3. build the sinusoidal encoding of the original Transformer: sines and cosines of the
+#    position at many frequencies, bounded and independent of the sentence's length;
+# 4. read its heatmap, and check that every position gets its own signature and that
+#    nearby positions look more alike than distant ones;
+# 5. explain why embeddings are multiplied by `√width` before the positions are added,
+#    and watch a tiny model learn worse without it.
+#
+# Every claim below is checked by an `assert` in a code cell: if the notebook runs to
+# the end, the claims hold.
+
+# %%
+import math
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import torch
+from torch.nn import functional as F
+
+from minillm_helpers.embeddings import cosine_similarity, embed
+from minillm_helpers.notebook_support.exercises.nb03 import (
+    check_normalized_positions,
+    check_position_vector,
+    check_scale_factor,
+)
+from minillm_helpers.notebook_support.plotting import heatmap
+from minillm_helpers.notebook_support.widgets.nb03 import wave_readout
+from minillm_helpers.tokenizer import WordTokenizer
+
+_ = torch.manual_seed(0)  # fixed seed: the same "random" numbers every run
+
+# %% [markdown]
+# ## 1. Without positions, a sentence is a bag of words
+#
+# Two sentences, one tokenizer from notebook 01, and one random embedding table from
+# notebook 02 (values of order 0.1, like the table notebook 02's model started from).
+
+# %%
+first, second = "The cat ate the mouse.", "The mouse ate the cat."
+tok = WordTokenizer.from_text(first + " " + second)
+ids_1, ids_2 = tok.encode(first), tok.encode(second)
+print(tok.vocabulary)
+print(first, "->", ids_1)
+print(second, "->", ids_2)
+assert sorted(ids_1) == sorted(ids_2) and ids_1 != ids_2  # same tokens, other order
+
+# %%
+width = 8
+table = 0.1 * torch.randn(tok.vocab_size, width)  # (vocab_size, width)
+x_1, x_2 = embed(ids_1, table), embed(ids_2, table)  # (6, width) each
+print("sentence 1:", tuple(x_1.shape), " sentence 2:", tuple(x_2.shape))
+
+
+# %% [markdown]
+# Now a stand-in for what comes next. Notebook 04's attention lets every token look at
+# every other and take a weighted average of them, with weights that depend only on how
+# alike the vectors are. Here is the bare bones of that idea (no learned parts yet):
+
+# %%
+def mix(vectors):
+    # Each output: an average of all the vectors, weighted by similarity to this one.
+    weights = torch.softmax(vectors @ vectors.T / math.sqrt(vectors.shape[-1]), dim=-1)
+    return weights @ vectors  # (T, T) @ (T, width) -> (T, width)
+
+
+mixed_1, mixed_2 = mix(x_1), mix(x_2)
+print("mixed:", tuple(mixed_1.shape))
+
+# %% [markdown]
+# `cat` is token 1 of the first sentence and token 4 of the second. Its output is the same
+# in both, and so is every other token's: swapping the words only swaps the rows. Anything
+# that summarises the sentence (here, the average row) is identical. For this computation
+# the two sentences are the same sentence.
+
+# %%
+cat_1, cat_2 = ids_1.index(tok.unit_to_id["cat"]), ids_2.index(tok.unit_to_id["cat"])
+print("cat stands at", cat_1, "and at", cat_2)
+order = [ids_1.index(i) for i in ids_2]  # where each token of sentence 2 sits in sentence 1
+assert torch.allclose(mixed_2, mixed_1[order], atol=1e-6)  # same rows, reordered
+assert torch.allclose(mixed_1[cat_1], mixed_2[cat_2], atol=1e-6)
+assert torch.allclose(mixed_1.mean(dim=0), mixed_2.mean(dim=0), atol=1e-6)
+
+
+# %% [markdown]
+# The fix: before mixing, add to each token's vector a second vector that depends on its
+# **position**. Then `cat` at position 1 and `cat` at position 4 are different inputs. What
+# should that position vector be? We try three answers, and keep the third.
+#
+# ## 2. First try: the index itself
+#
+# The simplest idea: position `p` adds `p` to every value of the token's vector. First the
+# package's small size check (its functions call it, so a mistake gets a clear message),
+# then the encoding:
+
+# %%
+def require_sizes(num_positions, width) -> None:
+    """Both sizes must be whole numbers of at least 1; say which one is wrong and why."""
+    for name, value in (("num_positions", num_positions), ("width", width)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be a whole number (an int), got {value!r}.")
+        if value < 1:
+            raise ValueError(
+                f"{name} must be at least 1, got {value}: "
+                "a sequence needs positions, and each position needs a vector."
+            )
+
+
+# %%
+def raw_index_encoding(num_positions: int, width: int) -> torch.Tensor:
+    """Position p is the vector (p, p, ..., p): it grows without bound."""
+    require_sizes(num_positions, width)
+    positions = torch.arange(num_positions, dtype=torch.float32)  # (T,)
+    return positions[:, None].expand(num_positions, width).clone()  # (T, width)
+
+
+# %%
+raw = raw_index_encoding(2000, width)  # (positions, width)
+print("raw encoding:", tuple(raw.shape))
+print("position 2:   ", raw[2].tolist())
+print("position 1999:", raw[1999].tolist())
+assert raw[1999].tolist() == [1999.0] * width
+
+# %% [markdown]
+# It does tell the two sentences apart. But look at the sizes. The embedding values are
+# about 0.1; a token at position 1999 gets 1999 added to each of them. The meaning is a
+# ripple on top of a tower. Two *different* words at that position become almost the same
+# vector:
+
+# %%
+cat, mouse = embed(tok.encode("cat mouse"), table)  # two (width,) vectors
+far = 1999
+before = float(cosine_similarity(cat, mouse))
+after = float(cosine_similarity(cat + raw[far], mouse + raw[far]))
+print(f"largest embedding value: {float(table.abs().max()):.2f}")
+print(f"cosine(cat, mouse) alone: {before:+.3f}   both at position {far}: {after:.6f}")
+assert table.abs().max() < 0.5 < far
+assert after > 0.99999 and abs(before) < 0.9
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(9, 3.3), layout="constrained")
+columns = torch.arange(width)
+for ax, shift, title in ((axes[0], 0.0, "no position"), (axes[1], raw[far], f"+ raw index {far}")):
+    ax.bar(columns - 0.2, cat + shift, width=0.4, label="cat")
+    ax.bar(columns + 0.2, mouse + shift, width=0.4, label="mouse")
+    ax.set_title(title)
+    ax.set_xlabel("dimension")
+axes[0].legend()
+fig.suptitle("The raw index drowns the meaning: at 1999 the two words look the same")
+plt.show()
+
+
+# %% [markdown]
+# There is a second problem: the numbers grow without bound. A model trained on sentences
+# of 50 tokens has never seen the value 1999, and large inputs make training unstable.
+#
+# ## 3. Second try: divide by the length
+#
+# Keep the values between 0 and 1: position `p` of a sentence of `T` tokens gets `p / T`.
+
+# %%
+def normalized_index_encoding(num_positions: int, width: int) -> torch.Tensor:
+    """Position p of a sequence of length T is p / T: the same p, a value that depends on T."""
+    return raw_index_encoding(num_positions, width) / num_positions  # (T, width)
+
+
+# %%
+short, long = normalized_index_encoding(3, width), normalized_index_encoding(100, width)
+print("shapes:", tuple(short.shape), tuple(long.shape))
+print(f"index 2 of a 3-token sentence:   2/3   = {float(short[2, 0]):.3f}")
+print(f"index 2 of a 100-token sentence: 2/100 = {float(long[2, 0]):.3f}")
+assert round(float(short[2, 0]), 3) == 0.667 and round(float(long[2, 0]), 3) == 0.02
+assert 0 <= float(long.min()) and float(long.max()) < 1
+
+
+# %% [markdown]
+# Bounded, yes. But the *same* position, the third token, gets 0.667 in one sentence and
+# 0.02 in another. And the same value means different positions: 0.5 is token 1 of 2 and
+# token 50 of 100. The model could never learn "the word right after the first one" as a
+# fixed pattern, and the value of every position changes each time a token is generated and
+# the sentence grows.
+#
+# ## 4. Third try: a wave
+#
+# We want a number that is bounded *and* depends on the position alone. A sine does both:
+# `sin(p × f)` stays in [-1, 1] for any position `p`, and a fixed frequency `f` sets how fast
+# it turns. With `f = 0.5`, position 2 gets `sin(2 × 0.5) = sin(1) = 0.841`, in a sentence of
+# 3 tokens or of 100.
+
+# %%
+def wave(position, frequency):
+    return math.sin(position * frequency)
+
+
+print(f"sin(2 × 0.5) = {wave(2, 0.5):.3f}")
+assert round(wave(2, 0.5), 3) == round(math.sin(1), 3) == 0.841
+
+
+# %% [markdown]
+# Try it: move the frequency and the index. The grey curve is the wave, the dots are the
+# positions a sentence can have (only whole numbers), the red dot is the chosen one. (The
+# code is `wave_readout` in `minillm_helpers/widgets/nb03.py`; the wave is the `wave` you
+# just wrote.)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+def show_wave(frequency, index):
+    print(wave_readout(frequency, index, wave, length=20, draw=True))
+
+
+frequency_slider = widgets.FloatSlider(
+    value=0.5, min=0.0, max=3.0, step=0.05, description="Frequency"
+)
+index_slider = widgets.IntSlider(value=2, min=0, max=19, description="Index")
+widgets.interact(show_wave, frequency=frequency_slider, index=index_slider);
+
+# %%
+line = wave_readout(0.5, 2, wave, draw=False).splitlines()[0]
+print(line)
+assert line == "sin(2 × 0.50) = 0.841"
+
+
+# %% [markdown]
+# One wave has a weakness, which the slider shows: it repeats. With frequency 1 the wave
+# comes round every 2π ≈ 6.28 positions, so positions 0 and 44 (seven turns later) get
+# nearly the same value. Another weakness: a sine goes up and comes back down, so on its
+# way down it hands out the values of earlier positions again.
+#
+# ## 5. Many waves: the sinusoidal encoding
+#
+# The original Transformer (Vaswani et al., 2017) fixes both with *many* waves. The vector
+# of position `p` has `width` numbers, in pairs: pair `i` holds `sin(p × fᵢ)` and
+# `cos(p × fᵢ)`. The cosine is the same wave shifted a quarter turn, so where the sine is
+# going up or coming down, the cosine tells which. The frequencies fall from 1 (a full turn
+# every 2π ≈ 6.3 positions) towards `1/10000` (a turn every 2π × 10000 ≈ 63,000 positions):
+#
+# $$f_i = 10000^{-i/\text{width}}, \quad i = 0, 2, 4, \ldots$$
+
+# %%
+def frequencies(width: int, base: float = 10000.0) -> torch.Tensor:
+    """One frequency per sine/cosine pair: 1 (fast) down towards 1/base (slow)."""
+    require_sizes(1, width)
+    if isinstance(base, bool) or not isinstance(base, (int, float)) or not base > 1:
+        raise ValueError(f"base must be a number above 1, got {base!r}: the usual one is 10000.")
+    if math.isinf(base):
+        raise ValueError("base must be finite: the usual one is 10000.")
+    pair_index = torch.arange(0, width, 2, dtype=torch.float32)  # 0, 2, 4, ...
+    return base ** (-pair_index / width)  # (ceil(width / 2),)
+
+
+# %%
+f = frequencies(16)
+print("frequencies:", tuple(f.shape), [round(value, 4) for value in f.tolist()])
+print("a full turn every", [round(2 * math.pi / value) for value in f.tolist()], "positions")
+assert f[0] == 1 and bool((f[1:] < f[:-1]).all()) and float(f[-1]) > 1 / 10000
+
+
+# %%
+def sinusoidal_encoding(num_positions: int, width: int, base: float = 10000.0) -> torch.Tensor:
+    """Even columns sin(p * f_i), odd columns cos(p * f_i), as in the original Transformer."""
+    require_sizes(num_positions, width)
+    positions = torch.arange(num_positions, dtype=torch.float32)[:, None]  # (T, 1)
+    angles = positions * frequencies(width, base)[None, :]  # (T, ceil(width / 2))
+    encoding = torch.zeros(num_positions, width)  # (T, width)
+    encoding[:, 0::2] = torch.sin(angles)
+    encoding[:, 1::2] = torch.cos(angles[:, : width // 2])  # an odd width has one sine more
+    return encoding
+
+
+# %%
+encoding = sinusoidal_encoding(50, 16)  # (positions, width)
+print("encoding:", tuple(encoding.shape))
+print("position 0:", encoding[0].tolist())
+assert encoding[0, 0::2].eq(0).all() and encoding[0, 1::2].eq(1).all()  # sin 0, cos 0
+quarter_turn_later = torch.sin(torch.arange(50.0) * f[0] + math.pi / 2)
+assert torch.allclose(encoding[:, 1], quarter_turn_later, atol=1e-5)  # cos: a shifted sine
+
+# %% [markdown]
+# The worked example is in there too. With a width of 4 and a base of 4 instead of 10000,
+# the two frequencies are 1 and `4^(-2/4) = 0.5`, so column 2 is `sin(p × 0.5)`: position 2
+# reads 0.841, in the 3-token sentence and in the 100-token one. In fact the two encodings
+# agree on every shared position, at the usual base too: no value depends on the length.
+
+# %%
+print("frequencies with base 4:", frequencies(4, base=4.0).tolist())
+for length in (3, 100):
+    value = float(sinusoidal_encoding(length, 4, base=4.0)[2, 2])
+    print(f"length {length:>3}: position 2, column 2 = {value:.3f}")
+    assert round(value, 3) == 0.841
+assert torch.equal(sinusoidal_encoding(3, 64), sinusoidal_encoding(100, 64)[:3])
+
+# %% [markdown]
+# And the values stay in [-1, 1] however far we go: position 1999 is no bigger than position 2.
+
+# %%
+long_encoding = sinusoidal_encoding(2000, 64)  # (2000, 64)
+print("encoding:", tuple(long_encoding.shape))
+print(f"smallest value {float(long_encoding.min()):.3f}, largest {float(long_encoding.max()):.3f}")
+assert long_encoding.abs().max() <= 1
+
+# %% [markdown]
+# A bad size gets a clear message rather than an empty tensor:
+
+# %%
+try:
+    sinusoidal_encoding(0, 16)
+except ValueError as error:
+    message = str(error)
+print(message)
+assert "num_positions must be at least 1" in message
+
+# %% [markdown]
+# ## 6. What the encoding looks like
+#
+# One row per position, one column per dimension. The left columns flicker from row to row
+# (fast waves); further right they change ever more slowly, until the last columns look
+# constant over these 50 positions.
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 5))
+heatmap(encoding, ax=ax, annotate=False, cmap="coolwarm", vmin=-1, vmax=1,
+        title="Sinusoidal encoding: 50 positions × 16 dimensions")
+ax.set_xlabel("dimension (even: sin, odd: cos)")
+ax.set_ylabel("position")
+plt.show()
+
+# %% [markdown]
+# The fast and the slow waves do different jobs. Fast waves separate **neighbours**:
+# positions 0 and 1 differ by 0.84 in column 0 but by almost nothing in the slowest column.
+# Slow waves separate **distant** positions: column 0 has come round again by position 44,
+# but column 4 (frequency 0.1) has not.
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 2.8))
+for column in (0, 4, 14):
+    label = f"column {column}: sin(p × {float(f[column // 2]):.4f})"
+    ax.plot(encoding[:, column], ".-", label=label)
+ax.set_xlabel("position p")
+ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8)
+plt.show()
+
+
+# %%
+def gap(p, q, column):
+    return abs(float(encoding[p, column] - encoding[q, column]))
+
+
+print(f"neighbours 0 and 1:  column 0 {gap(0, 1, 0):.3f}, column 14 {gap(0, 1, 14):.4f}")
+print(f"distant 0 and 44:    column 0 {gap(0, 44, 0):.3f}, column 4  {gap(0, 44, 4):.3f}")
+assert gap(0, 1, 0) > 0.8 and gap(0, 1, 14) < 0.001
+assert gap(0, 44, 0) < 0.02 and gap(0, 44, 4) > 0.9
+
+# %% [markdown]
+# Together the waves give every position its own **signature**. Among 200 positions, no two
+# rows are close: the smallest distance between two of them is well away from 0.
+
+# %%
+signatures = sinusoidal_encoding(200, 32)  # (200, 32)
+distances = torch.cdist(signatures, signatures) + 100 * torch.eye(200)  # ignore p vs p
+closest = float(distances.min())
+print(f"smallest distance between two different positions: {closest:.2f}")
+assert closest > 0.5
+
+# %% [markdown]
+# How alike are two positions? Take the dot product of their vectors. Each pair of columns
+# contributes `sin(p f)·sin(q f) + cos(p f)·cos(q f) = cos((p − q) f)`, so the dot product
+# depends only on the **distance** `p − q`, not on where the two positions are. It is largest
+# (`width / 2`) at distance 0 and, wiggles aside, falls as the positions move apart.
+
+# %%
+dots = signatures[0] @ signatures.T  # (200,): position 0 against positions 0..199
+shifted = [float(signatures[p] @ signatures[p + 5]) for p in range(190)]  # always 5 apart
+print("dot product at distances 0, 1, 5, 20, 100:",
+      [round(float(dots[k]), 1) for k in (0, 1, 5, 20, 100)])
+print(f"distance 5, any start: from {min(shifted):.3f} to {max(shifted):.3f}")
+assert max(shifted) - min(shifted) < 1e-3
+assert float(dots[0]) == dots.max() == 32 / 2
+assert dots[1:10].mean() > dots[10:50].mean() > dots[50:200].mean()
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 2.8))
+ax.plot(dots, ".-", markersize=3)
+ax.set_xlabel("distance between two positions")
+ax.set_ylabel("dot product")
+ax.set_title("Nearby positions look alike; distant ones less so")
+plt.show()
+
+# %% [markdown]
+# ## 7. Scale still matters
+#
+# Sines and cosines are bounded, but they are not small. Each pair of columns contributes
+# `sin² + cos² = 1` to the squared length, so every position vector has length `√(width/2)`:
+# 5.66 for a width of 64. A common way to start an embedding table, and the one notebook 06
+# uses, is random values spread about `1/√width`: then every row has length about 1. Add
+# the two, and the position still does most of the talking: two different words at the same
+# position point almost the same way.
+
+# %%
+width = 64
+generator = torch.Generator().manual_seed(0)
+meanings = torch.randn(10, width, generator=generator) / math.sqrt(width)  # 10 tokens
+positions = sinusoidal_encoding(10, width)  # token t stands at position t
+print("meanings:", tuple(meanings.shape), " positions:", tuple(positions.shape))
+print(f"typical length: meaning {float(meanings.norm(dim=1).mean()):.2f}, "
+      f"position {float(positions.norm(dim=1).mean()):.2f}")
+assert torch.allclose(positions.norm(dim=1), torch.tensor(math.sqrt(width / 2)))
+
+
+# %%
+def how_much_meaning_survives(scale):
+    inputs = meanings * scale + positions  # (10, width): what the model would read
+    kept = float(cosine_similarity(inputs, meanings).mean())  # input still points at meaning?
+    swapped = meanings[[1, 0]] * scale + positions[:2]  # two words, positions kept
+    alike = float(cosine_similarity(inputs[:2], swapped).mean())  # other word, same place
+    return kept, alike
+
+
+for scale in (1, math.sqrt(width)):
+    kept, alike = how_much_meaning_survives(scale)
+    print(f"scale {scale:>4.1f}: cosine with its meaning {kept:.2f}, "
+          f"with another word at the same place {alike:.2f}")
+kept_1, alike_1 = how_much_meaning_survives(1)
+kept_8, alike_8 = how_much_meaning_survives(math.sqrt(width))
+assert kept_1 < 0.3 and alike_1 > 0.9  # unscaled: the position drowns the word
+assert kept_8 > 0.7 and alike_8 < 0.5  # scaled: the word is heard again
+
+
+# %% [markdown]
+# The fix the original Transformer used is the second line: **multiply the embeddings by
+# `√width`** (√64 = 8) before adding the positions. Values that start near `1/√width` become
+# values near 1, the same scale as the sines and cosines, so meaning and position share the
+# vector fairly. Notebook 06's model does exactly this:
+# `token_embedding(ids) * sqrt(width) + sinusoidal_encoding(...)`.
+#
+# Couldn't training just make the embeddings bigger? Eventually, but it has to spend its
+# steps on that first. Here is a task that tests only whether the meaning survives: read each
+# token back from its `meaning × scale + position` vector (64 positions, 16 tokens, a linear
+# read-out, 60 small gradient steps). Same data, same steps, same starting numbers; only the
+# scale differs.
+
+# %%
+def read_back_losses(scale, vocab_size=16, length=64, steps=60, lr=0.2, seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    table = torch.randn(vocab_size, width, generator=generator) / math.sqrt(width)
+    table.requires_grad_()
+    readout = torch.zeros(width, vocab_size, requires_grad=True)
+    where = sinusoidal_encoding(length, width)  # (length, width)
+    losses = []
+    for _ in range(steps):
+        ids = torch.randint(vocab_size, (8, length), generator=generator)  # (8, length)
+        scores = (table[ids] * scale + where) @ readout  # (8, length, vocab_size)
+        loss = F.cross_entropy(scores.reshape(-1, vocab_size), ids.reshape(-1))
+        table.grad = readout.grad = None
+        loss.backward()
+        with torch.no_grad():
+            for weight in (table, readout):
+                weight -= lr * weight.grad
+        losses.append(loss.item())
+    return losses
+
+
+scaled, unscaled = read_back_losses(math.sqrt(width)), read_back_losses(1.0)
+print("steps:", len(scaled))
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 3))
+ax.plot(unscaled, label="embedding + position")
+ax.plot(scaled, label="embedding × √width + position")
+ax.axhline(math.log(16), color="gray", linestyle=":", label="guessing (log 16)")
+ax.set_xlabel("step")
+ax.set_ylabel("cross-entropy loss")
+ax.set_title("Reading each token back from its input vector")
+ax.legend()
+plt.show()
+end_scaled, end_unscaled = sum(scaled[-10:]) / 10, sum(unscaled[-10:]) / 10
+assert end_scaled < 0.1 and math.log(16) / 2 < end_unscaled < math.log(16)
+assert end_unscaled > 10 * end_scaled
+
+# %% [markdown]
+# With the scale, the model can tell which token it is reading almost at once; without it,
+# after the same 60 steps it is still much closer to guessing than to knowing. In a real model
+# every later layer pays for that confusion.
+#
+# ## Summary
+#
+# * Without positions, a sentence is a **bag** of vectors: `The cat ate the mouse.` and
+#   `The mouse ate the cat.` give the same outputs, reordered. A position vector added to each
+#   embedding fixes that.
+# * The **raw index** drowns the meaning: at position 1999, `cat` and `mouse` have cosine
+#   0.99999... And it grows without bound.
+# * The **normalized index** `p / T` is bounded but depends on the length: index 2 is
+#   2/3 = 0.667 in 3 tokens and 2/100 = 0.02 in 100.
+# * A **sine** depends only on the index and a fixed frequency: `sin(2 × 0.5) = 0.841` at any
+#   length, always within [-1, 1].
+# * The **sinusoidal encoding** uses sine/cosine pairs at frequencies from 1 down towards
+#   1/10000: fast waves separate neighbours, slow waves separate distant positions, every
+#   position gets a distinct signature, and the dot product of two positions depends only on
+#   their distance, falling (with wiggles) as it grows.
+# * **Scale**: a position vector has length `√(width/2)`; embeddings that start near
+#   `1/√width` per value are multiplied by `√width` so the meaning is not drowned, as in the
+#   original Transformer and in notebook 06.
+#
+# Next, notebook 04: attention, where tokens finally look at each other, and now know where
+# they each stand.
+#
+# ## Exercises
+#
+# Each exercise has a blank for you and a checker that gives instant feedback. A worked
+# solution follows each one; try it yourself before reading it.
+#
+# **Exercise 1.** A token sits at index 5. What is its normalized position in a 10-token
+# sentence, and in a 50-token one? Give both numbers.
+
+# %%
+# Your answer: (in 10 tokens, in 50 tokens)
+answer = ...
+# check_normalized_positions(answer)
+
+# %%
+# One solution: normalized position = index / length
+answer = (5 / 10, 5 / 50)
+print(answer)
+assert torch.allclose(torch.tensor(answer), torch.stack([
+    normalized_index_encoding(10, 1)[5, 0], normalized_index_encoding(50, 1)[5, 0]]))
+assert check_normalized_positions(answer)
+
+
+# %% [markdown]
+# **Exercise 2.** Write `encode_position(position, width)` that returns the sinusoidal vector
+# of one position as a list of `width` numbers, using only `math` (no torch): `sin` in the
+# even places, `cos` in the odd ones, frequency `10000 ** (-i / width)` for `i = 0, 2, 4, ...`.
+
+# %%
+# Your turn: uncomment, fill in the body, and run the checker
+# def encode_position(position, width):
+#     ...
+# check_position_vector(encode_position)
+
+# %%
+# One solution
+def encode_position(position, width):
+    values = []
+    for i in range(0, width, 2):
+        angle = position * 10000 ** (-i / width)
+        values += [math.sin(angle), math.cos(angle)]
+    return values[:width]  # an odd width ends with a sine
+
+
+assert check_position_vector(encode_position)
+assert torch.allclose(torch.tensor(encode_position(7, 6)), sinusoidal_encoding(8, 6)[7])
+
+# %% [markdown]
+# **Exercise 3.** A model has a width of 256, and its embedding table starts with values
+# spread about `1/16`. By what number does the original Transformer multiply the embeddings
+# before adding the sinusoidal positions?
+
+# %%
+# Your answer: a number
+factor = ...
+# check_scale_factor(factor)
+
+# %%
+# One solution: the square root of the width
+factor = math.sqrt(256)
+assert check_scale_factor(factor)
+
+# %% [markdown]
+# **Going further.** Rerun `read_back_losses` with more steps and see how long the unscaled
+# model takes to catch up. Or make the encoding's `base` small (say 10) and look at the
+# heatmap and at the smallest distance between two of 200 positions: what goes wrong when
+# even the slowest wave turns quickly?
