@@ -11,6 +11,7 @@ this file, so nothing on your system changes; delete `.venv/` to start over.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -24,6 +25,12 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".minillm-installed"
 INSTALL_INPUTS = ("pyproject.toml", "constraints.txt")
+# JupyterLab defaults for this environment only (.venv): no "Would you like to get notified
+# about official Jupyter news?" question and no update check when a learner opens the notebooks.
+LAB_OVERRIDES = VENV / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "minillm.json"
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
+}
 
 
 def say(message: str) -> None:
@@ -53,6 +60,14 @@ def set_up() -> None:
     )
     STAMP.write_text(install_fingerprint())
     say("set-up done")
+
+
+def quiet_jupyterlab() -> None:
+    """Write LAB_SETTINGS where .venv's JupyterLab reads setting defaults (overrides.d)."""
+    text = json.dumps(LAB_SETTINGS, indent=2) + "\n"
+    if not LAB_OVERRIDES.exists() or LAB_OVERRIDES.read_text() != text:
+        LAB_OVERRIDES.parent.mkdir(parents=True, exist_ok=True)
+        LAB_OVERRIDES.write_text(text)
 
 
 def run_in_venv(*args: str, env: dict[str, str] | None = None) -> int:
@@ -92,11 +107,21 @@ def test(extra: list[str]) -> int:
     return run_in_venv("-m", "pytest", "--nbval", "-q", "notebooks", env=env1)
 
 
-def lab(extra: list[str]) -> int:
-    args = ["-m", "jupyter", "lab", str(ROOT / "notebooks"), *extra]
+def lab_arguments(extra: list[str]) -> list[str]:
+    """What `lab` runs after `python -m`: JupyterLab on the notebooks folder.
+
+    news_url=None: the server never fetches the Jupyter news feed. (The question "Would you
+    like to get notified about official Jupyter news?" is kept away by LAB_SETTINGS, which
+    quiet_jupyterlab() writes; the browser tests call both.)
+    """
+    args = ["jupyter", "lab", str(ROOT / "notebooks"), "--LabApp.news_url=None", *extra]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--allow-root")
-    return run_in_venv(*args)
+    return args
+
+
+def lab(extra: list[str]) -> int:
+    return run_in_venv("-m", *lab_arguments(extra))
 
 
 def main(argv: list[str]) -> int:
@@ -105,6 +130,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     set_up()
+    quiet_jupyterlab()
     return commands[argv[0]](argv[1:])
 
 

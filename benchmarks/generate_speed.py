@@ -18,7 +18,6 @@ import time
 
 import torch
 
-from minillm_helpers.kvcache import generate_cached
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.sampling import generate
 
@@ -37,15 +36,15 @@ def main() -> None:
     )
     model = GPT(config).eval()
     prompt = [0]
-    plain_ids = generate(model, prompt, args.new_tokens, temperature=0)
-    cached_ids = generate_cached(model, prompt, args.new_tokens, temperature=0)
+    plain_ids = generate(model, prompt, args.new_tokens, temperature=0, use_cache=False)
+    cached_ids = generate(model, prompt, args.new_tokens, temperature=0, use_cache=True)
     same = sum(a == b for a, b in zip(plain_ids, cached_ids, strict=False))
     print(f"greedy tokens identical: {same}/{args.new_tokens}")
     timings = {"plain": [], "cached": []}
     for _ in range(args.runs):
-        for name, function in (("plain", generate), ("cached", generate_cached)):
+        for name, use_cache in (("plain", False), ("cached", True)):
             started = time.perf_counter()
-            function(model, prompt, args.new_tokens, temperature=1.0, seed=0)
+            generate(model, prompt, args.new_tokens, temperature=1.0, seed=0, use_cache=use_cache)
             timings[name].append(time.perf_counter() - started)
     rates = {name: args.new_tokens / statistics.median(times) for name, times in timings.items()}
     print(

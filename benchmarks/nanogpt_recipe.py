@@ -1,9 +1,9 @@
 """nanoGPT's CPU recipe, run here and now: the yardstick for benchmarks/train_speed.py.
 
-    .venv/bin/python benchmarks/nanogpt_recipe.py ../shared/data/tinyshakespeare.txt
+    .venv/bin/python benchmarks/nanogpt_recipe.py tinyshakespeare.txt
 
-The issue's reference figures (67.6 s to validation loss 1.8857) were measured on an
-earlier machine; a CPU of another kind or a busier moment changes them two-fold. So
+nanoGPT's run was first timed (67.6 s to validation loss 1.8857) on another machine;
+a CPU of another kind or a busier moment changes such figures two-fold. So
 `train_speed.py --against-nanogpt` runs this script and ours alternately and compares
 the two at the same moment. It is our own re-implementation of the documented run
 (`python train.py config/train_shakespeare_char.py --device=cpu --compile=False
@@ -154,7 +154,7 @@ def main() -> None:
         if step % EVAL_EVERY == 0:
             val = evaluate()["val"]
             evals.append((step, val, time.perf_counter() - started))
-            # the issue quotes 1.8857 to 4 places; this recipe's own value is 1.885731
+            # nanoGPT prints 1.8857 (4 places); this recipe's own value is 1.885731
             if target_s is None and round(val, 4) <= args.target:
                 target_s = evals[-1][2]
             if step == STEPS:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 
 from minillm_helpers.attention import scaled_dot_product_attention
+from minillm_helpers.checks import check_causal_attention_inputs, check_mask_length
 
 
 def causal_mask(length, device=None) -> torch.Tensor:
@@ -25,14 +26,7 @@ def causal_mask(length, device=None) -> torch.Tensor:
             [1, 1, 1, 0],
             [1, 1, 1, 1]], dtype=torch.int32)
     """
-    if isinstance(length, bool) or not hasattr(length, "__index__"):
-        raise TypeError(
-            f"length must be a whole number (the number of tokens), got {length!r} "
-            f"of type {type(length).__name__}."
-        )
-    length = length.__index__()
-    if length < 1:
-        raise ValueError(f"length must be at least 1 (one row per token), got {length}.")
+    check_mask_length(length)  # a whole number >= 1 (checks.py)
     allowed = torch.ones(length, length, dtype=torch.bool, device=device)  # (T, T) all True
     return torch.tril(allowed)  # keep the diagonal and below: no column after the row
 
@@ -44,12 +38,6 @@ def causal_attention(query, key, value):
     sequence. Returns (output, weights) like scaled_dot_product_attention; every
     weight above the diagonal is exactly 0.
     """
-    if not all(torch.is_tensor(t) for t in (query, key, value)):
-        raise TypeError("query, key and value must be tensors of shape (..., tokens, width).")
-    if min(query.dim(), key.dim()) < 2 or query.shape[-2] != key.shape[-2]:
-        raise ValueError(
-            "causal attention needs one query per key (tokens of the same sequence), got "
-            f"query shape {tuple(query.shape)} and key shape {tuple(key.shape)}."
-        )
+    check_causal_attention_inputs(query, key, value)
     mask = causal_mask(query.shape[-2], device=query.device)  # (T, T)
     return scaled_dot_product_attention(query, key, value, mask)

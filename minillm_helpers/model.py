@@ -16,6 +16,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from minillm_helpers.attention import MultiHeadAttention
+from minillm_helpers.checks import check_gpt_config, check_ids_for_model, check_targets
 from minillm_helpers.masking import causal_mask
 from minillm_helpers.positions import sinusoidal_encoding
 
@@ -33,28 +34,20 @@ class GPTConfig:
     causal: bool = True  # False only to show what the causal mask prevents
 
     def __post_init__(self):
-        for name in ("vocab_size", "context_length", "width", "num_heads", "num_layers"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(
-                    f"GPTConfig.{name} must be a whole number of at least 1, got {value!r}."
-                )
-        if self.width % self.num_heads != 0:
-            raise ValueError(
-                f"GPTConfig.width {self.width} is not divisible by num_heads {self.num_heads}: "
-                "choose a width that is a multiple of the number of heads."
-            )
-        if not 0.0 <= self.dropout < 1.0:
-            raise ValueError(f"GPTConfig.dropout must be in [0, 1), got {self.dropout!r}.")
+        check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks.py)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict:  # what a checkpoint stores
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict):
-        """The inverse of to_dict; keys this version does not know are ignored."""
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+    def from_dict(cls, data: dict):  # the inverse of to_dict
+        return config_from_dict(data)
+
+
+def config_from_dict(data: dict) -> GPTConfig:
+    """A GPTConfig from dataclasses.asdict(config); keys this version does not know are ignored."""
+    known = {f.name for f in fields(GPTConfig)}
+    return GPTConfig(**{k: v for k, v in data.items() if k in known})
 
 
 class FeedForward(nn.Module):
@@ -84,9 +77,27 @@ class Block(nn.Module):
         self.feed_forward = FeedForward(config.width, config.dropout)
         self.dropout = nn.Dropout(config.dropout)
 
-    def forward(self, x, mask=None):
-        x = x + self.dropout(self.attention(self.norm1(x), mask))  # residual keeps the input
+    def forward(self, x, mask=None, cache=None):
+        x = x + self.dropout(self.attention(self.norm1(x), mask, cache))  # residual keeps x
         return x + self.feed_forward(self.norm2(x))
+
+
+class KVCache:
+    """One attention layer's keys and values of the tokens so far, kept by generation."""
+
+    def __init__(self):
+        self.keys = self.values = None  # (B, heads, tokens so far, head_width)
+
+    def __len__(self):
+        return 0 if self.keys is None else self.keys.shape[2]
+
+    def append(self, keys, values):
+        """Add the new tokens' keys and values; return those of all tokens so far."""
+        if self.keys is not None:
+            keys = torch.cat([self.keys, keys], dim=2)  # (B, heads, S, head_width)
+            values = torch.cat([self.values, values], dim=2)
+        self.keys, self.values = keys, values
+        return keys, values
 
 
 class GPT(nn.Module):
@@ -98,58 +109,29 @@ class GPT(nn.Module):
         self.token_embedding = nn.Embedding(config.vocab_size, config.width)
         # std 1/sqrt(width), times sqrt(width) in forward: meanings at the positions' scale
         nn.init.normal_(self.token_embedding.weight, std=1 / math.sqrt(config.width))
-        self.register_buffer(
-            "positions", sinusoidal_encoding(config.context_length, config.width), persistent=False
-        )
+        positions = sinusoidal_encoding(config.context_length, config.width)  # (context, width)
+        self.register_buffer("positions", positions, persistent=False)
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.num_layers))
         self.final_norm = nn.LayerNorm(config.width)
         self.output = nn.Linear(config.width, config.vocab_size)
 
-    def check_input(self, ids) -> None:
-        """Raise a clear error unless ids is a (batch, length) tensor of IDs the model knows."""
-        integer = torch.is_tensor(ids) and ids.dtype in (torch.int64, torch.int32)
-        if not integer or ids.dim() != 2:
-            raise TypeError(
-                "ids must be an integer tensor of shape (batch, length); wrap one sequence "
-                "as torch.tensor([ids])."
-            )
-        length = ids.shape[1]
-        if length > self.config.context_length:
-            raise ValueError(
-                f"The sequence has {length} tokens but the model's context is "
-                f"{self.config.context_length}: keep only the last {self.config.context_length} "
-                "(ids[:, -context_length:])."
-            )
-        if length == 0:
-            raise ValueError("The sequence is empty: give at least one token ID.")
-        low, high = int(ids.min()), int(ids.max())
-        if low < 0 or high >= self.config.vocab_size:
-            bad = low if low < 0 else high
-            raise ValueError(
-                f"Token ID {bad} is outside the vocabulary: valid IDs are 0 to "
-                f"{self.config.vocab_size - 1}. Encode text with the tokenizer the model "
-                "was built with."
-            )
-
-    def forward(self, ids, targets=None):
-        """Return (logits, loss); loss is None without targets."""
-        self.check_input(ids)
-        batch, length = ids.shape
-        scale = math.sqrt(self.config.width)
-        x = self.token_embedding(ids) * scale + self.positions[:length]  # (B, T, width)
-        x = self.dropout(x)
-        mask = causal_mask(length, device=ids.device) if self.config.causal else None  # (T, T)
-        for block in self.blocks:
-            x = block(x, mask)  # (B, T, width)
+    def forward(self, ids, targets=None, cache=None):
+        """Return (logits, loss); loss is None without targets. cache: one KVCache per
+        block (generation): the new tokens come after the cached ones."""
+        check_ids_for_model(ids, self.config, cache)  # clear errors for bad IDs (checks.py)
+        start = len(cache[0]) if cache else 0  # how many tokens the cache already holds
+        end = start + ids.shape[1]
+        x = self.token_embedding(ids) * math.sqrt(self.config.width)  # (B, T, width)
+        x = self.dropout(x + self.positions[start:end])  # positions start..end-1
+        # the causal mask's rows for the new tokens, over all tokens: (T, start + T)
+        mask = causal_mask(end, device=ids.device)[start:] if self.config.causal else None
+        for i, block in enumerate(self.blocks):
+            x = block(x, mask, cache[i] if cache else None)  # (B, T, width)
         logits = self.output(self.final_norm(x))  # (B, T, vocab_size)
         loss = None
         if targets is not None:
-            if not torch.is_tensor(targets) or targets.shape != ids.shape:
-                raise ValueError(
-                    f"targets must be a tensor of next-token IDs with the shape of ids "
-                    f"{tuple(ids.shape)}, got {getattr(targets, 'shape', type(targets).__name__)}."
-                )
+            check_targets(targets, ids)
             loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
         return logits, loss
 

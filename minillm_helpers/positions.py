@@ -3,6 +3,8 @@
 Three encodings, each a (num_positions, width) tensor to add to the embeddings:
 raw indexes (unbounded), indexes divided by the length (depend on the length),
 and sines and cosines of the index at many frequencies (bounded, length-free).
+`rotate_pairs` is notebook 03's look at rotary embeddings (RoPE), what most current
+models do instead: turn query and key vectors by position-dependent angles.
 
 >>> round(float(sinusoidal_encoding(3, 2)[2, 0]), 3)   # sin(2 * 1.0)
 0.909
@@ -10,21 +12,9 @@ and sines and cosines of the index at many frequencies (bounded, length-free).
 
 from __future__ import annotations
 
-import math
-
 import torch
 
-
-def require_sizes(num_positions, width) -> None:
-    """Both sizes must be whole numbers of at least 1; say which one is wrong and why."""
-    for name, value in (("num_positions", num_positions), ("width", width)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be a whole number (an int), got {value!r}.")
-        if value < 1:
-            raise ValueError(
-                f"{name} must be at least 1, got {value}: "
-                "a sequence needs positions, and each position needs a vector."
-            )
+from minillm_helpers.checks import check_base, require_sizes
 
 
 def raw_index_encoding(num_positions: int, width: int) -> torch.Tensor:
@@ -41,11 +31,8 @@ def normalized_index_encoding(num_positions: int, width: int) -> torch.Tensor:
 
 def frequencies(width: int, base: float = 10000.0) -> torch.Tensor:
     """One frequency per sine/cosine pair: 1 (fast) down towards 1/base (slow)."""
-    require_sizes(1, width)
-    if isinstance(base, bool) or not isinstance(base, (int, float)) or not base > 1:
-        raise ValueError(f"base must be a number above 1, got {base!r}: the usual one is 10000.")
-    if math.isinf(base):
-        raise ValueError("base must be finite: the usual one is 10000.")
+    require_sizes(1, width)  # whole numbers >= 1 (checks.py)
+    check_base(base)  # a finite number above 1 (checks.py)
     pair_index = torch.arange(0, width, 2, dtype=torch.float32)  # 0, 2, 4, ...
     return base ** (-pair_index / width)  # (ceil(width / 2),)
 
@@ -59,3 +46,14 @@ def sinusoidal_encoding(num_positions: int, width: int, base: float = 10000.0) -
     encoding[:, 0::2] = torch.sin(angles)
     encoding[:, 1::2] = torch.cos(angles[:, : width // 2])  # an odd width has one sine more
     return encoding
+
+
+def rotate_pairs(vectors: torch.Tensor, positions: torch.Tensor, base: float = 10000.0):
+    """RoPE: turn pair i (columns 2i, 2i+1) of the vector at position p by the angle p * f_i."""
+    angles = positions[:, None] * frequencies(vectors.shape[-1], base)  # (T, width / 2)
+    cos, sin = torch.cos(angles), torch.sin(angles)
+    even, odd = vectors[..., 0::2], vectors[..., 1::2]  # the pairs (x, y), each (T, width / 2)
+    rotated = torch.empty_like(vectors)  # (T, width)
+    rotated[..., 0::2] = even * cos - odd * sin  # a 2-D rotation of (x, y) by the angle
+    rotated[..., 1::2] = even * sin + odd * cos
+    return rotated

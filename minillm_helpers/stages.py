@@ -18,10 +18,11 @@ BUILT_BY = {
     "training": 5,
     "model": 6,
     "sampling": 6,
+    "bigram": 7,
 }
 
 # Built after the series (the "train on your own text" tools); no notebook imports them.
-AFTER_THE_SERIES = {"cli", "kvcache", "fast", "__main__"}
+AFTER_THE_SERIES = {"cli", "__main__"}
 
 UTILITIES = {"stages", "checks", "notebook_support"}
 

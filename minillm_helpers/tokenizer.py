@@ -4,7 +4,9 @@ A tokenizer is two dictionary lookups: unit -> ID to encode, ID -> unit to decod
 The units are characters (`CharTokenizer`) or words (`WordTokenizer`); both share
 the lookup in the base class `Tokenizer`, which is built from three small
 functions that notebook 01 writes first: `build_vocabulary`, `encode_units` and
-`decode_ids`.
+`decode_ids`. Input checks live in `minillm_helpers.checks`; `most_frequent_pair`
+and `merge_pair` are notebook 01's glimpse of byte-pair encoding, how real models
+choose their units; `save_tokenizer`/`load_tokenizer` write and read a JSON file.
 
 >>> tok = CharTokenizer("dehlorw ")   # the article's own order: d, e, h, l, o, r, w, space
 >>> tok.encode("led")
@@ -16,9 +18,18 @@ functions that notebook 01 writes first: `build_vocabulary`, `encode_units` and
 from __future__ import annotations
 
 import json
-import operator
 import re
+from collections import Counter
 from pathlib import Path
+
+from minillm_helpers.checks import (
+    check_decodable_ids,
+    check_saved_tokenizer,
+    check_training_units,
+    check_vocabulary,
+    no_unit_yet,
+    require_text,
+)
 
 
 def build_vocabulary(units) -> list[str]:
@@ -28,11 +39,7 @@ def build_vocabulary(units) -> list[str]:
     [' ', 'd', 'e', 'h', 'l', 'o', 'r', 'w']
     """
     vocabulary = sorted(set(units))
-    if not vocabulary:
-        raise ValueError(
-            "The training text is empty, so there is nothing to build a vocabulary from: "
-            "pass a text with at least one character."
-        )
+    check_training_units(vocabulary)  # an empty text has nothing to learn from (checks.py)
     return vocabulary
 
 
@@ -59,67 +66,25 @@ def encode_units(units, unit_to_id: dict, unknown_id: int | None = None) -> list
 
 def decode_ids(ids, vocabulary: list[str]) -> list[str]:
     """The reverse lookup: an ID is simply a position in the vocabulary list."""
-    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
-        raise TypeError(f"decode() takes a list of integer IDs, got {type(ids).__name__}.")
-    units = []
-    for position, token_id in enumerate(ids):
-        try:
-            if isinstance(token_id, bool):
-                raise TypeError
-            token_id = operator.index(token_id)  # int, numpy integer or one-element int tensor
-        except TypeError:
-            raise TypeError(
-                f"ID {token_id!r} at position {position} is not a whole number: "
-                "decode() takes integer IDs such as [2, 1]."
-            ) from None
-        if not 0 <= token_id < len(vocabulary):
-            raise ValueError(
-                f"ID {token_id} at position {position} is outside the vocabulary: "
-                f"valid IDs are 0 to {len(vocabulary) - 1}. Decode with the tokenizer "
-                "that produced the IDs."
-            )
-        units.append(vocabulary[token_id])
-    return units
-
-
-def require_text(value, what: str) -> None:
-    """A friendly TypeError for anything that is not a str (bytes, numbers, lists...)."""
-    if not isinstance(value, str):
-        raise TypeError(
-            f"{what} must be a str, got {type(value).__name__}. "
-            "Pass text, e.g. 'hello'; decode bytes first with data.decode('utf-8')."
-        )
-
-
-def check_vocabulary(vocabulary: list) -> None:
-    """A vocabulary is a non-empty list of distinct, non-empty strings."""
-    if not vocabulary:
-        raise ValueError("The vocabulary is empty: give at least one unit.")
-    for unit in vocabulary:
-        if not isinstance(unit, str) or not unit:
-            raise TypeError(f"Vocabulary units must be non-empty strings, got {unit!r}.")
-    repeated = sorted({unit for unit in vocabulary if vocabulary.count(unit) > 1})
-    if repeated:
-        raise ValueError(f"The vocabulary lists {repeated!r} more than once: one ID per unit.")
+    ids = check_decodable_ids(ids, len(vocabulary))  # whole numbers, 0 to V-1 (checks.py)
+    return [vocabulary[token_id] for token_id in ids]
 
 
 class Tokenizer:
-    """Text to IDs and back through one vocabulary.
+    """Text to IDs and back through one vocabulary; subclasses say what a unit is.
 
-    Subclasses say what a unit is: `split` cuts text into units, `join` glues
-    units back into text. `unknown` (off by default) names a token that stands
-    in for every unit the vocabulary has never seen; it gets the last ID.
+    `unknown` (off by default) names a token that stands in for every unit the
+    vocabulary has never seen.
     """
 
-    kind = "base"
+    split = join = staticmethod(no_unit_yet)  # what a unit is: the subclasses say
 
     def __init__(self, vocabulary, unknown: str | None = None):
         vocabulary = list(vocabulary)
         if unknown is not None and unknown not in vocabulary:
-            vocabulary.append(unknown)
-        check_vocabulary(vocabulary)
-        self.vocabulary = vocabulary
-        self.unknown = unknown
+            vocabulary.append(unknown)  # the unknown token gets the last ID
+        check_vocabulary(vocabulary)  # distinct, non-empty strings (checks.py)
+        self.vocabulary, self.unknown = vocabulary, unknown
         self.unit_to_id = {unit: i for i, unit in enumerate(vocabulary)}
 
     @classmethod
@@ -134,49 +99,29 @@ class Tokenizer:
 
     def encode(self, text: str) -> list[int]:
         require_text(text, "encode()'s input")
-        unknown_id = None if self.unknown is None else self.unit_to_id[self.unknown]
+        unknown_id = self.unit_to_id.get(self.unknown)  # None when there is no unknown token
         return encode_units(self.split(text), self.unit_to_id, unknown_id)
 
     def decode(self, ids) -> str:
         return self.join(decode_ids(ids, self.vocabulary))
 
-    @staticmethod
-    def split(text: str) -> list[str]:
-        raise NotImplementedError("use CharTokenizer or WordTokenizer")
-
-    @staticmethod
-    def join(units: list[str]) -> str:
-        raise NotImplementedError("use CharTokenizer or WordTokenizer")
-
     def to_dict(self) -> dict:
+        """All a tokenizer is: the kind of unit and the vocabulary in ID order."""
         return {"kind": self.kind, "vocabulary": self.vocabulary, "unknown": self.unknown}
 
     @staticmethod
     def from_dict(data: dict):
-        # Looked up at call time, so a kind defined later (WordTokenizer) is found too.
-        kinds = {cls.kind: cls for cls in Tokenizer.__subclasses__()}
-        if not isinstance(data, dict) or data.get("kind") not in kinds:
-            raise ValueError(f"Not a saved minillm tokenizer: expected a kind in {sorted(kinds)}.")
+        """The inverse of to_dict: the same kind of tokenizer, the same IDs."""
+        kinds = {kind.kind: kind for kind in (CharTokenizer, WordTokenizer)}
+        check_saved_tokenizer(data, kinds)  # a dict naming a known kind (checks.py)
         return kinds[data["kind"]](data["vocabulary"], unknown=data.get("unknown"))
-
-    def save(self, path) -> None:
-        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False), encoding="utf-8")
-
-    @staticmethod
-    def load(path):
-        return Tokenizer.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(vocab_size={self.vocab_size})"
 
 
 class CharTokenizer(Tokenizer):
-    """One ID per character.
-
-    >>> tok = CharTokenizer.from_text("hello world")   # sorted: the space comes first
-    >>> tok.vocabulary[:3], tok.encode("led")
-    ([' ', 'd', 'e'], [4, 2, 1])
-    """
+    """One ID per character."""
 
     kind = "char"
 
@@ -192,13 +137,8 @@ class CharTokenizer(Tokenizer):
 class WordTokenizer(Tokenizer):
     """One ID per word or punctuation mark; the spaces between them are not kept.
 
-    >>> tok = WordTokenizer.from_text("The cat sat. The dog sat.")
-    >>> tok.vocabulary
-    ['.', 'The', 'cat', 'dog', 'sat']
-    >>> tok.encode("The dog sat.")
+    >>> WordTokenizer.from_text("The cat sat. The dog sat.").encode("The dog sat.")
     [1, 3, 4, 0]
-    >>> tok.decode([1, 2, 4, 0])
-    'The cat sat.'
     """
 
     kind = "word"
@@ -212,3 +152,31 @@ class WordTokenizer(Tokenizer):
     def join(units: list[str]) -> str:
         text = " ".join(units)
         return re.sub(r" ([^\w\s])(?=\s|$)", r"\1", text)  # no space before a punctuation mark
+
+
+def most_frequent_pair(tokens: list[str]) -> tuple[str, str]:
+    """The two neighbouring tokens that occur together most often (the first on a tie)."""
+    pairs = Counter(zip(tokens[:-1], tokens[1:], strict=True))  # (t0, t1), (t1, t2), ...
+    return max(pairs, key=pairs.get)
+
+
+def merge_pair(tokens: list[str], pair: tuple[str, str]) -> list[str]:
+    """Every occurrence of `pair`, left to right, glued into one token: a, n -> an."""
+    merged = []
+    for token in tokens:
+        if merged and (merged[-1], token) == pair:
+            merged[-1] += token  # the last token kept and this one form the pair: glue them
+        else:
+            merged.append(token)
+    return merged
+
+
+def save_tokenizer(tokenizer: Tokenizer, path) -> None:
+    """Write the tokenizer's to_dict() to a JSON file, so it can travel with a model."""
+    text = json.dumps(tokenizer.to_dict(), ensure_ascii=False)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def load_tokenizer(path) -> Tokenizer:
+    """Read a tokenizer written by save_tokenizer."""
+    return Tokenizer.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -1,4 +1,7 @@
-"""Stage 5 (notebook 05), shared with 06: the small training loop.
+"""Stage 5 (notebook 05), shared with 06: the notebooks' small training loop.
+
+(The `minillm train` command has its own loop, with checkpoints and a learning-rate
+schedule: `minillm_helpers.cli.trainer`. Both record a `TrainingHistory`.)
 
 Training shows the model many (context, next-token) examples cut from one long
 list of token IDs and nudges its weights so that the true next tokens become
@@ -12,40 +15,16 @@ True
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import torch
-from tqdm.auto import tqdm
 
-
-def require_count(name: str, value) -> None:
-    """Raise a clear error unless value is a whole number of at least 1."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be a whole number, got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {value}.")
-
-
-def check_data(data, context_length: int, what: str = "the data") -> None:
-    """Raise a clear error unless data is a 1-D tensor of token IDs longer than the context."""
-    require_count("context_length", context_length)
-    if not torch.is_tensor(data) or data.dim() != 1:
-        raise TypeError(
-            f"{what} must be a 1-D tensor of token IDs, "
-            "e.g. torch.tensor(tokenizer.encode(text))."
-        )
-    if data.dtype != torch.long:
-        raise TypeError(
-            f"{what} holds {data.dtype} values, but token IDs must be whole numbers of "
-            "type torch.long: use torch.tensor(ids) or data.long()."
-        )
-    if len(data) < context_length + 1:
-        raise ValueError(
-            f"{what} has {len(data)} tokens, too short for a context of {context_length}: "
-            f"it needs at least {context_length + 1} (the window plus its next token). "
-            "Use more text or a shorter context."
-        )
+from minillm_helpers.checks import (
+    check_batch_request,
+    check_model_output,
+    check_training,
+    require_count,
+)
 
 
 def get_batch(data, batch_size: int, context_length: int, generator=None):
@@ -55,8 +34,7 @@ def get_batch(data, batch_size: int, context_length: int, generator=None):
     >>> x.tolist(), y.tolist()
     ([[102, 103, 104, 105]], [[103, 104, 105, 106]])
     """
-    check_data(data, context_length)
-    require_count("batch_size", batch_size)
+    check_batch_request(data, batch_size, context_length)
     starts = torch.randint(len(data) - context_length, (batch_size,), generator=generator)  # (B,)
     offsets = torch.arange(context_length)  # (T,)
     x = data[starts[:, None] + offsets]  # (B, T): the windows the model reads
@@ -83,7 +61,7 @@ def estimate_loss(model, data, batch_size: int, context_length: int, num_batches
 
 @dataclass
 class TrainingHistory:
-    """What train() measured: every step's loss, and evaluated losses every eval_every steps."""
+    """What a training run measured: every step's loss, and the losses evaluated now and then."""
 
     steps: list[int] = field(default_factory=list)
     losses: list[float] = field(default_factory=list)  # training loss of every step's batch
@@ -91,70 +69,42 @@ class TrainingHistory:
     train_eval: list[float] = field(default_factory=list)  # estimate_loss on the training data
     val_eval: list[float] = field(default_factory=list)  # ... and on the validation data
 
+    def record_step(self, step: int, loss: float) -> None:
+        self.steps.append(step)
+        self.losses.append(loss)
 
-def train(
-    model,
-    train_data,
-    val_data=None,
-    *,
-    steps: int,
-    batch_size: int = 16,
-    context_length: int | None = None,
-    learning_rate: float = 3e-3,
-    eval_every: int | None = None,
-    eval_batches: int = 10,
-    seed: int = 0,
-    progress: bool = True,
-) -> TrainingHistory:
-    """Train with AdamW on random windows; evaluate every eval_every steps (and at the end).
+    def record_evaluation(self, step: int, train_loss: float, val_loss=None) -> None:
+        self.eval_steps.append(step)
+        self.train_eval.append(train_loss)
+        if val_loss is not None:
+            self.val_eval.append(val_loss)
 
-    model(ids, targets) must return (logits, loss). context_length defaults to
-    model.config.context_length. progress=True shows a tqdm bar.
-    """
-    if context_length is None:
-        if not hasattr(model, "config"):
-            raise TypeError("Pass context_length=...: the model has no .config to read it from.")
-        context_length = model.config.context_length
-    check_data(train_data, context_length, "the training data")
-    if val_data is not None:
-        check_data(val_data, context_length, "the validation data")
-    require_count("steps", steps)
-    require_count("batch_size", batch_size)
-    require_count("eval_batches", eval_batches)
-    if eval_every is not None:
-        require_count("eval_every", eval_every)
-    if not (isinstance(learning_rate, (int, float)) and 0 < learning_rate < math.inf):
-        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}.")
 
+def train(model, train_data, val_data=None, *, steps: int, batch_size: int = 16,
+          context_length: int | None = None, learning_rate: float = 3e-3,
+          eval_every: int | None = None, eval_batches: int = 10, seed: int = 0) -> TrainingHistory:
+    """Train with AdamW on random windows; every eval_every steps (and at the end) estimate
+    the loss on the training and validation data. model(ids, targets) -> (logits, loss)."""
+    check_training(model, train_data, val_data, context_length, learning_rate, steps=steps,
+                   batch_size=batch_size, eval_every=eval_every, eval_batches=eval_batches)
+    context_length = context_length or model.config.context_length  # the model's, by default
     torch.manual_seed(seed)  # dropout and anything else random in the model
     generator = torch.Generator().manual_seed(seed)  # which windows, in which order
     optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate)
-    device = next(model.parameters()).device
     history = TrainingHistory()
     model.train()
-    bar = tqdm(range(1, steps + 1), disable=not progress, desc="training")
-    for step in bar:
+    for step in range(1, steps + 1):
         x, y = get_batch(train_data, batch_size, context_length, generator)  # (B, T), (B, T)
-        output = model(x.to(device), y.to(device))  # (logits, loss)
-        loss = output[1] if isinstance(output, tuple) and len(output) == 2 else None
-        if not (torch.is_tensor(loss) and loss.dim() == 0):  # how wrong the guesses are
-            raise TypeError("model(ids, targets) must return (logits, loss) with a scalar loss.")
-        if not torch.isfinite(loss):
-            raise ValueError(f"The loss became {loss.item()} at step {step}: lower learning_rate.")
+        output = model(x, y)  # (logits, loss)
+        check_model_output(output, step)  # a finite loss: how wrong the guesses were
+        loss = output[1]
         optimizer.zero_grad(set_to_none=True)  # forget the previous step's gradients
         loss.backward()  # which way each weight should move to lower the loss
         optimizer.step()  # move them a little
-        history.steps.append(step)
-        history.losses.append(loss.item())
+        history.record_step(step, loss.item())
         if eval_every and (step % eval_every == 0 or step == steps):
-            history.eval_steps.append(step)
-            history.train_eval.append(
-                estimate_loss(model, train_data, batch_size, context_length, eval_batches)
-            )
-            if val_data is not None:
-                history.val_eval.append(
-                    estimate_loss(model, val_data, batch_size, context_length, eval_batches)
-                )
-            bar.set_postfix(loss=f"{history.train_eval[-1]:.3f}")
+            losses = [estimate_loss(model, data, batch_size, context_length, eval_batches)
+                      for data in (train_data, val_data) if data is not None]
+            history.record_evaluation(step, *losses)
     model.eval()
     return history

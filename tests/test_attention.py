@@ -9,7 +9,11 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.nn import functional as F
 
-from minillm_helpers.attention import MultiHeadAttention, scaled_dot_product_attention
+from minillm_helpers.attention import (
+    MultiHeadAttention,
+    keep_attention_weights,
+    scaled_dot_product_attention,
+)
 
 TOLERANCE = 1e-5
 
@@ -101,21 +105,28 @@ def manual_multi_head(layer, x, mask=None):
     return layer.output(torch.cat(heads, dim=-1))
 
 
+@pytest.mark.parametrize("keep_weights", [False, True], ids=["fused", "written-out"])
 @pytest.mark.parametrize("bias", [False, True])
 @pytest.mark.parametrize("masked", [False, True])
-def test_multi_head_equals_a_head_by_head_computation(bias, masked):
+def test_multi_head_equals_a_head_by_head_computation(bias, masked, keep_weights):
     torch.manual_seed(0)
     layer = MultiHeadAttention(24, 3, bias=bias)
+    layer.keep_weights = keep_weights
     x = torch.randn(2, 7, 24)
     mask = random_mask(3, 7, 7) if masked else None
     assert torch.allclose(layer(x, mask), manual_multi_head(layer, x, mask), atol=TOLERANCE)
-    assert layer.last_weights.shape == (2, 3, 7, 7)
+    if keep_weights:
+        assert layer.last_weights.shape == (2, 3, 7, 7)
+    else:
+        assert layer.last_weights is None  # the fused kernel keeps no weights
 
 
+@pytest.mark.parametrize("keep_weights", [False, True], ids=["fused", "written-out"])
 @pytest.mark.parametrize("masked", [False, True])
-def test_multi_head_equals_pytorch_on_the_projected_heads(masked):
+def test_multi_head_equals_pytorch_on_the_projected_heads(masked, keep_weights):
     torch.manual_seed(1)
     layer = MultiHeadAttention(16, 4)
+    layer.keep_weights = keep_weights
     x = torch.randn(3, 6, 16)
     mask = random_mask(5, 6, 6) if masked else None
     q, k, v = (layer.split_heads(proj(x)) for proj in (layer.query, layer.key, layer.value))
@@ -137,14 +148,35 @@ def test_multi_head_equals_nn_multihead_attention(masked):
     mask = random_mask(7, 5, 5) if masked else None
     their_mask = None if mask is None else ~mask  # PyTorch's module: True means "may NOT attend"
     theirs, their_weights = reference(x, x, x, attn_mask=their_mask, average_attn_weights=False)
-    assert torch.allclose(layer(x, mask), theirs, atol=TOLERANCE)
+    assert torch.allclose(layer(x, mask), theirs, atol=TOLERANCE)  # the fused kernel
+    layer.keep_weights = True
+    assert torch.allclose(layer(x, mask), theirs, atol=TOLERANCE)  # the written-out attention
     assert torch.allclose(layer.last_weights, their_weights, atol=TOLERANCE)
 
 
+@pytest.mark.parametrize("masked", [False, True])
+def test_both_paths_give_the_same_output_and_gradients(masked):
+    torch.manual_seed(4)
+    layer = MultiHeadAttention(16, 4, bias=True)
+    x = torch.randn(2, 6, 16)
+    mask = random_mask(9, 6, 6) if masked else None
+    results = []
+    for keep_weights in (False, True):
+        layer.keep_weights = keep_weights
+        layer.zero_grad()
+        x_grad = x.clone().requires_grad_()
+        layer(x_grad, mask).pow(2).sum().backward()
+        results.append([layer(x, mask), x_grad.grad] + [p.grad for p in layer.parameters()])
+    for fused, written_out in zip(*results, strict=True):
+        torch.testing.assert_close(fused, written_out, atol=TOLERANCE, rtol=TOLERANCE)
+
+
+@pytest.mark.parametrize("keep_weights", [False, True], ids=["fused", "written-out"])
 @pytest.mark.parametrize("bias", [False, True])
-def test_gradients_reach_every_parameter_and_the_input(bias):
+def test_gradients_reach_every_parameter_and_the_input(bias, keep_weights):
     torch.manual_seed(3)
     layer = MultiHeadAttention(12, 3, bias=bias)
+    layer.keep_weights = keep_weights
     x = torch.randn(2, 5, 12, requires_grad=True)
     layer(x, random_mask(1, 5, 5)).pow(2).mean().backward()
     names = [name for name, _ in layer.named_parameters()]
@@ -165,9 +197,22 @@ def test_gradients_flow_through_the_function_to_query_key_and_value():
 
 def test_last_weights_are_detached_and_rows_sum_to_one():
     layer = MultiHeadAttention(8, 2)
+    layer.keep_weights = True
     layer(torch.randn(1, 4, 8))
     assert not layer.last_weights.requires_grad
     assert torch.allclose(layer.last_weights.sum(-1), torch.ones(1, 2, 4))
+
+
+def test_keep_attention_weights_switches_every_layer_of_a_model():
+    model = torch.nn.Sequential(MultiHeadAttention(8, 2), MultiHeadAttention(8, 4))
+    x = torch.randn(1, 3, 8)
+    model(x)
+    assert [layer.last_weights for layer in model] == [None, None]  # fused by default
+    keep_attention_weights(model)
+    model(x)
+    assert [tuple(layer.last_weights.shape) for layer in model] == [(1, 2, 3, 3), (1, 4, 3, 3)]
+    keep_attention_weights(model, False)
+    assert not any(layer.keep_weights for layer in model)
 
 
 # ---- bad inputs: one test each, checking the error type and that the message names the problem

@@ -1,6 +1,6 @@
 """`minillm train` / `minillm sample`: end to end on a tiny model and a text made here."""
 
-import itertools
+import ast
 import os
 import random
 import signal
@@ -13,9 +13,10 @@ from tiny_model import TINY_MODEL, as_flags
 
 from minillm_helpers.cli.command import main
 from minillm_helpers.cli.trainer import (
+    Trainer,
     TrainSettings,
     learning_rate_at,
-    next_evaluation,
+    make_optimizer,
     run_training,
 )
 
@@ -101,21 +102,31 @@ def test_sample_with_and_without_cache_agree_greedily(text_file, tmp_path, capsy
     assert cached == plain
 
 
-def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path):
+def interrupt_after_step(monkeypatch, stop_at: int) -> None:
+    """Send the real SIGINT right after step `stop_at`; the handler lets the step finish."""
+    train_step = Trainer.train_step
+
+    def step_then_interrupt(self):
+        loss = train_step(self)
+        if self.state.step == stop_at:
+            os.kill(os.getpid(), signal.SIGINT)
+        return loss
+
+    monkeypatch.setattr(Trainer, "train_step", step_then_interrupt)
+
+
+def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path, monkeypatch):
     quiet = dict(progress=False, say=lambda *a: None)
     straight = run_training(settings(text_file, tmp_path / "a"), **quiet)
-
-    def ctrl_c_at_step_5(step, model):
-        if step == 5:
-            os.kill(os.getpid(), signal.SIGINT)  # the real signal; the handler finishes the step
-
-    first = run_training(settings(text_file, tmp_path / "b"), on_step=ctrl_c_at_step_5, **quiet)
-    assert first.stopped_early and first.step == 5
+    with monkeypatch.context() as patch:
+        interrupt_after_step(patch, 5)
+        first = run_training(settings(text_file, tmp_path / "b"), **quiet)
+    assert first.interrupted and first.step == 5
     resumed = run_training(settings(text_file, tmp_path / "b"), resume=True, **quiet)
-    assert resumed.step == 12
+    assert resumed.step == 12 and not resumed.interrupted
     for key, value in straight.model.state_dict().items():
         assert torch.equal(resumed.model.state_dict()[key], value), key
-    assert resumed.history["losses"] == straight.history["losses"]
+    assert resumed.history == straight.history
     a, b = (
         torch.load(p / "checkpoint.pt", weights_only=True) for p in (tmp_path / "a", tmp_path / "b")
     )
@@ -128,6 +139,36 @@ def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path):
         for k in state_a:
             same = torch.equal(state_a[k], state_b[k]) if torch.is_tensor(state_a[k]) else None
             assert same if same is not None else state_a[k] == state_b[k], k
+
+
+def test_ctrl_c_saves_and_exits_with_status_130(text_file, tmp_path, capsys, monkeypatch):
+    interrupt_after_step(monkeypatch, 5)
+    out = tmp_path / "run"
+    code, stdout, err = run_cli(capsys, "train", text_file, "--out", out, "--steps", "50",
+                                "--no-plot", *TINY)  # fmt: skip
+    assert code == 130
+    assert "Saved step 5" in stdout and "continue with --resume" in stdout
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 5
+
+
+def test_ctrl_c_on_the_real_command(text_file, tmp_path):
+    """The whole program in its own process: Ctrl-C in the middle of training."""
+    out = tmp_path / "run"
+    command = [sys.executable, "-u", "-m", "minillm_helpers", "train", str(text_file),
+               "--out", str(out), "--steps", "1000000", "--eval-every", "1", "--no-plot",
+               *TINY]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline()  # the run's description: the loop starts next
+        assert process.stdout.readline().startswith("step 1:")  # the handler is installed
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert "continue with --resume" in stdout
+    saved = torch.load(out / "checkpoint.pt", weights_only=True)
+    assert 1 <= saved["step"] < 1_000_000
 
 
 def test_without_averaging_the_checkpoint_holds_the_trained_weights(text_file, tmp_path):
@@ -144,20 +185,14 @@ def test_without_averaging_the_checkpoint_holds_the_trained_weights(text_file, t
     assert not torch.equal(averaged.model.output.weight, last.model.output.weight)
 
 
-def test_evaluations_come_sooner_as_the_loss_nears_the_target(text_file, tmp_path):
+def test_a_target_loss_stops_the_run_at_an_evaluation(text_file, tmp_path):
     quiet = dict(progress=False, say=lambda *a: None)
-    base = dict(steps=40, eval_every=8, save=False)
-    free = run_training(settings(text_file, tmp_path, **base), **quiet).history
-    assert free["eval_steps"] == [8, 16, 24, 32, 40]  # no target: every eval_every steps
-    target = free["val_eval"][-1]  # reached at the last step
-    run = settings(text_file, tmp_path, target_loss=target, **base)
-    history = run_training(run, **quiet).history
-    evaluated = history["eval_steps"]
-    for i, step in enumerate(evaluated[1:], start=1):
-        seen = {key: history[key][:i] for key in ("eval_steps", "val_eval")}
-        assert step == min(next_evaluation(seen, run), 40)
-    assert min(b - a for a, b in itertools.pairwise(evaluated)) < 8, evaluated
-    assert history["val_eval"][-1] <= target
+    free = run_training(settings(text_file, tmp_path / "a"), **quiet).history
+    assert free.eval_steps == [4, 8, 12]  # every eval_every steps and at the end
+    target = free.val_eval[1]  # reached at step 8
+    stopped = run_training(settings(text_file, tmp_path / "b", target_loss=target), **quiet)
+    assert stopped.reached_target and stopped.step == 8
+    assert torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=True)["step"] == 8
 
 
 def test_learning_rate_warms_up_then_decays():
@@ -165,6 +200,20 @@ def test_learning_rate_warms_up_then_decays():
     assert learning_rate_at(5, s) == pytest.approx(5e-3)
     assert learning_rate_at(10, s) == pytest.approx(1e-2)
     assert learning_rate_at(100, s) == pytest.approx(1e-3)
+
+
+def test_optimizer_groups_as_nanogpt_fused_on_the_cpu():
+    torch.manual_seed(0)
+    from minillm_helpers.model import GPT, GPTConfig
+
+    model = GPT(GPTConfig(vocab_size=5, context_length=8, width=16, num_heads=2, num_layers=1))
+    optimizer = make_optimizer(model, TrainSettings(weight_decay=0.1), "cpu")
+    decayed, plain = optimizer.param_groups
+    assert decayed["weight_decay"] == 0.1 and plain["weight_decay"] == 0.0
+    assert {p.dim() for p in decayed["params"]} == {2}  # matrices: embeddings and layers
+    assert {p.dim() for p in plain["params"]} == {1}  # biases and norm scales
+    assert len(decayed["params"]) + len(plain["params"]) == len(list(model.parameters()))
+    assert decayed["fused"] and plain["fused"]
 
 
 def test_python_dash_m_runs_the_command(text_file, tmp_path):
@@ -177,6 +226,23 @@ def test_python_dash_m_runs_the_command(text_file, tmp_path):
 
 
 # --- bad input: one clear line on stderr, exit status 2, no checkpoint damaged ---
+
+
+def test_a_data_set_name_stands_for_its_file(text_file, tmp_path, capsys, monkeypatch):
+    from minillm_helpers.notebook_support import datasets
+
+    folder = tmp_path / "datasets"
+    folder.mkdir()
+    (folder / "tiny.txt").write_bytes(text_file.read_bytes())
+    known = datasets.Dataset("tiny.txt", "file:///nowhere", datasets.sha256_of(text_file),
+                             text_file.stat().st_size, "a test text")  # fmt: skip
+    monkeypatch.setitem(datasets.DATASETS, "tiny", known)
+    monkeypatch.setenv("MINILLM_DATA_DIR", str(folder))
+    out = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", "tiny", "--out", out, "--steps", "2", "--no-plot",
+                           *TINY)  # fmt: skip
+    assert code == 0, err
+    assert (out / "checkpoint.pt").is_file()
 
 
 def test_missing_data_file(tmp_path, capsys):
@@ -294,3 +360,119 @@ def test_sample_a_truncated_checkpoint(text_file, tmp_path, capsys):
     path.write_bytes(path.read_bytes()[:1000])
     code, _, err = run_cli(capsys, "sample", out)
     assert_one_line_error(code, err, "can be loaded safely")
+
+
+# --- resuming: the checkpoint's settings, unless given; the model's shape never changes ---
+
+
+def test_resume_takes_the_settings_not_given_from_the_checkpoint(text_file, tmp_path, capsys):
+    out = tmp_path / "run"
+    flags = ["--steps", "4", "--eval-every", "2", "--learning-rate", "0.01", "--no-plot"]
+    assert run_cli(capsys, "train", text_file, "--out", out, *flags, *TINY)[0] == 0
+    # no model flags, no --learning-rate: the checkpoint's; --steps given: 4 more steps
+    code, stdout, err = run_cli(capsys, "train", text_file, "--out", out, "--resume",
+                                "--steps", "8", "--no-progress")  # fmt: skip
+    assert code == 0, err
+    saved = torch.load(out / "checkpoint.pt", weights_only=True)
+    assert saved["step"] == 8 and "Resuming from step 4 of 8" in stdout
+    assert saved["settings"]["learning_rate"] == 0.01 and saved["settings"]["eval_every"] == 2
+    assert saved["settings"]["width"] == TINY_MODEL["width"]
+
+
+def test_resume_with_other_model_flags_names_each_difference(text_file, tmp_path, capsys):
+    out = tmp_path / "run"
+    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    before = (out / "checkpoint.pt").read_bytes()
+    code, _, err = run_cli(capsys, "train", text_file, "--out", out, "--resume", *TINY,
+                           "--width", "32", "--num-layers", "2")  # fmt: skip
+    assert_one_line_error(code, err, "--resume continues the run")
+    assert "--width 32 differs (the checkpoint has 16)" in err
+    assert "--num-layers 2 differs (the checkpoint has 1)" in err
+    assert "--num-heads" not in err  # given, but the same as the checkpoint's
+    assert (out / "checkpoint.pt").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(path.read_bytes()[:1000]),  # cut short
+        lambda path: path.write_bytes(b"\x80\x04garbage that is not a checkpoint"),
+        lambda path: torch.save({"format": "minillm-checkpoint-1", "x": os.terminal_size((1, 2))},
+                                path),  # fmt: skip  # an object: refused by weights_only
+    ],
+)
+def test_loader_errors_are_one_short_line_of_ours(text_file, tmp_path, capsys, damage):
+    out = tmp_path / "run"
+    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    damage(out / "checkpoint.pt")
+    for command in (["sample", out], ["train", text_file, "--out", out, "--resume", *TINY]):
+        code, _, err = run_cli(capsys, *command)
+        assert_one_line_error(code, err, "refused without running any of its contents")
+        for internal in ("miniz", "weights_only", "PytorchStreamReader", "Unpickl", "torch.load"):
+            assert internal not in err, err
+        assert len(err) < 300 + len(str(out)), err
+
+
+# --- the code itself --------------------------------------------------------------------
+
+
+def test_every_setting_is_a_flag_and_flags_left_out_stay_unset():
+    from dataclasses import fields
+
+    from minillm_helpers.cli.command import build_parser
+
+    parser = build_parser()
+    assert vars(parser.parse_args(["train", "x.txt"])) == {
+        "command": "train", "data": "x.txt", "resume": False, "progress": True,
+    }  # fmt: skip
+    for f in fields(TrainSettings):
+        if f.name == "data":
+            continue
+        if isinstance(f.default, bool):
+            flag = f"--{'no-' if f.default else ''}{f.name.replace('_', '-')}"
+            assert vars(parser.parse_args(["train", "x.txt", flag]))[f.name] is not f.default
+        else:
+            flag = f"--{f.name.replace('_', '-')}"
+            assert vars(parser.parse_args(["train", "x.txt", flag, "3"]))[f.name] in (3, "3")
+
+
+def test_no_function_in_the_trainer_is_over_60_lines():
+    from pathlib import Path
+
+    import minillm_helpers.cli.trainer
+
+    tree = ast.parse(Path(minillm_helpers.cli.trainer.__file__).read_text())
+    lengths = {
+        node.name: node.end_lineno - node.lineno + 1
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    assert max(lengths.values()) <= 60, {k: v for k, v in lengths.items() if v > 60}
+
+
+def test_no_fused_trains_the_same_model_with_the_written_out_attention(text_file, tmp_path):
+    quiet = dict(progress=False, say=lambda *a: None)
+    fused = run_training(settings(text_file, tmp_path / "a", steps=3), **quiet)
+    plain = run_training(settings(text_file, tmp_path / "b", steps=3, fused=False), **quiet)
+    assert plain.model.blocks[0].attention.last_weights is not None  # written out, kept
+    assert fused.model.blocks[0].attention.last_weights is None  # PyTorch's kernel
+    for key, value in fused.model.state_dict().items():
+        torch.testing.assert_close(plain.model.state_dict()[key], value, atol=1e-5, rtol=1e-4)
+
+
+def test_bf16_autocast_wraps_the_training_forward(text_file, tmp_path):
+    run = run_training(settings(text_file, tmp_path / "run", steps=2, bf16=True),
+                       progress=False, say=lambda *a: None)  # fmt: skip
+    assert all(torch.isfinite(torch.tensor(run.history.losses)))
+    assert run.model.output.weight.dtype == torch.float32  # the weights stay in float32
+
+
+def test_encoding_in_pieces_equals_encoding_at_once():
+    from minillm_helpers.cli.trainer import encode_in_pieces
+    from minillm_helpers.tokenizer import CharTokenizer, WordTokenizer
+
+    text = "ROMEO:\nBut soft, what light\nthrough yonder window breaks?\n\nIt is the east.\n" * 5
+    for tokenizer in (CharTokenizer.from_text(text), WordTokenizer.from_text(text)):
+        for piece in (1, 7, 50, 10_000):
+            ids = encode_in_pieces(tokenizer, text, piece)
+            assert ids.dtype == torch.long and ids.tolist() == tokenizer.encode(text), piece

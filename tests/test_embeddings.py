@@ -8,11 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from minillm_helpers.checks import check_ids, check_size, check_table
 from minillm_helpers.embeddings import (
     NextWordModel,
-    check_ids,
-    check_size,
-    check_table,
     cosine_similarity,
     embed,
     nearest_neighbours,

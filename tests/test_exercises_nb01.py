@@ -69,3 +69,11 @@ def test_token_counts(capsys):
 def test_token_counts_rejects(capsys, answer, hint):
     assert check_token_counts(*answer) is False
     assert hint in capsys.readouterr().out
+
+
+def test_first_seen_vocabulary_says_when_the_function_is_still_blank(capsys):
+    def blank(text):
+        ...
+
+    assert check_first_seen_vocabulary(blank) is False
+    assert "returns nothing yet" in capsys.readouterr().out

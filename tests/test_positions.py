@@ -7,11 +7,12 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from minillm_helpers.checks import require_sizes
 from minillm_helpers.positions import (
     frequencies,
     normalized_index_encoding,
     raw_index_encoding,
-    require_sizes,
+    rotate_pairs,
     sinusoidal_encoding,
 )
 
@@ -148,3 +149,22 @@ def test_nonsense_base(base):
 def test_require_sizes_accepts_good_sizes():
     require_sizes(1, 1)
     require_sizes(2048, 768)
+
+
+def test_rotate_pairs_turns_each_pair_by_position_times_frequency():
+    vectors = torch.tensor([[1.0, 0.0, 1.0, 0.0]]).expand(3, 4)
+    rotated = rotate_pairs(vectors, torch.arange(3.0), base=4.0)  # frequencies 1 and 0.5
+    expected = torch.tensor([[math.cos(p), math.sin(p), math.cos(p / 2), math.sin(p / 2)]
+                             for p in range(3)])
+    assert torch.allclose(rotated, expected, atol=1e-6)
+    assert torch.allclose(rotated.norm(dim=1), vectors.norm(dim=1))  # a rotation keeps lengths
+
+
+def test_rotated_scores_depend_only_on_the_distance():
+    generator = torch.Generator().manual_seed(0)
+    q, k = torch.randn(2, 16, generator=generator)
+    positions = torch.arange(10.0)
+    scores = rotate_pairs(q.expand(10, 16), positions) @ rotate_pairs(k.expand(10, 16), positions).T
+    for offset in range(-9, 10):
+        diagonal = scores.diagonal(offset)
+        assert torch.allclose(diagonal, diagonal[0].expand_as(diagonal), atol=1e-4)

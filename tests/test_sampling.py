@@ -7,14 +7,9 @@ import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from minillm_helpers.checks import check_sampling_settings
 from minillm_helpers.model import GPT, GPTConfig
-from minillm_helpers.sampling import (
-    check_sampling_settings,
-    entropy,
-    generate,
-    next_token_probabilities,
-    probabilities,
-)
+from minillm_helpers.sampling import entropy, generate, next_token_probabilities, probabilities
 
 VOCAB, CONTEXT = 19, 8
 
@@ -213,7 +208,7 @@ def test_a_negative_or_fractional_token_count_is_refused(count):
 def test_an_empty_prompt_is_refused():
     with pytest.raises(ValueError, match="at least one prompt token"):
         generate(MODEL, [], 3)
-    with pytest.raises(ValueError, match="at least one token ID"):
+    with pytest.raises(ValueError, match="at least one prompt token"):
         next_token_probabilities(MODEL, [])
 
 

@@ -6,16 +6,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from minillm_helpers.checks import check_vocabulary, require_text
 from minillm_helpers.notebook_support.corpus import CORPUS_PATH
 from minillm_helpers.tokenizer import (
     CharTokenizer,
     Tokenizer,
     WordTokenizer,
     build_vocabulary,
-    check_vocabulary,
     decode_ids,
     encode_units,
-    require_text,
+    load_tokenizer,
+    merge_pair,
+    most_frequent_pair,
+    save_tokenizer,
 )
 
 ARTICLE = "dehlorw "  # d->0, e->1, h->2, l->3, o->4, r->5, w->6, space->7
@@ -128,6 +131,35 @@ def test_words_give_shorter_sequences_but_bigger_vocabularies():
     assert len(words.encode(text)) * 3 < len(chars.encode(text))
 
 
+# --- byte-pair merges (notebook 01's look at real tokenizers) -------------------------
+
+def test_most_frequent_pair_takes_the_first_on_a_tie():
+    assert most_frequent_pair(list("banana")) == ("a", "n")
+    assert most_frequent_pair(["the ", "cat", "the ", "cat", "sat"]) == ("the ", "cat")
+
+
+@pytest.mark.parametrize("tokens, pair, merged", [
+    (list("banana"), ("a", "n"), ["b", "an", "an", "a"]),
+    (list("aaaa"), ("a", "a"), ["aa", "aa"]),
+    (list("aaa"), ("a", "a"), ["aa", "a"]),
+    (["a", "aa", "a"], ("a", "a"), ["a", "aa", "a"]),
+    ([], ("a", "b"), []),
+])
+def test_merge_pair_glues_left_to_right(tokens, pair, merged):
+    assert merge_pair(tokens, pair) == merged
+
+
+@given(st.text(alphabet="ab ", min_size=2, max_size=40))
+def test_merges_lose_nothing_and_shorten(text):
+    tokens = list(text)
+    for _ in range(3):
+        if len(tokens) < 2:
+            break
+        shorter = merge_pair(tokens, most_frequent_pair(tokens))
+        assert "".join(shorter) == text and len(shorter) < len(tokens)
+        tokens = shorter
+
+
 # --- unknown units ---------------------------------------------------------------------
 
 def test_unknown_mode_maps_unseen_characters_to_one_extra_id():
@@ -159,8 +191,8 @@ def test_word_tokenizer_unknown_mode():
 ])
 def test_save_and_load_give_the_same_tokenizer(tmp_path, tok):
     path = tmp_path / "tokenizer.json"
-    tok.save(path)
-    loaded = Tokenizer.load(path)
+    save_tokenizer(tok, path)
+    loaded = load_tokenizer(path)
     assert type(loaded) is type(tok)
     assert loaded.vocabulary == tok.vocabulary and loaded.unknown == tok.unknown
     assert json.loads(path.read_text(encoding="utf-8"))["kind"] == tok.kind

@@ -10,13 +10,8 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.nn import functional as F
 
-from minillm_helpers.training import (
-    TrainingHistory,
-    check_data,
-    estimate_loss,
-    get_batch,
-    train,
-)
+from minillm_helpers.checks import check_data
+from minillm_helpers.training import TrainingHistory, estimate_loss, get_batch, train
 
 
 class Bigram(nn.Module):
@@ -91,10 +86,9 @@ def test_train_lowers_the_loss_on_a_tiny_problem():
     data = cycle()
     before = estimate_loss(model, data, 8, 6)
     history = train(model, data, steps=60, batch_size=8, context_length=6, learning_rate=0.1,
-                    eval_every=20, progress=False)
+                    eval_every=20)
     after = estimate_loss(model, data, 8, 6)
     assert after < 0.1 * before and after < 0.1
-    assert isinstance(history, TrainingHistory)
     assert history.steps == list(range(1, 61))
     assert len(history.losses) == 60
     assert history.losses[-1] < history.losses[0]
@@ -106,46 +100,47 @@ def test_train_lowers_the_loss_on_a_tiny_problem():
 
 def test_train_evaluates_validation_data_and_the_last_step():
     history = train(tiny_model(), cycle(), cycle(50), steps=25, batch_size=4, context_length=6,
-                    eval_every=10, progress=False)
+                    eval_every=10)
     assert history.eval_steps == [10, 20, 25]
     assert len(history.val_eval) == len(history.train_eval) == 3
 
 
 def test_train_without_eval_every_only_records_the_steps():
-    history = train(tiny_model(), cycle(), steps=5, batch_size=2, context_length=4, progress=False)
+    history = train(tiny_model(), cycle(), steps=5, batch_size=2, context_length=4)
     assert history.steps == [1, 2, 3, 4, 5] and history.eval_steps == []
 
 
 def test_context_length_defaults_to_the_models_config():
-    history = train(tiny_model(context_length=7), cycle(), steps=3, batch_size=2, progress=False)
+    history = train(tiny_model(context_length=7), cycle(), steps=3, batch_size=2)
     assert len(history.losses) == 3
 
 
 def test_the_same_seed_gives_the_same_run():
     runs = [
-        train(tiny_model(), cycle(), steps=10, batch_size=4, context_length=6, seed=3,
-              progress=False).losses
+        train(tiny_model(), cycle(), steps=10, batch_size=4, context_length=6, seed=3).losses
         for _ in range(2)
     ]
     assert runs[0] == runs[1]
 
 
-def test_progress_bar_is_shown_when_asked(capsys):
-    train(tiny_model(), cycle(), steps=3, batch_size=2, context_length=4, progress=True)
-    assert "training" in capsys.readouterr().err
-    train(tiny_model(), cycle(), steps=3, batch_size=2, context_length=4, progress=False)
-    assert capsys.readouterr().err == ""
+def test_history_records_steps_and_evaluations():
+    history = TrainingHistory()
+    history.record_step(1, 2.5)
+    history.record_evaluation(1, 2.4)  # no validation data
+    history.record_evaluation(2, 2.2, 2.3)
+    assert (history.steps, history.losses) == ([1], [2.5])
+    assert (history.eval_steps, history.train_eval, history.val_eval) == ([1, 2], [2.4, 2.2], [2.3])
 
 
 # ---------------------------------------------------------------- bad input
 def test_data_shorter_than_the_context_is_refused():
     with pytest.raises(ValueError, match="too short for a context of 8"):
-        train(tiny_model(), torch.arange(8) % 5, steps=1, context_length=8, progress=False)
+        train(tiny_model(), torch.arange(8) % 5, steps=1, context_length=8)
 
 
 def test_validation_data_shorter_than_the_context_is_refused():
     with pytest.raises(ValueError, match="validation data has 3 tokens"):
-        train(tiny_model(), cycle(), torch.arange(3), steps=1, context_length=4, progress=False)
+        train(tiny_model(), cycle(), torch.arange(3), steps=1, context_length=4)
 
 
 def test_two_dimensional_data_is_refused():
@@ -181,7 +176,7 @@ def test_batch_size_zero_is_refused_by_get_batch():
 
 @pytest.mark.parametrize("name", ["steps", "batch_size", "eval_every", "eval_batches"])
 def test_train_counts_below_one_are_refused(name):
-    options = dict(steps=2, batch_size=2, context_length=4, progress=False)
+    options = dict(steps=2, batch_size=2, context_length=4)
     options[name] = 0
     with pytest.raises(ValueError, match=f"{name} must be at least 1"):
         train(tiny_model(), cycle(), **options)
@@ -189,19 +184,18 @@ def test_train_counts_below_one_are_refused(name):
 
 def test_train_steps_that_are_not_whole_are_refused():
     with pytest.raises(TypeError, match="steps must be a whole number"):
-        train(tiny_model(), cycle(), steps=2.0, context_length=4, progress=False)
+        train(tiny_model(), cycle(), steps=2.0, context_length=4)
 
 
 @pytest.mark.parametrize("learning_rate", [0, -0.1, math.nan, math.inf, "fast"])
 def test_bad_learning_rates_are_refused(learning_rate):
     with pytest.raises(ValueError, match="learning_rate must be a positive number"):
-        train(tiny_model(), cycle(), steps=1, context_length=4, learning_rate=learning_rate,
-              progress=False)
+        train(tiny_model(), cycle(), steps=1, context_length=4, learning_rate=learning_rate)
 
 
 def test_missing_context_length_without_a_config_is_refused():
     with pytest.raises(TypeError, match="Pass context_length"):
-        train(tiny_model(), cycle(), steps=1, progress=False)
+        train(tiny_model(), cycle(), steps=1)
 
 
 def test_a_model_that_returns_no_loss_is_refused():
@@ -211,7 +205,7 @@ def test_a_model_that_returns_no_loss_is_refused():
 
     torch.manual_seed(0)
     with pytest.raises(TypeError, match=r"must return \(logits, loss\)"):
-        train(NoLoss(5), cycle(), steps=1, context_length=4, progress=False)
+        train(NoLoss(5), cycle(), steps=1, context_length=4)
 
 
 def test_a_loss_that_blows_up_is_reported():
@@ -222,7 +216,7 @@ def test_a_loss_that_blows_up_is_reported():
 
     torch.manual_seed(0)
     with pytest.raises(ValueError, match="lower learning_rate"):
-        train(Exploding(5), cycle(), steps=2, context_length=4, progress=False)
+        train(Exploding(5), cycle(), steps=2, context_length=4)
 
 
 def test_estimate_loss_needs_at_least_one_batch():

@@ -15,7 +15,9 @@ def sine(position, frequency):
 
 
 def test_first_line_is_the_worked_example():
+    before = plt.get_fignums()
     lines = wave_readout(0.5, 2, sine, draw=False).splitlines()
+    assert plt.get_fignums() == before  # draw=False draws nothing
     assert lines[0] == "sin(2 × 0.50) = 0.841"
     assert lines[1] == "One full wave every 12.57 positions, whatever the sentence's length."
 
@@ -37,10 +39,11 @@ def test_drawing_marks_the_index_even_beyond_the_length():
     before = plt.get_fignums()
     text = wave_readout(0.5, 30, sine, length=20)
     assert text.startswith("sin(30 × 0.50) = 0.650")
-    figure = plt.figure(plt.get_fignums()[-1])
+    drawn = [number for number in plt.get_fignums() if number not in before]
+    assert len(drawn) == 1  # one new figure
+    figure = plt.figure(drawn[0])
     ax = figure.axes[0]
     marked = ax.lines[-1]
     assert list(marked.get_xdata()) == [30]
     assert len(ax.lines[1].get_xdata()) == 31  # the dots reach the marked index
-    plt.close("all")
-    assert plt.get_fignums() == [] or plt.get_fignums() == before
+    plt.close(figure)

@@ -88,12 +88,9 @@ def load_checkpoint(path, map_location="cpu") -> dict:
             warnings.simplefilter("ignore")  # e.g. "Detected pickle protocol 4" for foreign files
             state = torch.load(path, map_location=map_location, weights_only=True)
     except UNLOADABLE as error:
-        first_line = (
-            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        )
         raise CheckpointError(
-            f"{path} is not a minillm checkpoint that can be loaded safely ({first_line}). "
-            "It was refused without running any of its contents."
+            f"{path} is not a minillm checkpoint that can be loaded safely: "
+            f"{why_unloadable(error)}. It was refused without running any of its contents."
         ) from None
     if not isinstance(state, dict) or state.get("format") != FORMAT:
         raise CheckpointError(
@@ -103,14 +100,24 @@ def load_checkpoint(path, map_location="cpu") -> dict:
     return state
 
 
+def why_unloadable(error: BaseException) -> str:
+    """Our one-line reason for what torch.load(weights_only=True) refused (its own
+    messages run to several lines about internals)."""
+    if isinstance(error, pickle.UnpicklingError):
+        return "it holds something other than tensors and plain data, or is no PyTorch file"
+    return "the file is damaged or incomplete (e.g. cut short while copying)"
+
+
 def load_model(path, map_location="cpu"):
     """Return (model, tokenizer) rebuilt from a checkpoint, in eval mode."""
     state = load_checkpoint(path, map_location)
     try:
         model = GPT(GPTConfig.from_dict(state["config"]))
         model.load_state_dict(state["model"])
-    except (KeyError, TypeError, RuntimeError) as error:
-        raise CheckpointError(f"{path} has a damaged model section: {error}") from None
+    except (KeyError, TypeError, ValueError, RuntimeError):
+        raise CheckpointError(
+            f"{path} has a damaged model section: its weights do not fit the model it describes."
+        ) from None
     tokenizer = Tokenizer.from_dict(state["tokenizer"]) if state.get("tokenizer") else None
     return model.eval(), tokenizer
 

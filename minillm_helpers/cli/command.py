@@ -6,7 +6,8 @@
 
 Every mistake (a missing or non-UTF-8 file, a too-short text, a damaged checkpoint,
 flags that make no sense) ends with one line on stderr starting `minillm: error:`
-and exit status 2; set MINILLM_DEBUG=1 to see the full traceback instead.
+and exit status 2; set MINILLM_DEBUG=1 to see the full traceback instead. Ctrl-C
+during training saves the checkpoint and exits with status 130.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import typing
+from dataclasses import fields
 
 from minillm_helpers.cli.checkpoint import CheckpointError, checkpoint_file, load_model
-from minillm_helpers.cli.device import CHOICES as DEVICE_CHOICES
-from minillm_helpers.cli.trainer import TrainSettings
+from minillm_helpers.cli.trainer import TrainSettings, flag
 
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # the shell's convention for a program stopped by Ctrl-C (128 + SIGINT)
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -33,13 +36,13 @@ class UsageError(ValueError):
     pass
 
 
-def whole(minimum: int):
+def whole(minimum: int | None):
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
+        if minimum is not None and value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
         return value
 
@@ -53,70 +56,48 @@ def number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
 
 
+def add_setting_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per TrainSettings field (`data` is the positional argument), from its
+    type, default and metadata. Flags left out are absent from the parsed arguments
+    (default SUPPRESS), so a resumed run can take them from its checkpoint."""
+    hints = typing.get_type_hints(TrainSettings)
+    groups = {}
+    for f in fields(TrainSettings):
+        meta = f.metadata
+        if meta["group"] not in groups:
+            groups[meta["group"]] = parser.add_argument_group(meta["group"])
+        group = groups[meta["group"]]
+        kind = next((t for t in typing.get_args(hints[f.name]) if t is not type(None)),
+                    hints[f.name])  # fmt: skip
+        if f.name == "data":
+            group.add_argument("data", help=meta["help"])
+        elif kind is bool:
+            name = f"--no-{flag(f.name)}" if f.default else f"--{flag(f.name)}"
+            action = "store_false" if f.default else "store_true"
+            shown = f"do not {meta['help']}" if f.default else meta["help"]
+            group.add_argument(name, dest=f.name, action=action, default=argparse.SUPPRESS,
+                               help=shown)  # fmt: skip
+        else:
+            parse = {int: whole(meta["minimum"]), float: number, str: str}[kind]
+            shown = "" if f.default in (None, "") else f" (default {f.default})"
+            group.add_argument(f"--{flag(f.name)}", dest=f.name, type=parse,
+                               default=argparse.SUPPRESS, help=meta["help"] + shown)  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="minillm", description="Train a mini GPT on your own text and sample from it."
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
-    d = TrainSettings()
-
     train = commands.add_parser("train", help="train on a UTF-8 text file (character level)")
-    train.add_argument("data", help="UTF-8 text file to learn from")
-    train.add_argument("--out", default=d.out, help=f"checkpoint folder (default {d.out})")
-    train.add_argument("--resume", action="store_true", help="continue the checkpoint in --out")
-    model = train.add_argument_group("model size")
-    model.add_argument("--context-length", type=whole(1), default=d.context_length)
-    model.add_argument("--width", type=whole(1), default=d.width)
-    model.add_argument("--num-heads", type=whole(1), default=d.num_heads)
-    model.add_argument("--num-layers", type=whole(1), default=d.num_layers)
-    model.add_argument("--dropout", type=number, default=d.dropout)
-    opt = train.add_argument_group("training")
-    opt.add_argument(
-        "--steps", type=whole(1), default=d.steps, help="total steps (also when resuming)"
-    )
-    opt.add_argument(
-        "--batch-size", type=whole(1), default=d.batch_size, help="windows per step per process"
-    )
-    opt.add_argument("--learning-rate", type=number, default=d.learning_rate)
-    opt.add_argument("--min-learning-rate", type=number, default=d.min_learning_rate)
-    opt.add_argument("--warmup-steps", type=whole(0), default=d.warmup_steps)
-    opt.add_argument("--weight-decay", type=number, default=d.weight_decay)
-    opt.add_argument("--grad-clip", type=number, default=d.grad_clip, help="0 turns clipping off")
-    opt.add_argument(
-        "--ema-decay",
-        type=number,
-        default=d.ema_decay,
-        help="evaluate, save and sample a moving average of the weights with this decay "
-        "(0: the last weights)",
-    )
-    opt.add_argument("--val-fraction", type=number, default=d.val_fraction)
-    opt.add_argument("--eval-every", type=whole(1), default=d.eval_every)
-    opt.add_argument("--eval-batches", type=whole(1), default=d.eval_batches)
-    opt.add_argument("--eval-batch-size", type=whole(1), default=d.eval_batch_size)
-    opt.add_argument(
-        "--target-loss", type=number, default=None, help="stop once validation loss <= this"
-    )
-    opt.add_argument("--seed", type=int, default=d.seed)
-    how = train.add_argument_group("hardware")
-    how.add_argument(
-        "--device", default="auto", help=f"one of {', '.join(DEVICE_CHOICES)} (default auto)"
-    )
-    how.add_argument(
-        "--threads", type=whole(1), default=None, help="CPU threads (default: PyTorch's)"
-    )
-    how.add_argument(
-        "--no-fused",
-        dest="fused",
-        action="store_false",
-        help="use the notebooks' attention code instead of the fused kernel",
-    )
-    how.add_argument(
-        "--bf16", action="store_true", help="bfloat16 autocast for the training forward"
-    )
+    add_setting_flags(train)
+    train.add_argument(
+        "--resume", action="store_true",
+        help="continue the checkpoint in --out; settings not given are taken from it",
+    )  # fmt: skip
     train.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bar"
     )
-    train.add_argument("--no-plot", dest="plot", action="store_false", help="do not draw loss.png")
 
     sample = commands.add_parser("sample", help="generate text from a checkpoint")
     sample.add_argument("checkpoint", help="checkpoint folder (or its checkpoint.pt)")
@@ -141,25 +122,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 def train_command(args) -> int:
     from minillm_helpers.cli.trainer import run_training
+    from minillm_helpers.notebook_support.datasets import data_file
 
-    names = {f for f in TrainSettings.__dataclass_fields__}
-    settings = TrainSettings(**{k: v for k, v in vars(args).items() if k in names})
-    result = run_training(settings, resume=args.resume, progress=args.progress)
-    if result.history["val_eval"]:
+    names = {f.name for f in fields(TrainSettings)}
+    given = {name: value for name, value in vars(args).items() if name in names}
+    given["data"] = str(data_file(given["data"]))  # a data set's name -> its file, fetched once
+    settings = TrainSettings(**given)
+    result = run_training(settings, resume=args.resume, progress=args.progress, given=given)
+    if result.history.val_eval:
         print(
-            f"Done: step {result.step}, validation loss {result.history['val_eval'][-1]:.4f}; "
+            f"Done: step {result.step}, validation loss {result.history.val_eval[-1]:.4f}; "
             f"checkpoint in {result.out}"
         )
-    return 0
+    return EXIT_INTERRUPTED if result.interrupted else 0
 
 
 def sample_command(args) -> int:
     import torch
 
+    from minillm_helpers.checks import check_sampling_settings
     from minillm_helpers.cli.device import pick_device
     from minillm_helpers.cli.trainer import encode_known
-    from minillm_helpers.kvcache import generate_cached
-    from minillm_helpers.sampling import check_sampling_settings, generate
+    from minillm_helpers.sampling import generate
 
     check_sampling_settings(args.temperature, args.top_k, args.top_p, args.max_new_tokens)
     device = pick_device(args.device)
@@ -174,16 +158,11 @@ def sample_command(args) -> int:
         raise ValueError("The prompt is empty: give at least one character, e.g. --prompt 'The'.")
     ids = encode_known(tokenizer, prompt, "The prompt").tolist()
     model = model.to(device)
-    settings = dict(
-        temperature=args.temperature, top_k=args.top_k, top_p=args.top_p, seed=args.seed
-    )
     with torch.no_grad():
-        if args.cache:
-            new_ids = generate_cached(
-                model, ids, args.max_new_tokens, past_context=args.past_context, **settings
-            )
-        else:
-            new_ids = generate(model, ids, args.max_new_tokens, **settings)
+        new_ids = generate(
+            model, ids, args.max_new_tokens, args.temperature, args.top_k, args.top_p,
+            seed=args.seed, use_cache=args.cache, past_context=args.past_context,
+        )  # fmt: skip
     sys.stdout.write(prompt + tokenizer.decode(new_ids) + "\n")
     return 0
 
@@ -205,7 +184,7 @@ def main(argv=None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("minillm: interrupted.", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

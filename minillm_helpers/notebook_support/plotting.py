@@ -60,3 +60,45 @@ def show(title, matrix, rows, cols, digits=2):
     print(" " * left + "".join(f"{c:>{cell}}" for c in cols))
     for label, row in zip(rows, matrix, strict=True):
         print(f"{label:<{left}}" + "".join(f"{float(v):>{cell}.{digits}f}" for v in row))
+
+
+def id_strips(orders: dict, title="Same characters, different ID labels (IDs in blue)"):
+    """One row of boxes per numbering: each character with its ID (its place) under it.
+
+    `orders` maps a name to a vocabulary list, e.g. {"sorted": [" ", "d", ...]}.
+    """
+    fig, axes = plt.subplots(len(orders), 1, figsize=(7, 1.2 * len(orders)), squeeze=False)
+    for ax, (name, vocabulary) in zip(axes[:, 0], orders.items(), strict=True):
+        for token_id, unit in enumerate(vocabulary):
+            ax.add_patch(plt.Rectangle((token_id, 0), 0.9, 0.9, color="tab:blue", alpha=0.15))
+            ax.text(token_id + 0.45, 0.55, "space" if unit == " " else unit,
+                    ha="center", va="center", fontsize=12)
+            ax.text(token_id + 0.45, 0.15, str(token_id), ha="center", va="center",
+                    fontsize=9, color="tab:blue")
+        ax.set_xlim(0, len(vocabulary))
+        ax.set_ylim(0, 0.95)
+        ax.set_title(name, fontsize=10)
+        ax.axis("off")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def bar_panels(panels: dict, labels, colors=("tab:blue", "tab:orange", "tab:green")):
+    """Side-by-side bar charts sharing their bar labels: {panel title: [value per label]}."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3), squeeze=False)
+    for ax, (title, values) in zip(axes[0], panels.items(), strict=True):
+        ax.bar(list(labels), list(values), color=list(colors)[: len(values)])
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def word_scatter(points, words, colours, ax, title):
+    """Words as labelled dots at 2-D points (a PCA view), labels nudged so they do not collide."""
+    points = [tuple(map(float, point)) for point in points]
+    ax.scatter([x for x, _ in points], [y for _, y in points], c=colours)
+    for n, ((x, y), word) in enumerate(zip(points, words, strict=True)):
+        ax.annotate(word, (x, y), textcoords="offset points", xytext=(5, 5 if n % 2 else -12))
+    ax.set_title(title)
+    return ax

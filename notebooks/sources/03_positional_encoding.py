@@ -23,10 +23,10 @@
 # 4. read its heatmap, and check that every position gets its own signature and that
 #    nearby positions look more alike than distant ones;
 # 5. explain why embeddings are multiplied by `√width` before the positions are added,
-#    and watch a tiny model learn worse without it.
+#    and watch a tiny model learn worse without it;
+# 6. say how real models do it: learned position tables and rotary embeddings.
 #
-# Every claim below is checked by an `assert` in a code cell: if the notebook runs to
-# the end, the claims hold.
+# As before, each claim is checked where you read it: `✓ ...` means it held.
 
 # %%
 import math
@@ -34,14 +34,13 @@ import math
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
+from torch import nn
 from torch.nn import functional as F
 
+from minillm_helpers.checks import check_base, require_sizes
 from minillm_helpers.embeddings import cosine_similarity, embed
-from minillm_helpers.notebook_support.exercises.nb03 import (
-    check_normalized_positions,
-    check_position_vector,
-    check_scale_factor,
-)
+from minillm_helpers.notebook_support.claims import claim
+from minillm_helpers.notebook_support.exercises import nb03 as exercises
 from minillm_helpers.notebook_support.plotting import heatmap
 from minillm_helpers.notebook_support.widgets.nb03 import wave_readout
 from minillm_helpers.tokenizer import WordTokenizer
@@ -58,10 +57,8 @@ _ = torch.manual_seed(0)  # fixed seed: the same "random" numbers every run
 first, second = "The cat ate the mouse.", "The mouse ate the cat."
 tok = WordTokenizer.from_text(first + " " + second)
 ids_1, ids_2 = tok.encode(first), tok.encode(second)
-print(tok.vocabulary)
-print(first, "->", ids_1)
-print(second, "->", ids_2)
-assert sorted(ids_1) == sorted(ids_2) and ids_1 != ids_2  # same tokens, other order
+print(first, "->", ids_1, "\n" + second, "->", ids_2)
+claim("the two sentences hold the same tokens in another order", sorted(ids_1) == sorted(ids_2) and ids_1 != ids_2)
 
 # %%
 width = 8
@@ -73,7 +70,7 @@ print("sentence 1:", tuple(x_1.shape), " sentence 2:", tuple(x_2.shape))
 # %% [markdown]
 # Now a stand-in for what comes next. Notebook 04's attention lets every token look at
 # every other and take a weighted average of them, with weights that depend only on how
-# alike the vectors are. Here is the bare bones of that idea (no learned parts yet):
+# alike the vectors are. The bare bones of that idea (no learned parts yet):
 
 # %%
 def mix(vectors):
@@ -93,11 +90,11 @@ print("mixed:", tuple(mixed_1.shape))
 
 # %%
 cat_1, cat_2 = ids_1.index(tok.unit_to_id["cat"]), ids_2.index(tok.unit_to_id["cat"])
-print("cat stands at", cat_1, "and at", cat_2)
 order = [ids_1.index(i) for i in ids_2]  # where each token of sentence 2 sits in sentence 1
-assert torch.allclose(mixed_2, mixed_1[order], atol=1e-6)  # same rows, reordered
-assert torch.allclose(mixed_1[cat_1], mixed_2[cat_2], atol=1e-6)
-assert torch.allclose(mixed_1.mean(dim=0), mixed_2.mean(dim=0), atol=1e-6)
+print("cat stands at", cat_1, "and at", cat_2)
+claim("sentence 2's outputs are sentence 1's, reordered", torch.allclose(mixed_2, mixed_1[order], atol=1e-6))
+claim("cat's output is the same in both sentences", torch.allclose(mixed_1[cat_1], mixed_2[cat_2], atol=1e-6))
+claim("the average output cannot tell the sentences apart", torch.allclose(mixed_1.mean(dim=0), mixed_2.mean(dim=0), atol=1e-6))
 
 
 # %% [markdown]
@@ -107,22 +104,8 @@ assert torch.allclose(mixed_1.mean(dim=0), mixed_2.mean(dim=0), atol=1e-6)
 #
 # ## 2. First try: the index itself
 #
-# The simplest idea: position `p` adds `p` to every value of the token's vector. First the
-# package's small size check (its functions call it, so a mistake gets a clear message),
-# then the encoding:
-
-# %%
-def require_sizes(num_positions, width) -> None:
-    """Both sizes must be whole numbers of at least 1; say which one is wrong and why."""
-    for name, value in (("num_positions", num_positions), ("width", width)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be a whole number (an int), got {value!r}.")
-        if value < 1:
-            raise ValueError(
-                f"{name} must be at least 1, got {value}: "
-                "a sequence needs positions, and each position needs a vector."
-            )
-
+# The simplest idea: position `p` adds `p` to every value of the token's vector. (The first
+# line checks the sizes with the package's `checks`, so a mistake gets a clear message.)
 
 # %%
 def raw_index_encoding(num_positions: int, width: int) -> torch.Tensor:
@@ -134,10 +117,8 @@ def raw_index_encoding(num_positions: int, width: int) -> torch.Tensor:
 
 # %%
 raw = raw_index_encoding(2000, width)  # (positions, width)
-print("raw encoding:", tuple(raw.shape))
-print("position 2:   ", raw[2].tolist())
-print("position 1999:", raw[1999].tolist())
-assert raw[1999].tolist() == [1999.0] * width
+print("raw encoding:", tuple(raw.shape), " position 2:", raw[2].tolist(), " position 1999:", raw[1999, :2].tolist(), "...")
+claim("position 1999 adds 1999 to every value", raw[1999].tolist() == [1999.0] * width)
 
 # %% [markdown]
 # It does tell the two sentences apart. But look at the sizes. The embedding values are
@@ -147,22 +128,17 @@ assert raw[1999].tolist() == [1999.0] * width
 
 # %%
 cat, mouse = embed(tok.encode("cat mouse"), table)  # two (width,) vectors
-far = 1999
 before = float(cosine_similarity(cat, mouse))
-after = float(cosine_similarity(cat + raw[far], mouse + raw[far]))
+after = float(cosine_similarity(cat + raw[1999], mouse + raw[1999]))
 print(f"largest embedding value: {float(table.abs().max()):.2f}")
-print(f"cosine(cat, mouse) alone: {before:+.3f}   both at position {far}: {after:.6f}")
-assert table.abs().max() < 0.5 < far
-assert after > 0.99999 and abs(before) < 0.9
+print(f"cosine(cat, mouse) alone: {before:+.3f}   both at position 1999: {after:.6f}")
+claim("at position 1999, cat and mouse point the same way (cosine > 0.99999)", after > 0.99999 and abs(before) < 0.9)
 
-# %%
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.3), layout="constrained")
-columns = torch.arange(width)
-for ax, shift, title in ((axes[0], 0.0, "no position"), (axes[1], raw[far], f"+ raw index {far}")):
-    ax.bar(columns - 0.2, cat + shift, width=0.4, label="cat")
-    ax.bar(columns + 0.2, mouse + shift, width=0.4, label="mouse")
-    ax.set_title(title)
-    ax.set_xlabel("dimension")
+for ax, shift, title in ((axes[0], 0.0, "no position"), (axes[1], raw[1999], "+ raw index 1999")):
+    ax.bar(torch.arange(width) - 0.2, cat + shift, width=0.4, label="cat")
+    ax.bar(torch.arange(width) + 0.2, mouse + shift, width=0.4, label="mouse")
+    ax.set(title=title, xlabel="dimension")
 axes[0].legend()
 fig.suptitle("The raw index drowns the meaning: at 1999 the two words look the same")
 plt.show()
@@ -184,11 +160,10 @@ def normalized_index_encoding(num_positions: int, width: int) -> torch.Tensor:
 
 # %%
 short, long = normalized_index_encoding(3, width), normalized_index_encoding(100, width)
-print("shapes:", tuple(short.shape), tuple(long.shape))
 print(f"index 2 of a 3-token sentence:   2/3   = {float(short[2, 0]):.3f}")
 print(f"index 2 of a 100-token sentence: 2/100 = {float(long[2, 0]):.3f}")
-assert round(float(short[2, 0]), 3) == 0.667 and round(float(long[2, 0]), 3) == 0.02
-assert 0 <= float(long.min()) and float(long.max()) < 1
+claim("the same index 2 gives 0.667 in 3 tokens and 0.02 in 100", (round(float(short[2, 0]), 3), round(float(long[2, 0]), 3)) == (0.667, 0.02))
+claim("but the values stay in [0, 1)", 0 <= float(long.min()) and float(long.max()) < 1)
 
 
 # %% [markdown]
@@ -211,14 +186,14 @@ def wave(position, frequency):
 
 
 print(f"sin(2 × 0.5) = {wave(2, 0.5):.3f}")
-assert round(wave(2, 0.5), 3) == round(math.sin(1), 3) == 0.841
+claim("sin(2 × 0.5) = sin(1) = 0.841, whatever the length", round(wave(2, 0.5), 3) == round(math.sin(1), 3) == 0.841)
 
 
 # %% [markdown]
 # Try it: move the frequency and the index. The grey curve is the wave, the dots are the
 # positions a sentence can have (only whole numbers), the red dot is the chosen one. (The
-# code is `wave_readout` in `minillm_helpers/widgets/nb03.py`; the wave is the `wave` you
-# just wrote.)
+# code is `wave_readout` in `minillm_helpers/notebook_support/widgets/nb03.py`; the wave is
+# the `wave` you just wrote.)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -226,16 +201,10 @@ def show_wave(frequency, index):
     print(wave_readout(frequency, index, wave, length=20, draw=True))
 
 
-frequency_slider = widgets.FloatSlider(
-    value=0.5, min=0.0, max=3.0, step=0.05, description="Frequency"
-)
-index_slider = widgets.IntSlider(value=2, min=0, max=19, description="Index")
+style = {"description_width": "initial"}
+frequency_slider = widgets.FloatSlider(value=0.5, min=0.0, max=3.0, step=0.05, description="Frequency", style=style)
+index_slider = widgets.IntSlider(value=2, min=0, max=19, description="Index", style=style)
 widgets.interact(show_wave, frequency=frequency_slider, index=index_slider);
-
-# %%
-line = wave_readout(0.5, 2, wave, draw=False).splitlines()[0]
-print(line)
-assert line == "sin(2 × 0.50) = 0.841"
 
 
 # %% [markdown]
@@ -257,20 +226,17 @@ assert line == "sin(2 × 0.50) = 0.841"
 # %%
 def frequencies(width: int, base: float = 10000.0) -> torch.Tensor:
     """One frequency per sine/cosine pair: 1 (fast) down towards 1/base (slow)."""
-    require_sizes(1, width)
-    if isinstance(base, bool) or not isinstance(base, (int, float)) or not base > 1:
-        raise ValueError(f"base must be a number above 1, got {base!r}: the usual one is 10000.")
-    if math.isinf(base):
-        raise ValueError("base must be finite: the usual one is 10000.")
+    require_sizes(1, width)  # whole numbers >= 1 (checks.py)
+    check_base(base)  # a finite number above 1 (checks.py)
     pair_index = torch.arange(0, width, 2, dtype=torch.float32)  # 0, 2, 4, ...
     return base ** (-pair_index / width)  # (ceil(width / 2),)
 
 
 # %%
 f = frequencies(16)
-print("frequencies:", tuple(f.shape), [round(value, 4) for value in f.tolist()])
+print("frequencies:", [round(value, 4) for value in f.tolist()])
 print("a full turn every", [round(2 * math.pi / value) for value in f.tolist()], "positions")
-assert f[0] == 1 and bool((f[1:] < f[:-1]).all()) and float(f[-1]) > 1 / 10000
+claim("the frequencies fall from 1 towards 1/10000", f[0] == 1 and bool((f[1:] < f[:-1]).all()) and float(f[-1]) > 1 / 10000)
 
 
 # %%
@@ -287,37 +253,26 @@ def sinusoidal_encoding(num_positions: int, width: int, base: float = 10000.0) -
 
 # %%
 encoding = sinusoidal_encoding(50, 16)  # (positions, width)
-print("encoding:", tuple(encoding.shape))
-print("position 0:", encoding[0].tolist())
-assert encoding[0, 0::2].eq(0).all() and encoding[0, 1::2].eq(1).all()  # sin 0, cos 0
-quarter_turn_later = torch.sin(torch.arange(50.0) * f[0] + math.pi / 2)
-assert torch.allclose(encoding[:, 1], quarter_turn_later, atol=1e-5)  # cos: a shifted sine
+print("encoding:", tuple(encoding.shape), " position 0:", encoding[0].tolist())
+claim("position 0 is sin 0 = 0 and cos 0 = 1, alternating", encoding[0, 0::2].eq(0).all() and encoding[0, 1::2].eq(1).all())
+claim("each cosine column is its sine shifted a quarter turn", torch.allclose(encoding[:, 1], torch.sin(torch.arange(50.0) + math.pi / 2), atol=1e-5))
 
 # %% [markdown]
 # The worked example is in there too. With a width of 4 and a base of 4 instead of 10000,
 # the two frequencies are 1 and `4^(-2/4) = 0.5`, so column 2 is `sin(p × 0.5)`: position 2
 # reads 0.841, in the 3-token sentence and in the 100-token one. In fact the two encodings
 # agree on every shared position, at the usual base too: no value depends on the length.
+# And the values stay in [-1, 1] however far we go.
 
 # %%
-print("frequencies with base 4:", frequencies(4, base=4.0).tolist())
-for length in (3, 100):
-    value = float(sinusoidal_encoding(length, 4, base=4.0)[2, 2])
-    print(f"length {length:>3}: position 2, column 2 = {value:.3f}")
-    assert round(value, 3) == 0.841
-assert torch.equal(sinusoidal_encoding(3, 64), sinusoidal_encoding(100, 64)[:3])
+values = [float(sinusoidal_encoding(length, 4, base=4.0)[2, 2]) for length in (3, 100)]
+print("frequencies with base 4:", frequencies(4, base=4.0).tolist(), " position 2, column 2:", [round(v, 3) for v in values])
+claim("position 2 reads 0.841 in a 3-token and a 100-token sentence", [round(v, 3) for v in values] == [0.841, 0.841])
+claim("the encodings of 3 and 100 positions agree on the shared positions", torch.equal(sinusoidal_encoding(3, 64), sinusoidal_encoding(100, 64)[:3]))
+claim("2000 positions stay within [-1, 1]", sinusoidal_encoding(2000, 64).abs().max() <= 1)
 
 # %% [markdown]
-# And the values stay in [-1, 1] however far we go: position 1999 is no bigger than position 2.
-
-# %%
-long_encoding = sinusoidal_encoding(2000, 64)  # (2000, 64)
-print("encoding:", tuple(long_encoding.shape))
-print(f"smallest value {float(long_encoding.min()):.3f}, largest {float(long_encoding.max()):.3f}")
-assert long_encoding.abs().max() <= 1
-
-# %% [markdown]
-# A bad size gets a clear message rather than an empty tensor:
+# A bad size gets a clear message from the package's check, rather than an empty tensor:
 
 # %%
 try:
@@ -325,7 +280,7 @@ try:
 except ValueError as error:
     message = str(error)
 print(message)
-assert "num_positions must be at least 1" in message
+claim("zero positions is refused with a message that says why", "num_positions must be at least 1" in message)
 
 # %% [markdown]
 # ## 6. What the encoding looks like
@@ -336,10 +291,8 @@ assert "num_positions must be at least 1" in message
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 5))
-heatmap(encoding, ax=ax, annotate=False, cmap="coolwarm", vmin=-1, vmax=1,
-        title="Sinusoidal encoding: 50 positions × 16 dimensions")
-ax.set_xlabel("dimension (even: sin, odd: cos)")
-ax.set_ylabel("position")
+heatmap(encoding, ax=ax, annotate=False, cmap="coolwarm", vmin=-1, vmax=1, title="Sinusoidal encoding: 50 positions × 16 dimensions")
+ax.set(xlabel="dimension (even: sin, odd: cos)", ylabel="position")
 plt.show()
 
 # %% [markdown]
@@ -351,8 +304,7 @@ plt.show()
 # %%
 fig, ax = plt.subplots(figsize=(7, 2.8))
 for column in (0, 4, 14):
-    label = f"column {column}: sin(p × {float(f[column // 2]):.4f})"
-    ax.plot(encoding[:, column], ".-", label=label)
+    ax.plot(encoding[:, column], ".-", label=f"column {column}: sin(p × {float(f[column // 2]):.4f})")
 ax.set_xlabel("position p")
 ax.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8)
 plt.show()
@@ -365,8 +317,8 @@ def gap(p, q, column):
 
 print(f"neighbours 0 and 1:  column 0 {gap(0, 1, 0):.3f}, column 14 {gap(0, 1, 14):.4f}")
 print(f"distant 0 and 44:    column 0 {gap(0, 44, 0):.3f}, column 4  {gap(0, 44, 4):.3f}")
-assert gap(0, 1, 0) > 0.8 and gap(0, 1, 14) < 0.001
-assert gap(0, 44, 0) < 0.02 and gap(0, 44, 4) > 0.9
+claim("neighbours 0 and 1 differ in the fast column, not the slowest", gap(0, 1, 0) > 0.8 and gap(0, 1, 14) < 0.001)
+claim("positions 0 and 44 look alike in the fast column, not in column 4", gap(0, 44, 0) < 0.02 and gap(0, 44, 4) > 0.9)
 
 # %% [markdown]
 # Together the waves give every position its own **signature**. Among 200 positions, no two
@@ -374,10 +326,9 @@ assert gap(0, 44, 0) < 0.02 and gap(0, 44, 4) > 0.9
 
 # %%
 signatures = sinusoidal_encoding(200, 32)  # (200, 32)
-distances = torch.cdist(signatures, signatures) + 100 * torch.eye(200)  # ignore p vs p
-closest = float(distances.min())
+closest = float((torch.cdist(signatures, signatures) + 100 * torch.eye(200)).min())  # p vs p ignored
 print(f"smallest distance between two different positions: {closest:.2f}")
-assert closest > 0.5
+claim("every one of 200 positions has a distinct signature (distance > 0.5)", closest > 0.5)
 
 # %% [markdown]
 # How alike are two positions? Take the dot product of their vectors. Each pair of columns
@@ -388,20 +339,13 @@ assert closest > 0.5
 # %%
 dots = signatures[0] @ signatures.T  # (200,): position 0 against positions 0..199
 shifted = [float(signatures[p] @ signatures[p + 5]) for p in range(190)]  # always 5 apart
-print("dot product at distances 0, 1, 5, 20, 100:",
-      [round(float(dots[k]), 1) for k in (0, 1, 5, 20, 100)])
-print(f"distance 5, any start: from {min(shifted):.3f} to {max(shifted):.3f}")
-assert max(shifted) - min(shifted) < 1e-3
-assert float(dots[0]) == dots.max() == 32 / 2
-assert dots[1:10].mean() > dots[10:50].mean() > dots[50:200].mean()
-
-# %%
-fig, ax = plt.subplots(figsize=(7, 2.8))
-ax.plot(dots, ".-", markersize=3)
-ax.set_xlabel("distance between two positions")
-ax.set_ylabel("dot product")
-ax.set_title("Nearby positions look alike; distant ones less so")
+print("dot product at distances 0, 1, 5, 20, 100:", [round(float(dots[k]), 1) for k in (0, 1, 5, 20, 100)])
+plt.figure(figsize=(7, 2.8)).gca().set(xlabel="distance between two positions", ylabel="dot product", title="Nearby positions look alike; distant ones less so")
+plt.plot(dots, ".-", markersize=3)
 plt.show()
+claim("the dot product depends only on the distance (5 apart: spread < 0.001)", max(shifted) - min(shifted) < 1e-3)
+claim("it is largest, width / 2 = 16, at distance 0", float(dots[0]) == dots.max() == 32 / 2)
+claim("and falls with distance on average", dots[1:10].mean() > dots[10:50].mean() > dots[50:200].mean())
 
 # %% [markdown]
 # ## 7. Scale still matters
@@ -410,18 +354,14 @@ plt.show()
 # `sin² + cos² = 1` to the squared length, so every position vector has length `√(width/2)`:
 # 5.66 for a width of 64. A common way to start an embedding table, and the one notebook 06
 # uses, is random values spread about `1/√width`: then every row has length about 1. Add
-# the two, and the position still does most of the talking: two different words at the same
-# position point almost the same way.
+# the two, and the position still does most of the talking.
 
 # %%
 width = 64
-generator = torch.Generator().manual_seed(0)
-meanings = torch.randn(10, width, generator=generator) / math.sqrt(width)  # 10 tokens
+meanings = torch.randn(10, width, generator=torch.Generator().manual_seed(0)) / math.sqrt(width)  # 10 tokens
 positions = sinusoidal_encoding(10, width)  # token t stands at position t
-print("meanings:", tuple(meanings.shape), " positions:", tuple(positions.shape))
-print(f"typical length: meaning {float(meanings.norm(dim=1).mean()):.2f}, "
-      f"position {float(positions.norm(dim=1).mean()):.2f}")
-assert torch.allclose(positions.norm(dim=1), torch.tensor(math.sqrt(width / 2)))
+print(f"typical length: meaning {float(meanings.norm(dim=1).mean()):.2f}, position {float(positions.norm(dim=1).mean()):.2f}")
+claim("every position vector has length sqrt(64 / 2) = 5.66", torch.allclose(positions.norm(dim=1), torch.tensor(math.sqrt(width / 2))))
 
 
 # %%
@@ -433,14 +373,11 @@ def how_much_meaning_survives(scale):
     return kept, alike
 
 
-for scale in (1, math.sqrt(width)):
-    kept, alike = how_much_meaning_survives(scale)
-    print(f"scale {scale:>4.1f}: cosine with its meaning {kept:.2f}, "
-          f"with another word at the same place {alike:.2f}")
-kept_1, alike_1 = how_much_meaning_survives(1)
-kept_8, alike_8 = how_much_meaning_survives(math.sqrt(width))
-assert kept_1 < 0.3 and alike_1 > 0.9  # unscaled: the position drowns the word
-assert kept_8 > 0.7 and alike_8 < 0.5  # scaled: the word is heard again
+(kept_1, alike_1), (kept_8, alike_8) = how_much_meaning_survives(1), how_much_meaning_survives(math.sqrt(width))
+print(f"scale 1: cosine with its meaning {kept_1:.2f}, with another word at the same place {alike_1:.2f}")
+print(f"scale 8: cosine with its meaning {kept_8:.2f}, with another word at the same place {alike_8:.2f}")
+claim("unscaled, the position drowns the word", kept_1 < 0.3 and alike_1 > 0.9)
+claim("scaled by sqrt(width) = 8, the word is heard again", kept_8 > 0.7 and alike_8 < 0.5)
 
 
 # %% [markdown]
@@ -451,22 +388,19 @@ assert kept_8 > 0.7 and alike_8 < 0.5  # scaled: the word is heard again
 # `token_embedding(ids) * sqrt(width) + sinusoidal_encoding(...)`.
 #
 # Couldn't training just make the embeddings bigger? Eventually, but it has to spend its
-# steps on that first. Here is a task that tests only whether the meaning survives: read each
-# token back from its `meaning × scale + position` vector (64 positions, 16 tokens, a linear
-# read-out, 60 small gradient steps). Same data, same steps, same starting numbers; only the
-# scale differs.
+# steps on that first. A task that tests only whether the meaning survives: read each token
+# back from its `meaning × scale + position` vector (64 positions, 16 tokens, a linear
+# read-out, 60 small gradient steps). Same data, same steps, same start; only the scale differs.
 
 # %%
 def read_back_losses(scale, vocab_size=16, length=64, steps=60, lr=0.2, seed=0):
     generator = torch.Generator().manual_seed(seed)
-    table = torch.randn(vocab_size, width, generator=generator) / math.sqrt(width)
-    table.requires_grad_()
+    table = (torch.randn(vocab_size, width, generator=generator) / math.sqrt(width)).requires_grad_()
     readout = torch.zeros(width, vocab_size, requires_grad=True)
-    where = sinusoidal_encoding(length, width)  # (length, width)
     losses = []
     for _ in range(steps):
         ids = torch.randint(vocab_size, (8, length), generator=generator)  # (8, length)
-        scores = (table[ids] * scale + where) @ readout  # (8, length, vocab_size)
+        scores = (table[ids] * scale + sinusoidal_encoding(length, width)) @ readout  # (8, length, vocab)
         loss = F.cross_entropy(scores.reshape(-1, vocab_size), ids.reshape(-1))
         table.grad = readout.grad = None
         loss.backward()
@@ -477,27 +411,68 @@ def read_back_losses(scale, vocab_size=16, length=64, steps=60, lr=0.2, seed=0):
     return losses
 
 
-scaled, unscaled = read_back_losses(math.sqrt(width)), read_back_losses(1.0)
-print("steps:", len(scaled))
-
 # %%
-fig, ax = plt.subplots(figsize=(6, 3))
-ax.plot(unscaled, label="embedding + position")
-ax.plot(scaled, label="embedding × √width + position")
-ax.axhline(math.log(16), color="gray", linestyle=":", label="guessing (log 16)")
-ax.set_xlabel("step")
-ax.set_ylabel("cross-entropy loss")
-ax.set_title("Reading each token back from its input vector")
-ax.legend()
+scaled, unscaled = read_back_losses(math.sqrt(width)), read_back_losses(1.0)
+plt.figure(figsize=(6, 3)).gca().set(xlabel="step", ylabel="cross-entropy loss", title="Reading each token back from its input vector")
+plt.plot(unscaled, label="embedding + position")
+plt.plot(scaled, label="embedding × √width + position")
+plt.axhline(math.log(16), color="gray", linestyle=":", label="guessing (log 16)")
+plt.legend()
 plt.show()
 end_scaled, end_unscaled = sum(scaled[-10:]) / 10, sum(unscaled[-10:]) / 10
-assert end_scaled < 0.1 and math.log(16) / 2 < end_unscaled < math.log(16)
-assert end_unscaled > 10 * end_scaled
+claim("scaled, the tokens are read back almost perfectly (loss < 0.1)", end_scaled < 0.1)
+claim("unscaled, it is still nearer guessing than knowing", math.log(16) / 2 < end_unscaled < math.log(16) and end_unscaled > 10 * end_scaled)
 
 # %% [markdown]
 # With the scale, the model can tell which token it is reading almost at once; without it,
-# after the same 60 steps it is still much closer to guessing than to knowing. In a real model
-# every later layer pays for that confusion.
+# after the same 60 steps it is still much closer to guessing than to knowing. In a real
+# model every later layer pays for that confusion.
+#
+# ## 8. How real models do it
+#
+# Sinusoids are where the story of positions starts, not where it ends.
+#
+# - **Learned position tables.** GPT-2 and nanoGPT keep a second embedding table, one row
+#   per position up to the longest context (1,024 for GPT-2), trained like the token table
+#   and added to it. Simple and effective, but a position past the table's last row has no
+#   vector at all.
+# - **Rotary embeddings (RoPE).** Most current models (Llama, Mistral, Qwen, ...) add nothing
+#   to the embeddings. Inside attention they *rotate* each query and key vector: pair `i` of
+#   its numbers, seen as a point in a plane, turns by the angle `p × fᵢ`, with the very
+#   frequencies of section 5. The score of a query at `m` against a key at `n` then depends
+#   only on the distance `m − n`, because turning both by their own angles leaves the
+#   difference. The function is kept in the package; the picture is the proof.
+
+# %%
+def rotate_pairs(vectors: torch.Tensor, positions: torch.Tensor, base: float = 10000.0):
+    """RoPE: turn pair i (columns 2i, 2i+1) of the vector at position p by the angle p * f_i."""
+    angles = positions[:, None] * frequencies(vectors.shape[-1], base)  # (T, width / 2)
+    cos, sin = torch.cos(angles), torch.sin(angles)
+    even, odd = vectors[..., 0::2], vectors[..., 1::2]  # the pairs (x, y), each (T, width / 2)
+    rotated = torch.empty_like(vectors)  # (T, width)
+    rotated[..., 0::2] = even * cos - odd * sin  # a 2-D rotation of (x, y) by the angle
+    rotated[..., 1::2] = even * sin + odd * cos
+    return rotated
+
+
+# %%
+query, key = torch.randn(2, 16, generator=torch.Generator().manual_seed(1))  # one query, one key
+T = torch.arange(12.0)  # positions 0..11
+scores = rotate_pairs(query.expand(12, 16), T) @ rotate_pairs(key.expand(12, 16), T).T  # (12, 12)
+heatmap(scores, annotate=False, cmap="coolwarm", title="RoPE: score of a query at m and a key at n").set(ylabel="query position m", xlabel="key position n")
+plt.show()
+same_along_diagonals = all(torch.allclose(scores.diagonal(d), scores.diagonal(d)[0].expand(12 - abs(d)), atol=1e-4) for d in range(-11, 12))
+gpt2_table = nn.Embedding(1024, 768)  # GPT-2 small's learned positions: one trained row each
+print(f"GPT-2 small's position table: {tuple(gpt2_table.weight.shape)}, {gpt2_table.weight.numel():,} learned numbers")
+claim("with RoPE the same query and key score the same at every pair of positions the same distance apart", same_along_diagonals)
+
+# %% [markdown]
+# Each diagonal of the picture is one distance `m − n`, and along it the colour never
+# changes. So why does this series teach sinusoids first? They need no training, so every
+# property can be seen and checked on its own; they are the original Transformer's choice,
+# still a fair baseline; and their frequencies, `10000^(-i/width)`, are exactly the angles
+# RoPE turns by. Learned tables are one `nn.Embedding` more; RoPE is a rotation you now know
+# how to read. (Notebook 06 uses the sinusoids, scaled as in section 7.)
 #
 # ## Summary
 #
@@ -515,32 +490,24 @@ assert end_unscaled > 10 * end_scaled
 #   position gets a distinct signature, and the dot product of two positions depends only on
 #   their distance, falling (with wiggles) as it grows.
 # * **Scale**: a position vector has length `√(width/2)`; embeddings that start near
-#   `1/√width` per value are multiplied by `√width` so the meaning is not drowned, as in the
-#   original Transformer and in notebook 06.
+#   `1/√width` per value are multiplied by `√width` so the meaning is not drowned.
+# * **In practice**: learned position tables (GPT-2, nanoGPT) or rotary embeddings (most
+#   current models), which turn queries and keys so that scores depend on relative distance.
 #
 # Next, notebook 04: attention, where tokens finally look at each other, and now know where
 # they each stand.
 #
 # ## Exercises
 #
-# Each exercise has a blank for you and a checker that gives instant feedback. A worked
-# solution follows each one; try it yourself before reading it.
+# Each exercise has a blank for you and a checker that gives instant feedback. Worked
+# solutions are at the end of the notebook; try first.
 #
 # **Exercise 1.** A token sits at index 5. What is its normalized position in a 10-token
 # sentence, and in a 50-token one? Give both numbers.
 
 # %%
-# Your answer: (in 10 tokens, in 50 tokens)
-answer = ...
-# check_normalized_positions(answer)
-
-# %%
-# One solution: normalized position = index / length
-answer = (5 / 10, 5 / 50)
-print(answer)
-assert torch.allclose(torch.tensor(answer), torch.stack([
-    normalized_index_encoding(10, 1)[5, 0], normalized_index_encoding(50, 1)[5, 0]]))
-assert check_normalized_positions(answer)
+answer = ...  # (in 10 tokens, in 50 tokens)
+exercises.check_normalized_positions(answer)
 
 
 # %% [markdown]
@@ -549,23 +516,11 @@ assert check_normalized_positions(answer)
 # even places, `cos` in the odd ones, frequency `10000 ** (-i / width)` for `i = 0, 2, 4, ...`.
 
 # %%
-# Your turn: uncomment, fill in the body, and run the checker
-# def encode_position(position, width):
-#     ...
-# check_position_vector(encode_position)
-
-# %%
-# One solution
-def encode_position(position, width):
-    values = []
-    for i in range(0, width, 2):
-        angle = position * 10000 ** (-i / width)
-        values += [math.sin(angle), math.cos(angle)]
-    return values[:width]  # an odd width ends with a sine
+def my_encode_position(position, width):
+    ...  # your code here
 
 
-assert check_position_vector(encode_position)
-assert torch.allclose(torch.tensor(encode_position(7, 6)), sinusoidal_encoding(8, 6)[7])
+exercises.check_position_vector(my_encode_position)
 
 # %% [markdown]
 # **Exercise 3.** A model has a width of 256, and its embedding table starts with values
@@ -573,17 +528,42 @@ assert torch.allclose(torch.tensor(encode_position(7, 6)), sinusoidal_encoding(8
 # before adding the sinusoidal positions?
 
 # %%
-# Your answer: a number
-factor = ...
-# check_scale_factor(factor)
-
-# %%
-# One solution: the square root of the width
-factor = math.sqrt(256)
-assert check_scale_factor(factor)
+factor = ...  # a number
+exercises.check_scale_factor(factor)
 
 # %% [markdown]
 # **Going further.** Rerun `read_back_losses` with more steps and see how long the unscaled
 # model takes to catch up. Or make the encoding's `base` small (say 10) and look at the
 # heatmap and at the smallest distance between two of 200 positions: what goes wrong when
 # even the slowest wave turns quickly?
+#
+# ## Solutions
+#
+# **Exercise 1.** The normalized position is index / length.
+
+# %%
+answer = (5 / 10, 5 / 50)
+claim("the checker accepts (0.5, 0.1)", exercises.check_normalized_positions(answer))
+claim("and normalized_index_encoding agrees", torch.allclose(torch.tensor(answer), torch.stack([normalized_index_encoding(10, 1)[5, 0], normalized_index_encoding(50, 1)[5, 0]])))
+
+
+# %% [markdown]
+# **Exercise 2.** One pair of numbers per frequency; an odd width ends with a sine.
+
+# %%
+def encode_position(position, width):
+    values = []
+    for i in range(0, width, 2):
+        angle = position * 10000 ** (-i / width)
+        values += [math.sin(angle), math.cos(angle)]
+    return values[:width]
+
+
+claim("the checker accepts encode_position", exercises.check_position_vector(encode_position))
+claim("and it matches sinusoidal_encoding", torch.allclose(torch.tensor(encode_position(7, 6)), sinusoidal_encoding(8, 6)[7]))
+
+# %% [markdown]
+# **Exercise 3.** The square root of the width: √256 = 16.
+
+# %%
+claim("the checker accepts sqrt(256)", exercises.check_scale_factor(math.sqrt(256)))

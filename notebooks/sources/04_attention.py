@@ -28,11 +28,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from minillm_helpers.notebook_support.exercises.nb04 import (
-    check_head_shapes,
-    check_query_factor,
-    check_score_spread,
-)
+from minillm_helpers.checks import check_attention_inputs, check_attention_sizes, check_layer_input
+from minillm_helpers.notebook_support.claims import claim
+from minillm_helpers.notebook_support.exercises import nb04 as exercises
 from minillm_helpers.notebook_support.plotting import heatmap, show
 from minillm_helpers.notebook_support.widgets.nb04 import attention_readout
 from minillm_helpers.positions import sinusoidal_encoding
@@ -90,7 +88,7 @@ show("V (what I hand over)", V, words, ["animal", "motion"])
 # %%
 scores = Q @ K.T  # (3, 3): row = the token asking, column = the token answering
 show("scores = Q @ K.T", scores, words, words)
-assert scores[2, 1] == Q[2] @ K[1] == 2.0  # sat's question "who?" matches cat's title "a thing"
+claim("sat's question (who?) scores 2 against cat's title (a thing)", scores[2, 1] == 2.0)
 
 # %% [markdown]
 # **Step 2: weights = softmax(scores), row by row.** Softmax turns any row of
@@ -100,9 +98,8 @@ assert scores[2, 1] == Q[2] @ K[1] == 2.0  # sat's question "who?" matches cat's
 # %%
 weights = torch.softmax(scores, dim=-1)  # (3, 3), softmax along each row
 show("weights = softmax(scores)", weights, words, words, digits=3)
-assert torch.allclose(weights.sum(dim=-1), torch.ones(3))  # every row shares out exactly 1
-assert (weights > 0).all()
-assert weights[2].argmax() == 1  # sat looks mostly at cat
+claim("every row shares out exactly 1, and no weight is 0", torch.allclose(weights.sum(-1), torch.ones(3)) and (weights > 0).all())
+claim("sat looks mostly at cat", weights[2].argmax() == 1)
 
 # %% [markdown]
 # **Step 3: output = weights V.** Each token's output is the weighted average of
@@ -112,14 +109,14 @@ assert weights[2].argmax() == 1  # sat looks mostly at cat
 output = weights @ V  # (3, 2): one blended value per token
 show("output = weights @ V", output, words, ["animal", "motion"], digits=3)
 by_hand = weights[2, 0] * V[0] + weights[2, 1] * V[1] + weights[2, 2] * V[2]
-assert torch.allclose(output[2], by_hand)
-print(f"sat's output: {output[2, 0]:.3f} animal, {output[2, 1]:.3f} motion")
+claim("sat's output is its weights times the values, added up", torch.allclose(output[2], by_hand))
 
 # %% [markdown]
 # `sat`'s output is now mostly "animal": it has taken in *who* sat. That is
-# context mixing, in one line of algebra. (Its own "motion" survives only as its
-# 0.107 share. A real model keeps the token's own vector too, by adding the
-# attention output to it, a *residual* connection that notebook 06 puts in.)
+# context mixing, in one line of algebra. Its own "motion" survives only as its
+# 0.107 share. A real model keeps the token's own vector too, by *adding* the
+# attention output to it: a **residual connection**. Notebook 05's small model is
+# the first to use one, and notebook 06 explains why deep models need them.
 #
 # There is one more ingredient, a division by `√d_k`. The next section shows why
 # it is there; after that we put all three steps in one function.
@@ -135,7 +132,7 @@ print(f"sat's output: {output[2, 0]:.3f} animal, {output[2, 1]:.3f} motion")
 small = torch.tensor([1.0, 2.0, 3.0])
 for name, row in (("[1, 2, 3]   ", small), ("[10, 20, 30]", 10 * small)):
     print(f"softmax({name}) =", ", ".join(f"{w:.5f}" for w in torch.softmax(row, -1).tolist()))
-assert torch.softmax(10 * small, -1).max() > 0.9999  # practically one-hot
+claim("ten times the scores: practically one-hot", torch.softmax(10 * small, -1).max() > 0.9999)
 
 # %% [markdown]
 # Why would scores get big? A score is a dot product: a sum of `d_k` products. If
@@ -144,61 +141,61 @@ assert torch.softmax(10 * small, -1).max() > 0.9999  # practically one-hot
 # `d_k` of them, each 1). Real models use `d_k` = 64 or 128, so raw scores spread
 # over ±8 or more, and softmax ends up nearly one-hot.
 #
-# That hurts in two ways. The token takes in only one other token, and, worse for
-# training, a saturated softmax barely reacts to a change in its inputs, so the
-# gradients that should teach the queries and keys fade away.
-#
 # Dividing by `√d_k` brings the spread back to about 1 at every width. Let's
-# measure all of this on random vectors: 8 keys per query, 1000 queries per width.
+# measure it on random vectors: 8 keys per query, 1000 queries per width.
 # *Top weight* is the largest of a query's 8 weights, averaged over the queries:
 # 0.125 would be perfectly even, 1 would be one-hot.
 
 # %%
-torch.manual_seed(0)
-lines = ["  d_k  raw spread  scaled spread  top weight raw  top weight scaled"]
-rows = []
-for d_k in [4, 16, 64, 256]:
-    q = torch.randn(1000, 1, d_k)  # 1000 queries
-    k = torch.randn(1000, 8, d_k)  # 8 keys for each
-    raw = (q @ k.transpose(-2, -1)).squeeze(1)  # (1000, 8) raw scores
-    scaled = raw / math.sqrt(d_k)
-    top_raw = torch.softmax(raw, -1).max(-1).values.mean().item()
-    top_scaled = torch.softmax(scaled, -1).max(-1).values.mean().item()
-    # How strongly the weights respond to a nudge of the scores (gradient size).
-    nudges = []
-    for s in (raw, scaled):
-        s = s.clone().requires_grad_()
-        (torch.softmax(s, -1) * torch.linspace(-1, 1, 8)).sum().backward()
-        nudges.append(s.grad.abs().mean().item())
-    raw_std, scaled_std = raw.std().item(), scaled.std().item()
-    rows.append((d_k, raw_std, scaled_std, top_raw, top_scaled, *nudges))
-    lines.append(f"{d_k:5} {raw_std:11.1f} {scaled_std:14.1f} {top_raw:15.2f} {top_scaled:18.2f}")
-print("\n".join(lines))
+def top_weight(scores):  # each row's largest weight, averaged: 1/8 is even, 1 is one-hot
+    return torch.softmax(scores, -1).max(-1).values.mean().item()
 
-for d_k, raw_std, scaled_std, _, top_scaled, _, _ in rows:
-    assert abs(raw_std - math.sqrt(d_k)) < 0.1 * math.sqrt(d_k)  # raw spread is about sqrt(d_k)
-    assert abs(scaled_std - 1) < 0.1  # scaled spread is about 1 at every width
-    assert top_scaled < 0.45  # scaled: attention stays spread out
-d_k, _, _, top_raw, _, grad_raw, grad_scaled = rows[-1]
-assert d_k == 256 and top_raw > 0.9  # unscaled: on average over 90% on a single key
-assert grad_raw < grad_scaled / 4  # and its gradients are over 4x weaker
+
+torch.manual_seed(0)
+measured = {}  # d_k -> (raw scores, scaled scores), each (1000 queries, 8 keys)
+print("  d_k  raw spread  scaled spread  top weight raw  top weight scaled")
+for d_k in [4, 16, 64, 256]:
+    q, k = torch.randn(1000, 1, d_k), torch.randn(1000, 8, d_k)  # 1000 queries, 8 keys each
+    raw = (q @ k.transpose(-2, -1)).squeeze(1)  # (1000, 8) raw scores
+    scaled = raw / math.sqrt(d_k)  # (1000, 8) scaled scores
+    measured[d_k] = raw, scaled
+    print(f"{d_k:5} {raw.std():11.1f} {scaled.std():14.1f} {top_weight(raw):15.2f} "
+          f"{top_weight(scaled):18.2f}")
 
 # %%
-d_ks = [r[0] for r in rows]
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
-left.plot(d_ks, [r[3] for r in rows], "o-", label="raw scores")
-left.plot(d_ks, [r[4] for r in rows], "s-", label="scores / √d_k")
-left.axhline(1 / 8, color="gray", ls=":", label="uniform (1/8)")
-left.set(xscale="log", xlabel="d_k", ylabel="average largest weight", ylim=(0, 1.05),
-         title="Without scaling, attention turns one-hot")
-left.legend()
-right.plot(d_ks, [r[5] for r in rows], "o-", label="raw scores")
-right.plot(d_ks, [r[6] for r in rows], "s-", label="scores / √d_k")
-right.set(xscale="log", xlabel="d_k", ylabel="average |gradient| on a score", ylim=(0, None),
-          title="...and stops passing gradients")
-right.legend()
-plt.tight_layout()
+fig, ax = plt.subplots(figsize=(5.5, 3.5))
+ax.plot(list(measured), [[top_weight(s) for s in pair] for pair in measured.values()], "o-",
+        label=["raw scores", "scores / √d_k"])
+ax.axhline(1 / 8, color="gray", ls=":", label="uniform (1/8)")
+ax.set(xscale="log", xlabel="d_k", ylabel="average largest weight", ylim=(0, 1.05),
+       title="Without scaling, attention turns one-hot")
+ax.legend()
 plt.show()
+
+# %%
+claim("raw scores spread like √d_k, scaled ones like 1, at every width",
+      all(abs(raw.std() - math.sqrt(d)) < 0.1 * math.sqrt(d) and abs(scaled.std() - 1) < 0.1
+          for d, (raw, scaled) in measured.items()))
+claim("at d_k = 256, unscaled attention puts over 90% on one key", top_weight(measured[256][0]) > 0.9)
+claim("scaled, it stays spread out (top weight under 0.45)",
+      all(top_weight(scaled) < 0.45 for _, scaled in measured.values()))
+
+# %% [markdown]
+# One-hot attention hurts twice. The token takes in only one other token, and,
+# worse for training, a saturated softmax barely reacts when its scores move, so
+# the gradients that should teach the queries and keys fade away. We can measure
+# that too: nudge the scores and see how strongly softmax passes the nudge back.
+
+# %%
+def score_gradient(scores):  # how much the weights react to the scores (gradient size)
+    scores = scores.clone().requires_grad_()
+    (torch.softmax(scores, -1) * torch.linspace(-1, 1, 8)).sum().backward()
+    return scores.grad.abs().mean().item()
+
+
+raw_grad, scaled_grad = (score_gradient(scores) for scores in measured[256])
+claim(f"at d_k = 256 raw scores get over 4x weaker gradients: {raw_grad:.4f} vs {scaled_grad:.4f} scaled",
+      raw_grad < scaled_grad / 4)
 
 # %% [markdown]
 # So the full recipe is `weights = softmax(Q Kᵀ / √d_k)`. In our tiny example
@@ -207,61 +204,25 @@ plt.show()
 # %%
 scaled_weights = torch.softmax(Q @ K.T / math.sqrt(2), dim=-1)
 show("softmax(Q @ K.T / sqrt(2))", scaled_weights, words, words, digits=3)
-assert scaled_weights[2, 1] < weights[2, 1]  # smaller scores, softer attention
-
+claim("smaller scores, softer attention: sat -> cat drops", scaled_weights[2, 1] < weights[2, 1])
 
 # %% [markdown]
 # ## 4. All of it in one function
 #
-# Here is the function the package keeps (`minillm_helpers/attention.py`), written
-# out in full. Two additions over the three steps above:
+# Here is the function the package keeps (`minillm_helpers/attention.py`), in full.
+# Two additions over the three steps above:
 #
 # * a **mask**: a boolean matrix with `True` where token *i* may look at token *j*.
 #   Forbidden scores become `-inf`, and `exp(-inf) = 0`, so those pairs get exactly
 #   zero weight. Notebook 05 uses it to stop tokens from peeking at the future.
-# * a check of the inputs first, so that a wrong shape fails with a message that
+# * one line of input checks (`check_attention_inputs`, kept in
+#   `minillm_helpers/checks.py`), so that a wrong shape fails with a message that
 #   says what is wrong instead of somewhere deep inside a matrix product.
 #
 # The `...` in the shapes means "any number of leading dimensions": the same code
 # works for one sentence, a batch of sentences, or a batch of heads.
 
 # %%
-def check_attention_inputs(query, key, value, mask=None):
-    """Raise a clear error if query, key, value (and mask) cannot be attended together."""
-    for name, tensor in (("query", query), ("key", key), ("value", value)):
-        if not torch.is_tensor(tensor):
-            raise TypeError(f"{name} must be a tensor, got {type(tensor).__name__}.")
-        if tensor.dim() < 2:
-            raise ValueError(
-                f"{name} must have shape (..., tokens, width), got shape {tuple(tensor.shape)}."
-            )
-    if query.shape[-1] != key.shape[-1]:
-        raise ValueError(
-            f"query and key must have the same width to be compared (dot product), got "
-            f"query width {query.shape[-1]} and key width {key.shape[-1]}."
-        )
-    if key.shape[-2] != value.shape[-2]:
-        raise ValueError(
-            f"key and value must have one row per token of the same sequence, got "
-            f"{key.shape[-2]} keys and {value.shape[-2]} values."
-        )
-    if mask is not None:
-        if not torch.is_tensor(mask) or mask.dtype != torch.bool:
-            raise TypeError(
-                "mask must be a boolean tensor (True where attending is allowed), got "
-                f"{getattr(mask, 'dtype', type(mask).__name__)}; convert with mask.bool()."
-            )
-        scores_shape = (*query.shape[:-1], key.shape[-2])  # (..., T_q, T_k)
-        extra = len(scores_shape) - mask.dim()  # broadcasting lines the shapes up from the right
-        if extra < 0 or any(
-            m not in (1, s) for m, s in zip(mask.shape, scores_shape[extra:], strict=True)
-        ):
-            raise ValueError(
-                f"mask of shape {tuple(mask.shape)} does not fit the attention scores of shape "
-                f"{scores_shape} (one entry per query token and key token)."
-            )
-
-
 def scaled_dot_product_attention(query, key, value, mask=None):
     """Return (output, weights); mask is boolean, True where attending is allowed.
 
@@ -270,9 +231,8 @@ def scaled_dot_product_attention(query, key, value, mask=None):
     >>> w.sum(-1).tolist()
     [1.0, 1.0]
     """
-    check_attention_inputs(query, key, value, mask)
-    d_k = query.shape[-1]
-    scores = query @ key.transpose(-2, -1) / math.sqrt(d_k)  # (..., T_q, T_k)
+    check_attention_inputs(query, key, value, mask)  # clear errors for bad shapes (checks.py)
+    scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])  # (..., T_q, T_k)
     if mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))  # forbidden pairs get zero weight
     weights = torch.softmax(scores, dim=-1)  # (..., T_q, T_k), each row sums to 1
@@ -282,36 +242,24 @@ def scaled_dot_product_attention(query, key, value, mask=None):
 # %%
 out, w = scaled_dot_product_attention(Q, K, V)
 print("weights shape", tuple(w.shape), "| output shape", tuple(out.shape))
-assert torch.allclose(w, scaled_weights)
-assert torch.allclose(out, scaled_weights @ V)
-
-# %%
-try:
-    scaled_dot_product_attention(Q, torch.ones(3, 5), V)  # keys of width 5, queries of width 2
-except ValueError as error:
-    print("ValueError:", error)
+claim("it gives the scaled weights and their blend of values", torch.allclose(w, scaled_weights) and torch.allclose(out, scaled_weights @ V))
 
 # %% [markdown]
 # ## 5. Worked example: *The bank of the river was muddy.*
 #
 # `bank` is ambiguous: a riverbank or a money bank. Attention is how it can find
 # out which one it is. We split the sentence with notebook 01's word tokenizer and
-# write, for each token, a query and a key over four features (nature, thing,
+# write, for each token, a key and a query over four features (nature, thing,
 # describes, grammar) and a value over three (nature, money, grammar).
 #
-# The important lines are `bank`'s query, "I am looking for *nature*", and
-# `river`'s key, "I am about *nature*" (plus "I am a thing"). `muddy` is a little
-# bit about nature too. The other rows give each token something sensible to look
-# for, so that the full picture is not empty. These numbers are ours, picked by
-# hand; a trained model finds its own (and they are rarely this readable).
+# These numbers are ours, picked by hand; a trained model finds its own (and they
+# are rarely this readable). First the keys, what each token *is*. `river` is
+# about nature (and a thing); `muddy` is a little bit about nature too.
 
 # %%
 sentence = "The bank of the river was muddy."
 tokens = WordTokenizer.split(sentence)
-print(tokens)
-
-qk_features = ["nature", "thing", "describes", "grammar"]
-#                        nature thing describes grammar
+qk_features = ["nature", "thing", "describes", "grammar"]  # the four columns below
 keys = torch.tensor([[0.0, 0.0, 0.0, 2.0],   # The    - a grammar word
                      [0.0, 2.0, 0.0, 0.0],   # bank   - a thing
                      [0.0, 0.0, 0.0, 2.0],   # of
@@ -320,6 +268,14 @@ keys = torch.tensor([[0.0, 0.0, 0.0, 2.0],   # The    - a grammar word
                      [0.0, 0.0, 2.0, 2.0],   # was    - describes, grammar
                      [1.0, 0.0, 2.0, 0.0],   # muddy  - describes, a bit of nature
                      [0.0, 0.0, 0.0, 0.0]])  # .      - nothing
+show("keys (what each token is)", keys, tokens, qk_features, digits=1)
+
+# %% [markdown]
+# Then the queries, what each token *looks for*. The line that matters is `bank`'s:
+# "I am looking for *nature*". The other rows give each token something sensible to
+# look for, so that the full picture is not empty.
+
+# %%
 queries = torch.tensor([[0.0, 1.0, 0.0, 0.0],   # The   looks for its thing
                         [4.0, 0.0, 0.0, 0.0],   # bank  looks for nature: which bank am I?
                         [0.0, 1.0, 0.0, 0.0],   # of    looks for a thing
@@ -329,37 +285,26 @@ queries = torch.tensor([[0.0, 1.0, 0.0, 0.0],   # The   looks for its thing
                         [2.0, 2.0, 0.0, 0.0],   # muddy looks for a natural thing
                         [0.0, 0.0, 0.0, 0.0]])  # .     looks for nothing in particular
 value_features = ["nature", "money", "grammar"]
-values = torch.tensor([[0.0, 0.0, 1.0],   # The
-                       [0.5, 0.5, 0.0],   # bank: half riverbank, half money bank
-                       [0.0, 0.0, 1.0],   # of
-                       [0.0, 0.0, 1.0],   # the
-                       [1.0, 0.0, 0.0],   # river
-                       [0.0, 0.0, 1.0],   # was
-                       [1.0, 0.0, 0.0],   # muddy
-                       [0.0, 0.0, 1.0]])  # .
-show("keys (what each token is)", keys, tokens, qk_features, digits=1)
-show("bank's query", queries[1:2], ["bank"], qk_features, digits=1)
+values = torch.tensor([[0.0, 0.0, 1.0], [0.5, 0.5, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 1.0],
+                       [1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+show("values (what each token hands over)", values, tokens, value_features, digits=1)
 
 # %% [markdown]
-# `bank`'s query matches `river`'s key with a dot product of 4 × 2 = 8, and
-# `muddy`'s with 4 × 1 = 4; every other key scores 0. Divided by √4 = 2 that is
-# 4, 2 and 0, and softmax turns it into:
+# Every value is plain grammar except three: `river` and `muddy` hand over
+# "nature", and `bank` is half riverbank, half money bank. `bank`'s query matches
+# `river`'s key with a dot product of 4 × 2 = 8, and `muddy`'s with 4 × 1 = 4;
+# every other key scores 0. Divided by √4 = 2 that is 4, 2 and 0, and softmax
+# turns it into:
 
 # %%
 output, weights = scaled_dot_product_attention(queries, keys, values)  # (8, 3), (8, 8)
 bank, river, muddy = tokens.index("bank"), tokens.index("river"), tokens.index("muddy")
-for j, token in enumerate(tokens):
-    print(f"bank -> {token:<6} {weights[bank, j]:.3f}")
-
+print("bank ->", ", ".join(f"{token} {weights[bank, j]:.3f}" for j, token in enumerate(tokens)))
 share = weights[bank, river].item()
-print(f"\nbank puts {share:.0%} of its attention on river")
-assert 0.75 <= share <= 0.85
-assert weights[bank].argmax() == river
-assert math.isclose(share, math.exp(4) / (math.exp(4) + math.exp(2) + 6), rel_tol=1e-6)
-
-unscaled = torch.softmax(queries @ keys.T, dim=-1)[bank, river].item()
-print(f"without the division by sqrt(4) it would be {unscaled:.0%}: nearly one-hot")
-assert unscaled > 0.95
+claim(f"bank puts {share:.0%} of its attention on river", 0.75 <= share <= 0.85 and weights[bank].argmax() == river)
+claim("that is e⁴ / (e⁴ + e² + 6), as worked out by hand", math.isclose(share, math.exp(4) / (math.exp(4) + math.exp(2) + 6), rel_tol=1e-6))
+unscaled = torch.softmax(queries @ keys.T, dim=-1)[bank, river].item()  # no division by √4
+claim(f"without the division by √4 it would be {unscaled:.0%}: nearly one-hot", unscaled > 0.95)
 
 # %% [markdown]
 # And the point of it all: `bank`'s output, the value it passes on to the next
@@ -368,32 +313,27 @@ assert unscaled > 0.95
 # %%
 show("values before and after attention", torch.stack([values[bank], output[bank], values[river]]),
      ["bank's value", "bank's output", "river's value"], value_features)
-before = torch.dist(values[bank], values[river]).item()
-after = torch.dist(output[bank], values[river]).item()
-print(f"distance to river's value: {before:.2f} before, {after:.2f} after")
-assert after < before / 4  # bank's output moved most of the way toward river
-assert output[bank, 1] < 0.05  # the money sense has all but vanished
+before, after = (torch.dist(vector, values[river]).item() for vector in (values[bank], output[bank]))
+claim(f"bank moved most of the way toward river: distance {before:.2f} before, {after:.2f} after", after < before / 4)
+claim("the money sense has all but vanished (under 0.05)", output[bank, 1] < 0.05)
 
 # %% [markdown]
 # Here is the whole weight matrix: row = the token asking, column = the token it
 # looks at. Every row adds up to 1.
 
 # %%
-heatmap(weights, row_labels=tokens, col_labels=tokens,
-        title="Attention weights: The bank of the river was muddy.")
-plt.xlabel("looked at (key)")
-plt.ylabel("looking (query)")
+ax = heatmap(weights, row_labels=tokens, col_labels=tokens, title="Attention weights: The bank of the river was muddy.")
+ax.set(xlabel="looked at (key)", ylabel="looking (query)")
 plt.show()
-assert torch.allclose(weights.sum(-1), torch.ones(len(tokens)))
-assert torch.allclose(weights[-1], torch.full((8,), 1 / 8))  # "." matches nothing: uniform
-assert weights[muddy].argmax() == river  # muddy finds the natural thing it describes
+claim("every row adds up to 1", torch.allclose(weights.sum(-1), torch.ones(len(tokens))))
+claim("muddy finds the natural thing it describes, river", weights[muddy].argmax() == river)
+claim("'.' matches nothing, so it spreads 1/8 on each token", torch.allclose(weights[-1], torch.full((8,), 1 / 8)))
 
 # %% [markdown]
 # Read it row by row: `bank` and `muddy` look at `river`, `river` looks at what
 # describes it (`was`, `muddy`), `was` at its subjects. The `.` asks nothing in
 # particular, so its query scores 0 against every key and softmax shares its
-# attention out evenly: 1/8 each. A query that matches nothing is not "off", it
-# averages.
+# attention out evenly. A query that matches nothing is not "off", it averages.
 #
 # ### Try it: pick a query
 #
@@ -404,7 +344,7 @@ assert weights[muddy].argmax() == river  # muddy finds the natural thing it desc
 # %%
 readout = attention_readout("bank", tokens, queries, keys, values, scaled_dot_product_attention)
 print(readout)
-assert readout.startswith("bank attends to: river 0.80")
+claim("the widget reads bank -> river 0.80", readout.startswith("bank attends to: river 0.80"))
 
 
 # %%
@@ -414,11 +354,9 @@ def update(word, scale):
                             scale=scale, draw=True))
 
 
-widgets.interact(
-    update,
-    word=widgets.Dropdown(options=tokens, value="bank", description="Query"),
-    scale=widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.25, description="Query scale"),
-);
+wide = {"description_width": "initial"}  # so that the labels are not cut off
+widgets.interact(update, word=widgets.Dropdown(options=tokens, value="bank", description="Query", style=wide),
+                 scale=widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.25, description="Query scale", style=wide));
 
 
 # %% [markdown]
@@ -439,21 +377,27 @@ widgets.interact(
 #    `(batch, heads, tokens, head_width)`, so that each head is one more leading
 #    dimension, and `scaled_dot_product_attention` handles all heads at once;
 # 3. the heads' outputs are put side by side again and a last linear layer mixes them.
+#
+# Step 2 has two interchangeable engines. Our `scaled_dot_product_attention` keeps
+# the weights, so we can draw them: switch it on with `keep_weights = True`. By
+# default the layer calls PyTorch's fused `F.scaled_dot_product_attention`, which
+# computes the same output faster without keeping the weights (nanoGPT does the
+# same). The `cache` argument is for generation: notebook 06 uses it to remember
+# the keys and values of tokens already written, so each new token costs one
+# token's work. Until then it stays `None`.
 
 # %%
 class MultiHeadAttention(nn.Module):
-    """Several attentions side by side, each on its own slice of the width."""
+    """Several attentions side by side, each on its own slice of the width.
+
+    keep_weights=True runs the written-out attention above and keeps its weights in
+    last_weights (for plots); otherwise PyTorch's fused kernel computes the same output.
+    cache (a model.KVCache, used by generation in notebook 06) remembers earlier tokens.
+    """
 
     def __init__(self, width: int, num_heads: int, bias: bool = False):
         super().__init__()
-        for name, number in (("width", width), ("num_heads", num_heads)):
-            if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-                raise ValueError(f"{name} must be a whole number of at least 1, got {number!r}.")
-        if width % num_heads != 0:
-            raise ValueError(
-                f"width {width} is not divisible by num_heads {num_heads}: each head gets "
-                "width // num_heads dimensions, so pick a width that is a multiple of the heads."
-            )
+        check_attention_sizes(width, num_heads)
         self.width = width
         self.num_heads = num_heads
         self.head_width = width // num_heads
@@ -461,27 +405,27 @@ class MultiHeadAttention(nn.Module):
         self.key = nn.Linear(width, width, bias=bias)
         self.value = nn.Linear(width, width, bias=bias)
         self.output = nn.Linear(width, width, bias=bias)  # mixes the heads' results
-        self.last_weights = None  # (B, heads, T, T) from the latest call, for plots
+        self.keep_weights = False  # True: written-out attention, weights kept for plots
+        self.last_weights = None  # (B, heads, T, T) from the latest call, when kept
 
     def split_heads(self, x):
         batch, length, width = x.shape
         x = x.view(batch, length, self.num_heads, self.head_width)  # (B, T, heads, head_width)
         return x.transpose(1, 2)  # (B, heads, T, head_width)
 
-    def forward(self, x, mask=None):
-        if not torch.is_tensor(x):
-            raise TypeError(f"x must be a tensor (batch, tokens, width), got {type(x).__name__}.")
-        if x.dim() != 3 or x.shape[-1] != self.width:
-            raise ValueError(
-                f"x must have shape (batch, tokens, {self.width}), got {tuple(x.shape)}."
-            )
-        batch, length, width = x.shape
+    def forward(self, x, mask=None, cache=None):
+        check_layer_input(x, self.width)
         q = self.split_heads(self.query(x))  # (B, heads, T, head_width)
         k = self.split_heads(self.key(x))
         v = self.split_heads(self.value(x))
-        out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, heads, T, head_width)
-        self.last_weights = weights.detach()
-        out = out.transpose(1, 2).reshape(batch, length, width)  # (B, T, width): heads side by side
+        if cache is not None:
+            k, v = cache.append(k, v)  # (B, heads, S, head_width): the cached tokens, then these
+        if self.keep_weights:  # the written-out attention above, weights kept for plots
+            out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, heads, T, head_width)
+            self.last_weights = weights.detach()  # (B, heads, T, S)
+        else:  # PyTorch's fused kernel: the same output, faster, no weights kept
+            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        out = out.transpose(1, 2).reshape(x.shape)  # (B, T, width): heads side by side
         return self.output(out)
 
 
@@ -500,49 +444,33 @@ width, num_heads = 16, 4
 embedding = nn.Embedding(tokenizer.vocab_size, width)
 x = embedding(ids) + sinusoidal_encoding(ids.shape[1], width)  # (1, 8, 16)
 attention = MultiHeadAttention(width, num_heads)
-
-q = attention.split_heads(attention.query(x))
+attention.keep_weights = True  # our written-out attention, so we can look at the weights
 y = attention(x)
-print("x (input)                  ", tuple(x.shape))
-print("queries, split into heads  ", tuple(q.shape), "= (batch, heads, tokens, head_width)")
-print("weights, one matrix a head ", tuple(attention.last_weights.shape))
-print("y (output)                 ", tuple(y.shape))
-assert y.shape == x.shape and q.shape == (1, 4, 8, 4)
-assert torch.allclose(attention.last_weights.sum(-1), torch.ones(1, 4, 8))
-
-# %%
-fig, axes = plt.subplots(1, num_heads, figsize=(18, 4))
-for head, ax in enumerate(axes):
-    heatmap(attention.last_weights[0, head], row_labels=tokens, col_labels=tokens,
-            title=f"head {head} (untrained)", ax=ax, annotate=False, vmin=0, vmax=1)
-plt.tight_layout()
-plt.show()
+print("x", tuple(x.shape), "-> queries in heads", tuple(attention.split_heads(attention.query(x)).shape),
+      "-> weights", tuple(attention.last_weights.shape), "-> y", tuple(y.shape))
+claim("y has x's shape, and each head's rows of weights add up to 1",
+      y.shape == x.shape and torch.allclose(attention.last_weights.sum(-1), torch.ones(1, 4, 8)))
 
 # %% [markdown]
 # ### Is it right? Compare with PyTorch
 #
-# PyTorch ships its own attention, `torch.nn.functional.scaled_dot_product_attention`
-# (fast and well tested). Fed the same projected heads, it must give the same
-# outputs as ours, up to rounding. We check it twice: without a mask, and with a
-# hand-made boolean mask that lets each token see only itself and its two
-# neighbours (notebook 05 builds the mask a GPT really needs).
+# PyTorch's fused `F.scaled_dot_product_attention` is fast and well tested. Our
+# written-out attention must give the same outputs, up to rounding. We check it
+# twice: without a mask, and with a hand-made boolean mask that lets each token
+# see only itself and its two neighbours (notebook 05 builds the mask a GPT
+# really needs).
 
 # %%
-k = attention.split_heads(attention.key(x))
-v = attention.split_heads(attention.value(x))
-ours, _ = scaled_dot_product_attention(q, k, v)
-theirs = F.scaled_dot_product_attention(q, k, v)
-assert torch.allclose(ours, theirs, atol=1e-5)
-print("no mask:   ours == PyTorch's within 1e-5")
-
 positions = torch.arange(len(tokens))
 neighbours = (positions[:, None] - positions[None, :]).abs() <= 1  # (8, 8), True = may look
-print(neighbours.int())
-ours, masked_weights = scaled_dot_product_attention(q, k, v, neighbours)
-theirs = F.scaled_dot_product_attention(q, k, v, attn_mask=neighbours)
-assert torch.allclose(ours, theirs, atol=1e-5)
-assert (masked_weights[..., ~neighbours] == 0).all()  # forbidden pairs get exactly zero weight
-print("with mask: ours == PyTorch's within 1e-5, and masked pairs get weight 0")
+outputs = {}
+for keep in (False, True):  # PyTorch's fused kernel, then ours (which keeps the weights)
+    attention.keep_weights = keep
+    outputs[keep] = [attention(x), attention(x, neighbours)]
+claim("without a mask, ours equals PyTorch's within 1e-5",
+      torch.allclose(outputs[True][0], outputs[False][0], atol=1e-5))
+claim("with the mask, too", torch.allclose(outputs[True][1], outputs[False][1], atol=1e-5))
+claim("masked pairs get weight exactly 0", (attention.last_weights[..., ~neighbours] == 0).all())
 
 # %% [markdown]
 # The whole layer, projections included, can be checked too: PyTorch's
@@ -559,9 +487,9 @@ with torch.no_grad():
     reference.out_proj.weight.copy_(attention.output.weight)
 theirs, their_weights = reference(x, x, x, attn_mask=~neighbours, average_attn_weights=False)
 ours = attention(x, neighbours)
-assert torch.allclose(ours, theirs, atol=1e-5)
-assert torch.allclose(attention.last_weights, their_weights, atol=1e-5)
-print("MultiHeadAttention == nn.MultiheadAttention within 1e-5 (outputs and weights)")
+claim("MultiHeadAttention equals nn.MultiheadAttention within 1e-5 (outputs and weights)",
+      torch.allclose(ours, theirs, atol=1e-5)
+      and torch.allclose(attention.last_weights, their_weights, atol=1e-5))
 
 # %% [markdown]
 # And it can learn: a loss computed from the output sends a gradient to every one
@@ -570,10 +498,8 @@ print("MultiHeadAttention == nn.MultiheadAttention within 1e-5 (outputs and weig
 # %%
 attention.zero_grad()
 attention(x).pow(2).mean().backward()
-for name, parameter in attention.named_parameters():
-    learns = parameter.grad is not None and bool(parameter.grad.abs().sum() > 0)
-    print(f"{name:<14} {str(tuple(parameter.shape)):<9} gets a gradient: {learns}")
-    assert learns
+learning = [name for name, p in attention.named_parameters() if p.grad.abs().sum() > 0]
+claim(f"all four weight matrices get a gradient: {', '.join(learning)}", len(learning) == 4)
 
 # %% [markdown]
 # ### Going further: attention alone is blind to order
@@ -591,9 +517,8 @@ with torch.no_grad():
     same = torch.allclose(attention(plain[:, order]), attention(plain)[:, order], atol=1e-6)
     with_positions = embedding(ids[:, order]) + sinusoidal_encoding(8, width)
     differs = not torch.allclose(attention(with_positions), attention(x)[:, order], atol=1e-3)
-print("without positions, shuffled in = shuffled out:", same)
-print("with positions, the shuffle changes the outputs:", differs)
-assert same and differs
+claim("without positions, shuffled in = shuffled out", same)
+claim("with positions, the shuffle changes the outputs", differs)
 
 # %% [markdown]
 # ## Summary
@@ -610,13 +535,16 @@ assert same and differs
 #   half money" to almost pure river.
 # * A boolean **mask** sets forbidden scores to `-inf`, so they get exactly zero weight.
 # * **Multi-head attention** runs several attentions on slices of the width and
-#   mixes them; ours matches PyTorch's within 1e-5, with and without a mask.
+#   mixes them. It runs PyTorch's fused kernel by default; `keep_weights = True`
+#   switches to our written-out attention, which keeps the weights for plots. The
+#   two agree within 1e-5, with and without a mask, and so does `nn.MultiheadAttention`.
 # * Attention by itself ignores order; positions (notebook 03) put it back.
 # * The weight matrix has one entry per pair of tokens, so its cost grows with the
 #   square of the sequence length.
 #
 # Next, notebook 05: a GPT must predict the next token, so it must not peek at it.
-# The mask makes that so.
+# The mask makes that so, and we will see what it does to `bank`, whose clue
+# `river` comes later in the sentence.
 
 # %% [markdown]
 # ## Exercises
@@ -624,53 +552,65 @@ assert same and differs
 # **Exercise 1: the spread of a score.** Draw 10,000 random queries and keys of
 # width `d_k = 256` (entries from `torch.randn`). What is the standard deviation
 # of their dot products (`raw_std`)? And after dividing by `√d_k` (`scaled_std`)?
-# Check with `check_score_spread(raw_std, scaled_std)`.
+# Check with `exercises.check_score_spread(raw_std, scaled_std)`.
 
 # %%
-# Your turn: replace the ... and run check_score_spread(raw_std, scaled_std).
+# Your turn: replace the ... and run exercises.check_score_spread(raw_std, scaled_std).
 raw_std = ...
 scaled_std = ...
-
-# %%
-# One solution
-torch.manual_seed(1)
-q, k = torch.randn(10_000, 256), torch.randn(10_000, 256)
-dots = (q * k).sum(dim=-1)  # 10,000 dot products
-raw_std, scaled_std = dots.std().item(), (dots / math.sqrt(256)).std().item()
-assert check_score_spread(raw_std, scaled_std)
 
 # %% [markdown]
 # **Exercise 2: a sharper question.** Multiply `bank`'s query by a whole number
 # `factor`. What is the smallest factor for which `bank` puts at least 95% of its
-# attention on `river`? Check with `check_query_factor(factor)`.
+# attention on `river`? Check with `exercises.check_query_factor(factor)`.
 
 # %%
-# Your turn: replace the ... and run check_query_factor(factor).
+# Your turn: replace the ... and run exercises.check_query_factor(factor).
 factor = ...
 
+# %% [markdown]
+# **Exercise 3: shapes of the heads.** A `MultiHeadAttention(48, 6)` reads a batch
+# of 2 sentences of 10 tokens each, with `keep_weights = True`. How wide is each
+# head (`head_width`), and what is the shape of `last_weights` (`weights_shape`)? Work it out first, then check
+# with `exercises.check_head_shapes(head_width, weights_shape)`.
+
 # %%
-# One solution: try 1, 2, 3, ... until the share reaches 0.95
+# Your turn: replace the ... and run exercises.check_head_shapes(head_width, weights_shape).
+head_width = ...
+weights_shape = ...
+
+# %% [markdown]
+# ## Solutions
+#
+# Try the exercises before you read on. Each solution below runs, and the checker
+# accepts it.
+#
+# **Exercise 1.** Multiply and add up, 10,000 times at once:
+
+# %%
+torch.manual_seed(1)
+q, k = torch.randn(10_000, 256), torch.randn(10_000, 256)
+dots = (q * k).sum(dim=-1)  # 10,000 dot products
+raw_std, scaled_std = dots.std().item(), (dots / math.sqrt(256)).std().item()
+claim("the checker accepts this solution", exercises.check_score_spread(raw_std, scaled_std))
+
+# %% [markdown]
+# **Exercise 2.** Try 1, 2, 3, ... until the share reaches 0.95:
+
+# %%
 for factor in range(1, 10):
     _, w = scaled_dot_product_attention(queries[bank : bank + 1] * factor, keys, values)  # (1, 8)
     print(f"factor {factor}: {w[0, river].item():.3f} on river")
     if w[0, river] >= 0.95:
         break
-assert check_query_factor(factor)
+claim("the checker accepts this solution", exercises.check_query_factor(factor))
 
 # %% [markdown]
-# **Exercise 3: shapes of the heads.** A `MultiHeadAttention(48, 6)` reads a batch
-# of 2 sentences of 10 tokens each. How wide is each head (`head_width`), and what
-# is the shape of `last_weights` (`weights_shape`)? Work it out first, then check
-# with `check_head_shapes(head_width, weights_shape)`.
+# **Exercise 3.** Build it and look:
 
 # %%
-# Your turn: replace the ... and run check_head_shapes(head_width, weights_shape).
-head_width = ...
-weights_shape = ...
-
-# %%
-# One solution: build it and look
 layer = MultiHeadAttention(48, 6)
+layer.keep_weights = True
 layer(torch.randn(2, 10, 48))
 head_width, weights_shape = layer.head_width, tuple(layer.last_weights.shape)
-assert check_head_shapes(head_width, weights_shape)
+claim("the checker accepts this solution", exercises.check_head_shapes(head_width, weights_shape))

@@ -2,10 +2,12 @@
 
 The browser tests (tests/browser/test_widgets_in_browser.py) use three pieces:
 
-- `LabServer`: JupyterLab run by this interpreter (the project's .venv) as a
-  subprocess, on 127.0.0.1, with a random token, a fresh config, settings and
-  workspaces folder, and a temporary *copy* of notebooks/ as its root, so a test
-  never changes the committed notebooks. `stop()` always shuts it down.
+- `LabServer`: JupyterLab started the way `python3 run.py lab` starts it (run.py's
+  own `quiet_jupyterlab()` settings and its command-line options), run by this
+  interpreter (the project's .venv) as a subprocess, on 127.0.0.1, with a random
+  token, a fresh config, user-settings and workspaces folder, and a temporary *copy*
+  of notebooks/ as its root, so a test never changes the committed notebooks.
+  `stop()` always shuts it down.
 - `launch_chromium`: Debian's Chromium through Playwright, headless, with a new
   empty profile and networking extras off.
 - `LabPage`: what a reader does in JupyterLab (open a notebook, clear and run all
@@ -17,6 +19,7 @@ Playwright is not installed.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -50,16 +53,39 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 
-# JupyterLab user settings written into the fresh settings folder.
+# JupyterLab user settings written into the fresh settings folder. Only what a test
+# needs: everything a learner sees (no news question, no update check) comes from
+# run.py, as with `python3 run.py lab`.
 LAB_SETTINGS = {
     # Keep every cell in the DOM, so a widget far down a notebook can be found.
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
-    # No "fetch Jupyter news?" toast over the page, and no update checks (internet).
-    "@jupyterlab/apputils-extension/notification": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
 }
+NOTIFICATION_PLUGIN = "@jupyterlab/apputils-extension/notification"
+# The question JupyterLab 4 asks in a toast unless the setting fetchNews is decided.
+NEWS_QUESTION = "Would you like to get notified about official Jupyter news?"
+
+
+def run_py():
+    """The repository's run.py, imported as a module (it is a script, not a package)."""
+    spec = importlib.util.spec_from_file_location("minillm_run_py", ROOT / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def lab_arguments_of_run_py(root_dir: Path) -> list[str]:
+    """What `python3 run.py lab` runs after `python` (e.g. ["-m", "jupyter", "lab", DIR, ...]),
+    with `root_dir` as the folder it opens; run.py's settings are written first, as it does."""
+    run = run_py()
+    if hasattr(run, "quiet_jupyterlab"):
+        run.quiet_jupyterlab()  # what run.py's main() does before `lab`
+    # run.py builds the command inside lab(): capture it instead of running it.
+    captured: list[list[str]] = []
+    run.run_in_venv = lambda *args, env=None: captured.append(list(args)) or 0
+    run.ROOT = root_dir.parent  # so that ROOT / "notebooks" is root_dir
+    run.lab([])
+    (arguments,) = captured
+    return [str(root_dir) if a == str(root_dir.parent / "notebooks") else a for a in arguments]
 
 
 def find_chromium() -> str | None:
@@ -109,8 +135,11 @@ def is_local(url: str) -> bool:
 class LabServer:
     """JupyterLab on 127.0.0.1:<free port> with a token, serving a copy of notebooks/."""
 
-    def __init__(self, notebooks: Path = NOTEBOOK_DIR, startup_timeout: float = 120.0):
+    def __init__(self, notebooks: Path = NOTEBOOK_DIR, startup_timeout: float = 120.0,
+                 settings: dict | None = None):
+        """`settings`: extra JupyterLab user settings, {"@package/name/plugin": {...}}."""
         self.source = Path(notebooks)
+        self.settings = {**LAB_SETTINGS, **(settings or {})}
         self.startup_timeout = startup_timeout
         self.token = secrets.token_hex(16)
         self.tmp = Path(tempfile.mkdtemp(prefix="minillm-lab-"))
@@ -137,7 +166,7 @@ class LabServer:
         if (ROOT / "data").is_dir():
             shutil.copytree(ROOT / "data", self.tmp / "data")
         settings = self.tmp / "lab-settings"
-        for plugin, values in LAB_SETTINGS.items():
+        for plugin, values in self.settings.items():
             package, name = plugin.rsplit("/", 1)
             path = settings / package / f"{name}.jupyterlab-settings"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -150,10 +179,11 @@ class LabServer:
             IPYTHONDIR=str(self.tmp / "ipython"),
             PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
         )
+        like_run_py = lab_arguments_of_run_py(self.root_dir)
         for attempt in range(3):
             self.port = free_port()
             command = [
-                sys.executable, "-m", "jupyterlab",
+                sys.executable, *like_run_py,
                 "--no-browser",
                 "--ServerApp.ip=127.0.0.1",
                 f"--ServerApp.port={self.port}",
@@ -163,10 +193,8 @@ class LabServer:
                 "--ServerApp.terminals_enabled=False",
                 f"--LabApp.user_settings_dir={settings}",
                 f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
-                "--LabApp.news_url=",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             ]  # fmt: skip
-            if hasattr(os, "geteuid") and os.geteuid() == 0:
+            if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
                 command.append("--allow-root")
             with open(self.log_path, "ab") as log:
                 self.process = subprocess.Popen(

@@ -39,7 +39,11 @@ def check_first_seen_vocabulary(build) -> bool:
     for text in ("hello world", "banana", "abcabc", "x", "The cat sat."):
         expected = list(dict.fromkeys(text))
         try:
-            got = list(build(text))
+            got = build(text)
+            if got is None:
+                return _say(False, "your function returns nothing yet: write its body and "
+                                   "return the list of characters.")
+            got = list(got)
         except Exception as error:  # the reader's code may fail in any way
             problem = f"{type(error).__name__}: {error}"
             return _say(False, f"your function raised {problem} (on {text!r}).")

@@ -1,0 +1,177 @@
+"""Widget callbacks and the live training display for notebook 07 (Shakespeare).
+
+The notebook passes in its own concept functions (generate, train, the tokenizer...),
+so nothing here is concept code: it only formats, reads files and redraws.
+
+- `LiveProgress`: watches a model while `train` runs (a PyTorch forward hook, called
+  after every forward pass); every `every` training steps it redraws one figure in place
+  (the losses so far, the bigram's line, a title with the step, the seconds and the
+  recent loss) and it keeps sample snapshots at chosen steps. `finish(history)` draws
+  the final figure from what `train` returned, validation losses included.
+- `sample_readout`: the sample widget's text (settings line, then a fresh sample).
+- `read_own_text`, `own_text_readout`: the "train on your own text" control.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from minillm_helpers.training import TrainingHistory
+
+SETTINGS_LINE = "Prompt {prompt!r} · temperature {temperature:.2f} · top-k {top_k} · top-p {top_p}"
+
+
+def progress_line(step: int, steps: int, history, seconds: float, recent: int = 50) -> str:
+    """'step 200 of 600 · 14 s · training loss 2.31 · validation loss 2.35' from the latest
+    evaluation, when there is one; else the mean loss of the last `recent` batches."""
+    parts = [f"step {step} of {steps}", f"{seconds:.0f} s"]
+    if history.val_eval:
+        parts += [f"training loss {history.train_eval[-1]:.2f}",
+                  f"validation loss {history.val_eval[-1]:.2f}"]  # fmt: skip
+    elif history.losses:
+        last = history.losses[-recent:]
+        parts.append(f"loss {sum(last) / len(last):.2f} (last {len(last)} batches)")
+    return " · ".join(parts)
+
+
+def draw_losses(history, title: str = "", baseline: float | None = None, ax=None):
+    """Every step's training loss (faint), the evaluated losses (dots) and, if given, the
+    bigram baseline as a dashed line. Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 3.4))
+    ax.plot(history.steps, history.losses, color="tab:blue", alpha=0.3, label="training batch")
+    if history.val_eval:
+        ax.plot(history.eval_steps, history.val_eval, "o-", color="tab:orange",
+                label="validation")  # fmt: skip
+    if baseline is not None:
+        ax.axhline(baseline, color="gray", linestyle="--", label=f"bigram {baseline:.2f}")
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.set_title(title)
+    ax.legend(loc="upper right")
+    return ax.figure
+
+
+class LiveProgress:
+    """A progress figure redrawn in place while a model trains, and samples kept at
+    `snapshots` steps (`sample(model)` -> text).
+
+        watching = model.register_forward_hook(progress.after_forward)
+        history = train(model, ...)
+        watching.remove()
+        progress.finish(history)
+
+    It can also be called as `progress(step, model, history)` after every step.
+    show=False draws nothing (for tests and scripts); `lines` keeps every progress line.
+    """
+
+    def __init__(self, steps: int, every: int = 25, baseline: float | None = None,
+                 snapshots=(), sample=None, show: bool = True):  # fmt: skip
+        self.steps, self.every, self.baseline = steps, every, baseline
+        self.snapshots, self.sample, self.show = set(snapshots), sample, show
+        self.samples: dict[int, str] = {}
+        self.lines: list[str] = []
+        self.started = time.monotonic()
+        self.handle = None
+        self.seen = TrainingHistory()  # what after_forward saw: every training batch's loss
+
+    def after_forward(self, model, inputs, output) -> None:
+        """A forward hook: after each forward pass in training mode (one per step; the
+        evaluations and samples run in eval mode), record the batch's loss and go on."""
+        if not model.training or not isinstance(output, tuple) or output[1] is None:
+            return
+        step = len(self.seen.steps) + 1
+        self.seen.record_step(step, output[1].item())
+        if step - 1 in self.snapshots and self.sample is not None:  # after step - 1 updates
+            self.samples[step - 1] = self.sample(model)
+        self(step, model, self.seen, snapshot=False)
+
+    def finish(self, history) -> str:
+        """Redraw once more from train's own history (validation losses included)."""
+        line = progress_line(history.steps[-1], self.steps, history,
+                             time.monotonic() - self.started)  # fmt: skip
+        self.lines.append(line)
+        if self.show:
+            self.redraw(line, history)
+        return line
+
+    def __call__(self, step: int, model, history, snapshot: bool = True) -> None:
+        if snapshot and step in self.snapshots and self.sample is not None:
+            self.samples[step] = self.sample(model)
+        if step % self.every and step != self.steps:
+            return
+        line = progress_line(step, self.steps, history, time.monotonic() - self.started)
+        self.lines.append(line)
+        if self.show:
+            self.redraw(line, history)
+
+    def redraw(self, line: str, history) -> None:
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        figure = draw_losses(history, line, self.baseline)
+        if self.handle is None:
+            self.handle = display(figure, display_id=True)
+        else:
+            self.handle.update(figure)
+        plt.close(figure)  # shown through the handle only, not again at the cell's end
+
+
+def sample_readout(prompt: str, temperature: float, top_k: int, top_p: float, length: int,
+                   vocabulary, write) -> str:  # fmt: skip
+    """The sample widget's text: the settings on one line, then the prompt and a fresh sample.
+
+    top_k 0 and top_p 1 mean "no cut". `write(prompt, length, temperature, top_k, top_p)`
+    returns the continuation (the notebook's generate). A prompt the model cannot read
+    (empty, or with characters it never saw) gets a sentence instead of a sample.
+    """
+    top_k = int(top_k) or None
+    top_p = float(top_p) if top_p < 1 else None
+    settings = SETTINGS_LINE.format(prompt=prompt, temperature=float(temperature),
+                                    top_k=top_k or "off",
+                                    top_p="off" if top_p is None else f"{top_p:.2f}")  # fmt: skip
+    if not prompt:
+        return f"{settings}\nType a prompt of at least one character, e.g. ROMEO:"
+    unseen = sorted(set(prompt) - set(vocabulary))
+    if unseen:
+        return (f"{settings}\nThe model never saw {', '.join(map(repr, unseen))}: "
+                "use only characters of the text it trained on.")
+    return f"{settings}\n{prompt}{write(prompt, int(length), float(temperature), top_k, top_p)}"
+
+
+def read_own_text(path: str = "", upload=()) -> tuple[str, str]:
+    """The reader's text and its name: an uploaded file (ipywidgets FileUpload's value)
+    if there is one, else the file at `path`. ValueError says what is wrong."""
+    if upload:
+        item = upload[0] if isinstance(upload, (tuple, list)) else next(iter(upload.values()))
+        raw, name = bytes(item["content"]), item.get("name", "upload")
+    elif path.strip():
+        file = Path(path.strip()).expanduser()
+        if not file.is_file():
+            raise ValueError(f"There is no file at {path.strip()!r}: give the path of a text file.")
+        raw, name = file.read_bytes(), file.name
+    else:
+        raise ValueError("Choose a file with Upload, or type the path of a text file.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{name} is not UTF-8 text: save it as UTF-8 and try again.") from None
+    return text, name
+
+
+def own_text_readout(path: str, upload, steps: int, fit, min_characters: int = 2000) -> str:
+    """The "train on your own text" button: read the text, check it is long enough, then
+    `fit(text, steps)` (the notebook trains and samples) -> (validation loss, sample)."""
+    try:
+        text, name = read_own_text(path, upload)
+    except ValueError as error:
+        return str(error)
+    if len(text) < min_characters:
+        return (f"{name} has {len(text):,} characters; give at least {min_characters:,} "
+                "(a few pages) so there is something to learn and something to validate on.")
+    loss, sample = fit(text, int(steps))
+    return (f"Trained on {name} ({len(text):,} characters, {len(set(text))} distinct) for "
+            f"{int(steps)} steps: validation loss {loss:.2f}\n{sample}")

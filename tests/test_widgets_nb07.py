@@ -1,0 +1,223 @@
+"""Notebook 07's widget callbacks and live training display, as plain functions."""
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from minillm_helpers.model import GPT, GPTConfig  # noqa: E402
+from minillm_helpers.notebook_support.widgets.nb07 import (  # noqa: E402
+    LiveProgress,
+    draw_losses,
+    own_text_readout,
+    progress_line,
+    read_own_text,
+    sample_readout,
+)
+from minillm_helpers.tokenizer import CharTokenizer  # noqa: E402
+from minillm_helpers.training import TrainingHistory, train  # noqa: E402
+
+VOCABULARY = list("\n :ABEIMORTabcdeilmnorst")
+
+
+def echo(prompt, length, temperature, top_k, top_p):
+    """A stand-in for the notebook's generate: shows what it was asked for."""
+    return f"<{length} {temperature} {top_k} {top_p}>"
+
+
+def history_with(losses, evaluations=()):
+    history = TrainingHistory()
+    for step, loss in enumerate(losses, start=1):
+        history.record_step(step, loss)
+    for step, train_loss, val_loss in evaluations:
+        history.record_evaluation(step, train_loss, val_loss)
+    return history
+
+
+# ---------------------------------------------------------------- the sample widget
+def test_sample_readout_states_the_settings_then_the_sample():
+    text = sample_readout("ROMEO:", 0.8, 20, 0.95, 300, VOCABULARY, echo)
+    settings, sample = text.split("\n", 1)
+    assert settings == "Prompt 'ROMEO:' · temperature 0.80 · top-k 20 · top-p 0.95"
+    assert sample == "ROMEO:<300 0.8 20 0.95>"
+
+
+def test_zero_top_k_and_full_top_p_mean_no_cut():
+    text = sample_readout("ROMEO:", 1.0, 0, 1.0, 50, VOCABULARY, echo)
+    assert "top-k off · top-p off" in text
+    assert text.endswith("<50 1.0 None None>")
+
+
+def test_prompt_with_a_newline_is_shown_escaped_on_the_settings_line():
+    settings = sample_readout("ROMEO:\n", 0.5, 5, 0.9, 10, VOCABULARY, echo).split("\n")[0]
+    assert settings.startswith("Prompt 'ROMEO:\\n' · temperature 0.50")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "words"),
+    [
+        ("", "at least one character"),
+        ("ROMEO: ¿qué?", "never saw '?', 'q', 'u', '¿', 'é': use only"),
+    ],
+)
+def test_unreadable_prompts_get_a_sentence_not_an_error(prompt, words):
+    def never(*args):
+        raise AssertionError("generate must not be called")
+
+    text = sample_readout(prompt, 0.8, 20, 0.95, 300, VOCABULARY, never)
+    assert words in text.split("\n")[1]
+
+
+def test_sample_readout_with_a_real_model_and_generate():
+    from minillm_helpers.sampling import generate
+
+    tokenizer = CharTokenizer(VOCABULARY)
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=len(VOCABULARY), context_length=8, width=16, num_heads=2))
+
+    def write(prompt, length, temperature, top_k, top_p):
+        ids = generate(model, tokenizer.encode(prompt), length, temperature, top_k, top_p, seed=1)
+        return tokenizer.decode(ids)
+
+    text = sample_readout("ROMEO:", 1.0, 3, 1.0, 30, VOCABULARY, write)
+    sample = text.split("\n", 1)[1]
+    assert sample.startswith("ROMEO:") and len(sample) == len("ROMEO:") + 30
+
+
+# ---------------------------------------------------------------- the live display
+def test_progress_line_prefers_the_latest_evaluation():
+    assert progress_line(2, 600, history_with([4.2, 3.9]), 1.4) == (
+        "step 2 of 600 · 1 s · loss 4.05 (last 2 batches)"
+    )
+    history = history_with([3.0] * 100, [(100, 2.51, 2.56)])
+    assert progress_line(100, 600, history, 12.2) == (
+        "step 100 of 600 · 12 s · training loss 2.51 · validation loss 2.56"
+    )
+
+
+def test_live_progress_keeps_lines_every_few_steps_and_snapshots():
+    seen = []
+
+    def sample(model):
+        seen.append(model)
+        return "ROMEO:\nhello"
+
+    progress = LiveProgress(steps=10, every=4, snapshots=[3], sample=sample, show=False)
+    history = TrainingHistory()
+    for step in range(1, 11):
+        history.record_step(step, 4.0 - step / 10)
+        progress(step, "the model", history)
+    assert [line.split(" · ")[0] for line in progress.lines] == [
+        "step 4 of 10", "step 8 of 10", "step 10 of 10"  # every 4 steps, and the last
+    ]
+    assert progress.samples == {3: "ROMEO:\nhello"} and seen == ["the model"]
+
+
+def test_live_progress_redraws_one_display_in_place(monkeypatch):
+    shown = []
+
+    class Handle:
+        def update(self, figure):
+            shown.append(("update", figure.axes[0].get_title()))
+
+    def fake_display(figure, display_id=False):
+        assert display_id is True
+        shown.append(("display", figure.axes[0].get_title()))
+        return Handle()
+
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    progress = LiveProgress(steps=4, every=2, baseline=2.48)
+    history = TrainingHistory()
+    for step in range(1, 5):
+        history.record_step(step, 3.0)
+        progress(step, None, history)
+    assert [kind for kind, _ in shown] == ["display", "update"]
+    assert shown[1][1].startswith("step 4 of 4 · ")
+    assert plt.get_fignums() == []  # closed: the cell does not show them again at its end
+
+
+def test_draw_losses_draws_steps_evaluations_and_the_baseline():
+    history = history_with([3.0, 2.8, 2.7, 2.5], [(2, 2.8, 2.9), (4, 2.5, 2.6)])
+    figure = draw_losses(history, "title", baseline=2.48)
+    labels = [line.get_label() for line in figure.axes[0].lines]
+    assert labels == ["training batch", "validation", "bigram 2.48"]
+    plt.close(figure)
+
+
+def test_live_progress_watches_train_through_a_forward_hook():
+    """As notebook 07 uses it: a forward hook sees every training step's loss (and not the
+    evaluations or the samples, which run in eval mode); finish() adds the validation."""
+    from minillm_helpers.sampling import generate
+
+    text = "ROMEO: a b c d e\n" * 20
+    tokenizer = CharTokenizer.from_text(text)
+    data = torch.tensor(tokenizer.encode(text))
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=8, width=16,
+                          num_heads=2))  # fmt: skip
+
+    def sample(model):
+        return tokenizer.decode(generate(model, [0], 5, seed=0))
+
+    progress = LiveProgress(steps=6, every=3, snapshots=[2], sample=sample, show=False)
+    watching = model.register_forward_hook(progress.after_forward)
+    history = train(model, data[:250], data[250:], steps=6, eval_every=3, eval_batches=2)
+    watching.remove()
+    assert progress.seen.losses == history.losses  # every step, in order, nothing else
+    assert list(progress.samples) == [2] and len(progress.samples[2]) == 5
+    assert [line.split(" · ")[0] for line in progress.lines] == ["step 3 of 6", "step 6 of 6"]
+    assert "(last 3 batches)" in progress.lines[0]
+    final = progress.finish(history)
+    assert final.startswith("step 6 of 6 · ") and final.endswith(
+        f"validation loss {history.val_eval[-1]:.2f}"
+    )
+
+
+# ---------------------------------------------------------------- your own text
+def test_read_own_text_from_an_upload_or_a_path(tmp_path):
+    upload = ({"name": "poem.txt", "content": memoryview(b"Roses\n")},)
+    assert read_own_text("", upload) == ("Roses\n", "poem.txt")
+    (tmp_path / "notes.txt").write_text("Notes\n", encoding="utf-8")
+    assert read_own_text(str(tmp_path / "notes.txt")) == ("Notes\n", "notes.txt")
+    assert read_own_text(str(tmp_path / "notes.txt"), upload)[1] == "poem.txt"  # upload wins
+
+
+@pytest.mark.parametrize(
+    ("path", "upload", "words"),
+    [
+        ("", (), "Choose a file with Upload"),
+        ("no/such/file.txt", (), "There is no file at 'no/such/file.txt'"),
+        ("", ({"name": "latin1.txt", "content": b"caf\xe9"},), "latin1.txt is not UTF-8"),
+    ],
+)
+def test_read_own_text_explains_what_is_wrong(path, upload, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        read_own_text(path, upload)
+
+
+def test_own_text_readout_trains_long_texts_and_explains_short_ones(tmp_path):
+    calls = []
+
+    def fit(text, steps):
+        calls.append((len(text), steps))
+        return 1.234, "SAMPLE"
+
+    book = tmp_path / "book.txt"
+    book.write_text("To be, or not to be.\n" * 200, encoding="utf-8")
+    text = own_text_readout(str(book), (), 300, fit)
+    assert text == (
+        "Trained on book.txt (4,200 characters, 11 distinct) for 300 steps: "
+        "validation loss 1.23\nSAMPLE"
+    )
+    assert calls == [(4200, 300)]
+    book.write_text("Too short.", encoding="utf-8")
+    assert "has 10 characters; give at least 2,000" in own_text_readout(str(book), (), 300, fit)
+    assert own_text_readout("", (), 300, fit).startswith("Choose a file")
+    assert len(calls) == 1  # fit never ran on a text it could not use
