@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 import torch
 from torch import nn
@@ -35,13 +35,6 @@ class GPTConfig:
 
     def __post_init__(self):
         check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks.py)
-
-    def to_dict(self) -> dict:  # what a checkpoint stores
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict):  # the inverse of to_dict
-        return config_from_dict(data)
 
 
 def config_from_dict(data: dict) -> GPTConfig:

@@ -13,11 +13,12 @@ import os
 import pickle
 import tempfile
 import warnings
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
 
-from minillm_helpers.model import GPT, GPTConfig
+from minillm_helpers.model import GPT, config_from_dict
 from minillm_helpers.tokenizer import Tokenizer
 
 FORMAT = "minillm-checkpoint-1"
@@ -66,7 +67,7 @@ def save_checkpoint(path, model: GPT, tokenizer: Tokenizer | None = None, **extr
     """Write model weights, configuration, tokenizer and any extra plain data."""
     state = {
         "format": FORMAT,
-        "config": model.config.to_dict(),
+        "config": asdict(model.config),
         "model": cpu_weights(model),
         "tokenizer": tokenizer.to_dict() if tokenizer is not None else None,
         **extra,
@@ -112,7 +113,7 @@ def load_model(path, map_location="cpu"):
     """Return (model, tokenizer) rebuilt from a checkpoint, in eval mode."""
     state = load_checkpoint(path, map_location)
     try:
-        model = GPT(GPTConfig.from_dict(state["config"]))
+        model = GPT(config_from_dict(state["config"]))
         model.load_state_dict(state["model"])
     except (KeyError, TypeError, ValueError, RuntimeError):
         raise CheckpointError(

@@ -430,7 +430,7 @@ class Trainer:
         out, s = Path(self.settings.out), self.settings
         self.state.save(out, self.tokenizer, s)
         config = {"step": self.state.step, "settings": s.to_dict(),
-                  "model": self.state.model.config.to_dict()}  # fmt: skip
+                  "model": asdict(self.state.model.config)}  # fmt: skip
         text = json.dumps(config, indent=1, ensure_ascii=False) + "\n"
         atomic_write_text(text, out / "config.json")
         if s.plot and self.state.history.eval_steps:

@@ -25,7 +25,7 @@
 
 # %%
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -125,7 +125,7 @@ claim("after layer norm: mean 0, standard deviation 1", abs(float(tame.mean())) 
 # %% [markdown]
 # All the sizes live in one configuration object, `GPTConfig`, checked once up front
 # (a width the heads do not divide fails with a clear message before any tensor is
-# built); `to_dict` and `config_from_dict` let a saved model remember its sizes. A **block** is
+# built); `dataclasses.asdict` and `config_from_dict` let a saved model remember its sizes. A **block** is
 # layer norm → masked multi-head attention → add, then layer norm → feed-forward → add.
 
 # %%
@@ -146,13 +146,6 @@ class GPTConfig:
 
     def __post_init__(self):
         check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks.py)
-
-    def to_dict(self) -> dict:  # TODO(model): remove once cli/ uses dataclasses.asdict
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict):  # TODO(model): remove once cli/ uses config_from_dict
-        return config_from_dict(data)
 
 
 def config_from_dict(data: dict) -> GPTConfig:
