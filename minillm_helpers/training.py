@@ -59,6 +59,9 @@ def estimate_loss(model, data, batch_size: int, context_length: int, num_batches
     return sum(losses) / len(losses)
 
 
+FUSED_ADAMW_DEVICES = ("cpu", "cuda")  # where torch.optim.AdamW(fused=True) has a kernel
+
+
 @dataclass
 class TrainingHistory:
     """What a training run measured: every step's loss, and the losses evaluated now and then."""
@@ -90,7 +93,9 @@ def train(model, train_data, val_data=None, *, steps: int, batch_size: int = 16,
     context_length = context_length or model.config.context_length  # the model's, by default
     torch.manual_seed(seed)  # dropout and anything else random in the model
     generator = torch.Generator().manual_seed(seed)  # which windows, in which order
-    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate)
+    # fused: PyTorch updates all weights in one call where it can (about 5x faster than a loop)
+    fused = next(model.parameters()).device.type in FUSED_ADAMW_DEVICES
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, fused=fused)
     history = TrainingHistory()
     model.train()
     for step in range(1, steps + 1):

@@ -44,7 +44,12 @@ from minillm_helpers.cli.checkpoint import (
 from minillm_helpers.cli.device import pick_device
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.tokenizer import CharTokenizer, Tokenizer
-from minillm_helpers.training import TrainingHistory, estimate_loss, get_batch
+from minillm_helpers.training import (
+    FUSED_ADAMW_DEVICES,
+    TrainingHistory,
+    estimate_loss,
+    get_batch,
+)
 
 
 def setting(default, help: str, group: str, minimum=None, fixed: bool = False):
@@ -274,9 +279,6 @@ def learning_rate_at(step: int, settings: TrainSettings) -> float:
     return settings.min_learning_rate + cosine * (
         settings.learning_rate - settings.min_learning_rate
     )
-
-
-FUSED_ADAMW_DEVICES = ("cpu", "cuda")  # where torch.optim.AdamW(fused=True) has a kernel
 
 
 def make_optimizer(model, settings: TrainSettings, device) -> torch.optim.AdamW:

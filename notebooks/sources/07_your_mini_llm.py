@@ -211,11 +211,11 @@ print(snapshots[0][:120])
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-steps = 800
+steps = 700
 progress = LiveProgress(steps, every=50, baseline=bigram_val, snapshots=[100], sample=write)
 watching = model.register_forward_hook(progress.after_forward)  # called after every forward
-history = train(model, train_data, val_data, steps=steps, batch_size=16, learning_rate=3e-3,
-                eval_every=100, eval_batches=20)
+history = train(model, train_data, val_data, steps=steps, batch_size=16, learning_rate=2.5e-3,
+                eval_every=100, eval_batches=10)
 watching.remove()
 print(progress.finish(history))  # the last redraw, with the validation losses
 gpt_val = history.val_eval[-1]
