@@ -60,3 +60,20 @@ def test_notebook_code_is_the_package_code(path):
         f"{path.name} and the package disagree on {different}: make the notebook cell and "
         "the module the same code, then re-execute the notebook."
     )
+
+
+def test_notebook_04_builds_the_bank_vectors_the_package_keeps():
+    """Notebook 04 writes the bank example row by row; notebook 05 and the tests take it
+    from notebook_support.examples. The first assignments in notebook 04 must be those."""
+    from minillm_helpers.notebook_support.examples import BANK_SENTENCE, bank_vectors
+
+    source = next(p for p in notebook_paths() if notebook_number(p) == 4)
+    first = {}
+    for tree in cell_trees(source):
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                first.setdefault(node.targets[0].id, node.value)
+    assert ast.literal_eval(first["sentence"]) == BANK_SENTENCE
+    for name, kept in zip(("queries", "keys", "values"), bank_vectors(), strict=True):
+        call = first[name]  # torch.tensor([[...], ...])
+        assert ast.literal_eval(call.args[0]) == kept.tolist(), name

@@ -9,16 +9,13 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from minillm_helpers.attention import scaled_dot_product_attention  # noqa: E402
+from minillm_helpers.notebook_support.examples import BANK_SENTENCE, bank_vectors  # noqa: E402
 from minillm_helpers.notebook_support.widgets.nb04 import attention_readout  # noqa: E402
+from minillm_helpers.tokenizer import WordTokenizer  # noqa: E402
 
 # The notebook's hand-built vectors for "The bank of the river was muddy."
-TOKENS = ["The", "bank", "of", "the", "river", "was", "muddy", "."]
-KEYS = torch.tensor([[0, 0, 0, 2], [0, 2, 0, 0], [0, 0, 0, 2], [0, 0, 0, 2],
-                     [2, 2, 0, 0], [0, 0, 2, 2], [1, 0, 2, 0], [0, 0, 0, 0]]).float()
-QUERIES = torch.tensor([[0, 1, 0, 0], [4, 0, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0],
-                        [0, 0, 2, 0], [0, 2, 0, 0], [2, 2, 0, 0], [0, 0, 0, 0]]).float()
-VALUES = torch.tensor([[0, 0, 1], [0.5, 0.5, 0], [0, 0, 1], [0, 0, 1],
-                       [1, 0, 0], [0, 0, 1], [1, 0, 0], [0, 0, 1]]).float()
+TOKENS = WordTokenizer.split(BANK_SENTENCE)
+QUERIES, KEYS, VALUES = bank_vectors()
 
 
 def readout(word, **options):

@@ -36,6 +36,7 @@ from minillm_helpers.attention import MultiHeadAttention, scaled_dot_product_att
 from minillm_helpers.checks import check_batch_request, check_mask_length
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.corpus import load_corpus, split_sentences
+from minillm_helpers.notebook_support.examples import BANK_SENTENCE, bank_vectors
 from minillm_helpers.notebook_support.exercises import nb05 as exercises
 from minillm_helpers.notebook_support.plotting import heatmap, show
 from minillm_helpers.notebook_support.widgets.nb05 import mask_readout
@@ -157,14 +158,8 @@ claim("ours equals PyTorch's is_causal=True within 1e-5", torch.allclose(output,
 # river was muddy.* again, with and without the causal mask.
 
 # %%
-bank_tokens = WordTokenizer.split("The bank of the river was muddy.")
-# Notebook 04's vectors; features nature, thing, describes, grammar (values: nature, money, grammar)
-bank_keys = torch.tensor([[0, 0, 0, 2], [0, 2, 0, 0], [0, 0, 0, 2], [0, 0, 0, 2],
-                          [2, 2, 0, 0], [0, 0, 2, 2], [1, 0, 2, 0], [0, 0, 0, 0]]).float()
-bank_queries = torch.tensor([[0, 1, 0, 0], [4, 0, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0],
-                             [0, 0, 2, 0], [0, 2, 0, 0], [2, 2, 0, 0], [0, 0, 0, 0]]).float()
-bank_values = torch.tensor([[0, 0, 1], [0.5, 0.5, 0], [0, 0, 1], [0, 0, 1],
-                            [1, 0, 0], [0, 0, 1], [1, 0, 0], [0, 0, 1]]).float()
+bank_tokens = WordTokenizer.split(BANK_SENTENCE)
+bank_queries, bank_keys, bank_values = bank_vectors()  # notebook 04's, kept in the package
 _, open_bank = scaled_dot_product_attention(bank_queries, bank_keys, bank_values)  # (8, 8)
 bank_out, bank_weights = scaled_dot_product_attention(bank_queries, bank_keys, bank_values, causal_mask(8))
 fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
