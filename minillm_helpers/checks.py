@@ -15,6 +15,120 @@ import operator
 
 import torch
 
+# --- the errors and the three primitives every check below is made of -------------------
+
+
+class MinillmError(Exception):
+    """Mixed into every error a check raises: `except MinillmError` catches bad input and
+    nothing else (a bug's own TypeError keeps its traceback)."""
+
+
+class InputError(MinillmError, ValueError):
+    """A value of the right kind that cannot work: too small, empty, the wrong shape."""
+
+
+class InputTypeError(MinillmError, TypeError):
+    """A value of the wrong kind: a float where a whole number goes, a list for a tensor."""
+
+
+# Named as the built-ins they are: a notebook prints type(error).__name__ ("ValueError: ...").
+InputError.__name__, InputTypeError.__name__ = "ValueError", "TypeError"
+
+
+def fail(error: type, message: str, fix: str = "") -> None:
+    """Raise `error` with the message, then ": fix." (the fix says what to do instead)."""
+    raise error(f"{message}: {fix}." if fix else f"{message}.")
+
+
+def whole_number_problem(value, minimum: int = 1, maximum: int | None = None):
+    """None if value is a whole number (int, numpy integer, one-element integer tensor;
+    never a bool) from minimum to maximum (None: no limit); else (error class, text).
+
+    >>> whole_number_problem(0)
+    (<class 'minillm_helpers.checks.InputError'>, 'must be at least 1, got 0')
+    """
+    try:
+        number = operator.index(value) if not isinstance(value, bool) else None
+    except TypeError:
+        number = None
+    if number is None:
+        kind = type(value).__name__
+        return InputTypeError, f"must be a whole number (an int), got {value!r} of type {kind}"
+    if number < minimum or (maximum is not None and number > maximum):
+        limits = f"at least {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+        return InputError, f"must be {limits}, got {number}"
+    return None
+
+
+def check_int(name: str, value, minimum: int = 1, maximum: int | None = None, fix: str = ""):
+    """`value` as an int: a whole number from minimum to maximum (None: no limit).
+
+    >>> check_int("width", 64)
+    64
+    >>> check_int("width", 0, fix="each token needs numbers")
+    Traceback (most recent call last):
+    minillm_helpers.checks.InputError: width must be at least 1, got 0: each token needs numbers.
+    """
+    problem = whole_number_problem(value, minimum, maximum)
+    if problem:
+        fail(problem[0], f"{name} {problem[1]}", fix)
+    return operator.index(value)
+
+
+COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+
+
+def check_number(name: str, value, *, above=None, at_least=None, below=None, at_most=None,
+                 fix: str = ""):
+    """`value` is a finite real number (not a bool) within the bounds given.
+
+    >>> check_number("top_p", 1.5, above=0, at_most=1)
+    Traceback (most recent call last):
+    minillm_helpers.checks.InputError: top_p must be in (0, 1], got 1.5.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        kind = type(value).__name__
+        fail(InputTypeError, f"{name} must be a number, got {value!r} of type {kind}", fix)
+    given = zip(COMPARE, (above, at_least, below, at_most), strict=True)
+    bounds = {sign: bound for sign, bound in given if bound is not None}
+    if not (math.isfinite(value) and all(COMPARE[s](value, b) for s, b in bounds.items())):
+        if len(bounds) == 2:  # a lower and an upper end: an interval such as (0, 1]
+            (low_sign, low), (high_sign, high) = bounds.items()
+            limits = f"in {'[('[low_sign == '>']}{low}, {high}{'])'[high_sign == '<']}"
+        else:
+            limits = " ".join(["a finite number", *(f"{s} {b}" for s, b in bounds.items())])
+        fail(InputError, f"{name} must be {limits}, got {value!r}", fix)
+    return value
+
+
+DTYPES = {  # the dtype kinds check_tensor knows, by the word its messages use
+    "float": (torch.float16, torch.bfloat16, torch.float32, torch.float64),
+    "integer": (torch.int64, torch.int32),
+    "torch.long": (torch.long,),
+    "boolean": (torch.bool,),
+}
+
+
+def check_tensor(name: str, value, kind: str | None = None, rank: int | None = None, *,
+                 min_rank: int = 0, shape: str = "", fix: str = ""):
+    """`value` is a tensor of a dtype of `kind` (a key of DTYPES; None: any) with `rank`
+    dimensions (None: at least min_rank); `shape` names them in the message.
+
+    >>> check_tensor("table", torch.zeros(3), "float", 2, shape="(vocab_size, width)")
+    Traceback (most recent call last):
+    minillm_helpers.checks.InputError: table must be 2-D (vocab_size, width), got shape (3,).
+    """
+    if not torch.is_tensor(value) or (kind and value.dtype not in DTYPES[kind]):
+        got = f"a {value.dtype} tensor" if torch.is_tensor(value) else type(value).__name__
+        what = f"{'an' if kind == 'integer' else 'a'} {kind} tensor" if kind else "a tensor"
+        fail(InputTypeError, f"{name} must be {what}, got {got}", fix)
+    if value.dim() < min_rank or (rank is not None and value.dim() != rank):
+        dims = f"{rank}-D" if rank is not None else f"at least {min_rank}-D"
+        fail(InputError, f"{name} must be {dims}{' ' + shape if shape else ''}, got shape "
+             f"{tuple(value.shape)}", fix)  # fmt: skip
+    return value
+
+
 # --- notebook 01: the tokenizer ---------------------------------------------------------
 
 

@@ -1,0 +1,151 @@
+"""checks.py's primitives and its one policy: a wrong kind of value raises InputTypeError (a
+TypeError), a wrong value InputError (a ValueError), both MinillmErrors, and the message
+names the argument, the value and the fix. Each stage's tests cover its own checks."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from minillm_helpers.checks import (
+    InputError,
+    InputTypeError,
+    MinillmError,
+    check_int,
+    check_number,
+    check_tensor,
+    whole_number_problem,
+)
+
+
+def test_the_two_errors_are_the_built_ins_and_catchable_apart():
+    assert issubclass(InputError, ValueError) and issubclass(InputError, MinillmError)
+    assert issubclass(InputTypeError, TypeError) and issubclass(InputTypeError, MinillmError)
+    assert not issubclass(TypeError, MinillmError)  # a bug's plain TypeError is not ours
+    # notebook 01 prints type(error).__name__: the built-in's name, as before
+    assert (InputError.__name__, InputTypeError.__name__) == ("ValueError", "TypeError")
+
+
+# --- check_int: a whole number with a minimum (and maybe a maximum) -----------------------
+
+
+@pytest.mark.parametrize("value", [1, 7, np.int64(3), torch.tensor(5)])
+def test_check_int_takes_whole_numbers_and_returns_an_int(value):
+    result = check_int("count", value)
+    assert result == int(value) and type(result) is int
+
+
+@pytest.mark.parametrize("value", [2.5, 2.0, "3", None, True, False, [3], torch.tensor(2.0)])
+def test_check_int_refuses_other_kinds_with_a_type_error(value):
+    with pytest.raises(InputTypeError, match=r"^count must be a whole number \(an int\), got "):
+        check_int("count", value)
+
+
+def test_check_int_names_the_value_and_its_type():
+    with pytest.raises(TypeError, match=r"count must be a whole number \(an int\), got 2\.5 of "
+                                        r"type float: it counts tokens\.$"):
+        check_int("count", 2.5, fix="it counts tokens")
+
+
+@pytest.mark.parametrize(("value", "minimum", "maximum", "words"), [
+    (0, 1, None, "count must be at least 1, got 0."),
+    (-3, 0, None, "count must be at least 0, got -3."),
+    (5, 1, 4, "count must be from 1 to 4, got 5."),
+    (0, 1, 4, "count must be from 1 to 4, got 0."),
+])
+def test_check_int_refuses_values_out_of_range_with_a_value_error(value, minimum, maximum, words):
+    with pytest.raises(InputError) as caught:
+        check_int("count", value, minimum, maximum)
+    assert str(caught.value) == words
+
+
+@pytest.mark.parametrize(("value", "minimum", "maximum"), [(0, 0, None), (4, 1, 4), (1, 1, 4)])
+def test_check_int_takes_its_ends(value, minimum, maximum):
+    assert check_int("count", value, minimum, maximum) == value
+
+
+def test_the_fix_ends_the_message():
+    with pytest.raises(ValueError) as caught:
+        check_int("num_positions", 0, fix="a sequence needs positions")
+    words = "num_positions must be at least 1, got 0: a sequence needs positions."
+    assert str(caught.value) == words
+
+
+def test_whole_number_problem_is_the_rule_without_a_name():
+    assert whole_number_problem(3) is None
+    assert whole_number_problem(-1, 0) == (InputError, "must be at least 0, got -1")
+    error, text = whole_number_problem("x")
+    assert error is InputTypeError and text.startswith("must be a whole number")
+
+
+# --- check_number: a finite number within bounds -----------------------------------------
+
+
+@pytest.mark.parametrize(("value", "bounds"), [
+    (0, dict(at_least=0)), (0.5, dict(above=0, at_most=1)), (1, dict(above=0, at_most=1)),
+    (0.0, dict(at_least=0, below=1)), (np.float32(2.5), dict(above=1)), (-7, {}),
+])
+def test_check_number_takes_numbers_within_the_bounds(value, bounds):
+    assert check_number("x", value, **bounds) == value
+
+
+@pytest.mark.parametrize(("value", "bounds", "words"), [
+    (-0.5, dict(at_least=0), "x must be a finite number >= 0, got -0.5."),
+    (1, dict(above=1), "x must be a finite number > 1, got 1."),
+    (3, dict(below=3), "x must be a finite number < 3, got 3."),
+    (0, dict(above=0, at_most=1), "x must be in (0, 1], got 0."),
+    (1.5, dict(above=0, at_most=1), "x must be in (0, 1], got 1.5."),
+    (1.0, dict(at_least=0, below=1), "x must be in [0, 1), got 1.0."),
+    (math.nan, dict(above=0, at_most=1), "x must be in (0, 1], got nan."),
+    (math.inf, dict(at_least=0), "x must be a finite number >= 0, got inf."),
+    (-math.inf, {}, "x must be a finite number, got -inf."),
+])
+def test_check_number_refuses_values_outside_with_a_value_error(value, bounds, words):
+    with pytest.raises(InputError) as caught:
+        check_number("x", value, **bounds)
+    assert str(caught.value) == words
+
+
+@pytest.mark.parametrize("value", ["0.5", None, True, [1.0], torch.tensor(0.5)])
+def test_check_number_refuses_other_kinds_with_a_type_error(value):
+    with pytest.raises(InputTypeError, match=r"^temperature must be a number, got .* of type "):
+        check_number("temperature", value, at_least=0)
+
+
+# --- check_tensor: a tensor with a rank and a kind of dtype ------------------------------
+
+
+def test_check_tensor_returns_a_fitting_tensor():
+    ids = torch.zeros(2, 3, dtype=torch.long)
+    assert check_tensor("ids", ids, "integer", 2) is ids
+    assert check_tensor("x", torch.zeros(1, 2, 3), "float", min_rank=2) is not None
+
+
+@pytest.mark.parametrize(("value", "kind", "words"), [
+    ([1.0], "float", "table must be a float tensor, got list."),
+    (torch.zeros(2, dtype=torch.long), "float", "table must be a float tensor, got a torch.int64 "
+                                                "tensor."),
+    (torch.zeros(2), "integer", "table must be an integer tensor, got a torch.float32 tensor."),
+    (torch.zeros(2), "torch.long", "table must be a torch.long tensor, got a torch.float32 "
+                                   "tensor."),
+    (torch.zeros(2), "boolean", "table must be a boolean tensor, got a torch.float32 tensor."),
+    ("abc", None, "table must be a tensor, got str."),
+])
+def test_check_tensor_refuses_other_kinds_with_a_type_error(value, kind, words):
+    with pytest.raises(InputTypeError) as caught:
+        check_tensor("table", value, kind)
+    assert str(caught.value) == words
+
+
+@pytest.mark.parametrize(("value", "rank", "min_rank", "words"), [
+    (torch.zeros(3), 2, 0, "table must be 2-D (rows, columns), got shape (3,): fix it."),
+    (torch.zeros(1, 2, 3), 2, 0, "table must be 2-D (rows, columns), got shape (1, 2, 3): fix it."),
+    (torch.zeros(3), None, 2, "table must be at least 2-D (rows, columns), got shape (3,): fix "
+                              "it."),
+])
+def test_check_tensor_refuses_other_ranks_with_a_value_error(value, rank, min_rank, words):
+    with pytest.raises(InputError) as caught:
+        check_tensor("table", value, "float", rank, min_rank=min_rank, shape="(rows, columns)",
+                     fix="fix it")
+    assert str(caught.value) == words
