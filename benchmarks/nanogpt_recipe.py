@@ -20,7 +20,11 @@ the two at the same moment. It is our own re-implementation of the documented ru
 
 It prints one JSON line in train_speed.py's format: median ms per step (evaluations
 not counted), validation losses, seconds from the start of training to the first
-validation loss <= --target, wall time and peak resident memory.
+validation loss <= --target, wall time and peak resident memory; and, for the yardstick
+both recipes share (benchmarks/yardstick.py), the last weights' loss on the whole
+validation text and the step and training seconds (steps only, every evaluation off the
+clock) from which the snapshots taken every --check-every steps score at or below it
+("settled": [level, step, seconds] for that loss and for --target).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import time
 import torch
 from torch import nn
 from torch.nn import functional as F
+from yardstick import Snapshots, whole_split_loss
 
 CONTEXT, BATCH, WIDTH, HEADS, LAYERS = 64, 12, 128, 4, 4
 STEPS, WARMUP, LR, MIN_LR = 2000, 100, 1e-3, 1e-4
@@ -98,24 +103,17 @@ def batch(data):
     return x, y
 
 
-@torch.no_grad()
-def whole_split_loss(loss_of, data, chunk: int = 64) -> float:
-    """Mean loss over every non-overlapping window of a split (1,742 for Tiny Shakespeare's
-    validation text): a far larger sample than the 20 batches an evaluation uses; computed
-    after the clock stops, to show both recipes' final models on the same footing."""
-    count = (len(data) - 1) // CONTEXT
-    x = data[: count * CONTEXT].view(count, CONTEXT)
-    y = data[1 : count * CONTEXT + 1].view(count, CONTEXT)
-    total = sum(float(loss_of(x[i : i + chunk], y[i : i + chunk])) * len(x[i : i + chunk])
-                for i in range(0, count, chunk))  # fmt: skip
-    return total / count
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("data")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--target", type=float, default=1.8857)
+    parser.add_argument(
+        "--check-every",
+        type=int,
+        default=25,
+        help="snapshot the weights every this many steps (scored after the run)",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     text = open(args.data, encoding="utf-8").read()
@@ -145,7 +143,12 @@ def main() -> None:
         model.train()
         return losses
 
-    evals, durations, target_s = [], [], None
+    def whole_text_loss(scored) -> float:
+        scored.eval()
+        return whole_split_loss(scored, splits["val"], CONTEXT)
+
+    snapshots = Snapshots(args.check_every, model, whole_text_loss)
+    evals, durations, target_s, paused = [], [], None, 0.0
     started = time.perf_counter()
     x, y = batch(splits["train"])
     for step in range(STEPS + 1):
@@ -153,7 +156,7 @@ def main() -> None:
             group["lr"] = learning_rate(step)
         if step % EVAL_EVERY == 0:
             val = evaluate()["val"]
-            evals.append((step, val, time.perf_counter() - started))
+            evals.append((step, val, time.perf_counter() - started - paused))
             # nanoGPT prints 1.8857 (4 places); this recipe's own value is 1.885731
             if target_s is None and round(val, 4) <= args.target:
                 target_s = evals[-1][2]
@@ -167,12 +170,22 @@ def main() -> None:
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
         durations.append(time.perf_counter() - step_started)
-    wall = time.perf_counter() - started
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the check below
-    model.eval()
+        if snapshots.due(step + 1):  # off the clock
+            began = time.perf_counter()
+            snapshots.take(step + 1, sum(durations))
+            paused += time.perf_counter() - began
+    wall = time.perf_counter() - started - paused
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the checks
+    snapshots.finish()
+    final = snapshots.loss(STEPS)  # the last weights, as nanoGPT evaluates them
+    settled = [[level, *(snapshots.settled_at_or_below(level) or (None, None))]
+               for level in (final, args.target)]  # fmt: skip
     print(json.dumps({
         "steps": STEPS,
-        "val_whole": whole_split_loss(model, splits["val"]),
+        "val_whole": final,
+        "whole_text": snapshots.scored(),
+        "settled": settled,
+        "train_s": sum(durations),
         "ms_per_step": 1000 * statistics.median(durations),
         "tokens_per_step": BATCH * CONTEXT,
         "evals": evals,

@@ -1,5 +1,6 @@
-"""The benchmark's yardstick is nanoGPT's recipe: its size, schedule and whole-text loss;
-and the benchmark's own loop drives the trainer's pieces as `minillm train` does."""
+"""The benchmark's yardstick is nanoGPT's recipe: its size, schedule and whole-text loss,
+read the same way for both recipes; the benchmark's own loop drives the trainer's pieces
+as `minillm train` does, and its levers change only what they say."""
 
 import itertools
 import random
@@ -11,11 +12,16 @@ import pytest
 import torch
 from tiny_model import TINY_MODEL
 
-from minillm_helpers.cli.trainer import Trainer, TrainSettings, read_data
+from minillm_helpers.cli.settings import TrainSettings
+from minillm_helpers.cli.text import read_data
+from minillm_helpers.cli.trainer import Trainer
+from minillm_helpers.model import GPT, GPTConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from nanogpt_recipe import ReferenceGPT, learning_rate, whole_split_loss  # noqa: E402
-from train_speed import first_time_at_or_below, next_evaluation, race  # noqa: E402
+from levers import Optimizers, lr_shape, muon_and_adamw, split_for_muon  # noqa: E402
+from nanogpt_recipe import ReferenceGPT, learning_rate  # noqa: E402
+from train_speed import headline, next_evaluation, race  # noqa: E402
+from yardstick import Snapshots, matrix_peak, model_flops_per_token, whole_split_loss  # noqa: E402
 
 
 def test_reference_model_has_nanogpts_parameter_count():
@@ -45,11 +51,37 @@ def test_whole_split_loss_averages_every_window_once():
     assert loss == pytest.approx(128.0)
 
 
-def test_first_time_at_or_below_reads_the_first_crossing():
-    checks = [(50, 2.0, 5.0), (100, 1.9, 9.0), (150, 1.8, 14.0), (200, 1.7, 18.0)]
-    assert first_time_at_or_below(checks, 1.85) == 14.0
-    assert first_time_at_or_below(checks, 1.9) == 9.0
-    assert first_time_at_or_below(checks, 1.0) is None
+def snapshots_of(losses: list, every: int = 25):
+    """Snapshots of a one-number model whose weight is its 'loss', taken every `every`
+    steps with those losses, one training second per step."""
+    model = torch.nn.Linear(1, 1, bias=False)
+    scored = []
+
+    def loss_of(m):
+        scored.append(m.weight.item())
+        return m.weight.item()
+
+    snapshots = Snapshots(every, model, loss_of)
+    for i, loss in enumerate(losses, start=1):
+        torch.nn.init.constant_(model.weight, loss)
+        snapshots.take(i * every, float(i * every))
+    return snapshots, scored
+
+
+def test_snapshots_settle_where_the_last_crossing_is_scoring_back_from_the_end():
+    # dips below 1.9 at step 50, back above at 75, below from 100 on
+    snapshots, scored = snapshots_of([2.0, 1.89, 1.95, 1.88, 1.87])
+    assert snapshots.loss(125) == pytest.approx(1.87)  # the latest: the model holds it
+    with pytest.raises(AssertionError):
+        snapshots.loss(25)  # earlier ones only after the run
+    snapshots.finish()
+    assert snapshots.settled_at_or_below(1.9) == (100, 100.0)
+    assert scored == pytest.approx([1.87, 1.88, 1.95])  # from the end back to the first above
+    assert snapshots.settled_at_or_below(1.8) is None  # the last is above: none settled
+    assert snapshots.settled_at_or_below(2.5) == (25, 25.0)
+    assert [row[0] for row in snapshots.scored()] == [25, 50, 75, 100, 125]
+    assert len(scored) == 5  # each snapshot scored once
+    snapshots.close()
 
 
 def tiny_trainer(tmp_path) -> Trainer:
@@ -59,7 +91,7 @@ def tiny_trainer(tmp_path) -> Trainer:
     data.write_text(" ".join(rng.choice(words) for _ in range(400)) + ".\n", encoding="utf-8")
     settings = TrainSettings(data=str(data), out=str(tmp_path / "unused"), **TINY_MODEL,
                              batch_size=4, eval_batches=2, eval_batch_size=4, steps=40,
-                             eval_every=8, warmup_steps=3)  # fmt: skip
+                             eval_every=8, warmup_steps=3, grad_clip=0.0)  # fmt: skip
     return Trainer(settings, *read_data(settings))
 
 
@@ -67,22 +99,114 @@ def test_race_evaluates_sooner_near_the_target_and_stops_there(tmp_path):
     free = race(tiny_trainer(tmp_path), target=-1.0, started=time.perf_counter())
     assert [step for step, _ in free["evals"]] == [8, 16, 24, 32, 40]  # never reached
     assert free["target_s"] is None and len(free["durations"]) == 40
+    assert free["train_s"] == pytest.approx(sum(free["durations"]))
     target = free["evals"][-1][1]  # reached at the last step at the latest
-    checked, trainer = [], tiny_trainer(tmp_path)
-    run = race(trainer, target, time.perf_counter(),
-               check=lambda model: checked.append(model) or 1.0)  # fmt: skip
+    run = race(tiny_trainer(tmp_path), target, time.perf_counter())
     steps, losses = zip(*run["evals"], strict=True)
     for i, step in enumerate(steps[1:], start=1):
         assert step == min(next_evaluation(steps[:i], losses[:i], 8, target), 40)
     assert min(b - a for a, b in itertools.pairwise(steps)) < 8, steps
     assert losses[-1] <= target and 0 < run["target_s"] <= run["wall_s"]
-    assert len(checked) == len(steps) and [s for s, *_ in run["whole_text"]] == list(steps)
-    assert all(model is trainer.state.averaged for model in checked)  # the evaluated weights
+    assert len(run["durations"]) == steps[-1]  # stopped at the crossing
+
+
+def test_race_goes_on_until_the_whole_text_too_is_below_every_level(tmp_path):
+    trainer = tiny_trainer(tmp_path)
+    scored_steps = []
+
+    def loss_of(model):
+        assert model is trainer.state.averaged  # the evaluated weights
+        scored_steps.append(trainer.state.step)
+        return 10.0 if trainer.state.step < 30 else 0.0  # "reached" from step 30 on
+
+    snapshots = Snapshots(5, trainer.state.evaluated, loss_of)
+    run = race(trainer, target=99.0, started=time.perf_counter(), snapshots=snapshots,
+               levels=(1.0, 2.0))  # fmt: skip
+    assert run["evals"][0][0] == 8 and len(run["evals"]) == 1  # the estimate: at once
+    assert scored_steps == [10, 15, 20, 25, 30]  # then the whole text at each snapshot
+    assert trainer.state.step == 30 and sorted(snapshots.seconds) == [5, 10, 15, 20, 25, 30]
+    assert snapshots.seconds[30] == pytest.approx(run["train_s"])
+    snapshots.finish()
+    assert snapshots.settled_at_or_below(1.0) == (30, pytest.approx(run["train_s"]))
+    snapshots.close()
+
+
+def test_headline_is_the_ratio_of_the_median_training_seconds():
+    ours = [{"settled": [[1.9, 500, s]]} for s in (10.0, 30.0, 20.0)]
+    recipe = [{"settled": [[1.9, 2000, s]]} for s in (100.0, 50.0, 80.0)]
+    line = headline(ours, recipe)
+    assert line.startswith(
+        "same loss on the whole validation text, minillm / nanoGPT recipe: 0.25 of the medians"
+    )
+    assert "run by run 0.10, 0.60, 0.25" in line
+    ours[1]["settled"][0][1:] = [None, None]
+    assert "not reached in every run" in headline(ours, recipe)
+
+
+def test_flops_per_token_are_six_per_weight_plus_attention():
+    config = GPTConfig(vocab_size=11, context_length=8, width=16, num_heads=2, num_layers=2)
+    model = GPT(config)
+    weights = sum(m.weight.numel() for m in model.modules() if isinstance(m, torch.nn.Linear))
+    attention = 12 * config.num_layers * config.context_length * config.width
+    flops = model_flops_per_token(lambda x, y: model(x, y)[1], 3, 8, 16, 2)
+    assert flops == pytest.approx(6 * weights + attention, rel=0.01)  # biases: a few adds
+    assert flops >= 6 * weights + attention
+
+
+def test_matrix_peak_times_a_product():
+    assert 0.01 < matrix_peak(size=64, repeats=2) < 1e6  # GFLOP/s
+
+
+def test_muon_takes_the_blocks_matrices_and_adamw_the_rest():
+    model = GPT(GPTConfig(vocab_size=11, context_length=8, width=16, num_heads=2, num_layers=2))
+    matrices, rest = split_for_muon(model)
+    assert len(matrices) == 2 * (4 + 2)  # per block: queries, keys, values, output; 2 feed-forward
+    assert all(p.dim() == 2 for p in matrices)
+    kept = {id(p) for p in rest}
+    assert id(model.token_embedding.weight) in kept and id(model.output.weight) in kept
+    assert {id(p) for p in matrices + rest} == {id(p) for p in model.parameters()}
+    assert len(matrices) + len(rest) == len(list(model.parameters()))
+    muon, adamw = muon_and_adamw(model, 0.02, 0.003)
+    assert isinstance(muon, torch.optim.Muon) and muon.param_groups[0]["params"] == matrices
+    assert [g["weight_decay"] for g in adamw.param_groups] == [0.1, 0.0]
+    assert all(p.dim() < 2 for p in adamw.param_groups[1]["params"])
+
+
+def test_optimizers_with_the_trainers_shape_train_as_the_trainer_does(tmp_path):
+    plain, wrapped = tiny_trainer(tmp_path), tiny_trainer(tmp_path)
+    s = wrapped.settings
+    shape = lr_shape("cosine", s.steps, s.warmup_steps, s.min_learning_rate / s.learning_rate)
+    for group in wrapped.state.optimizer.param_groups:
+        group["lr"] = s.learning_rate
+    wrapped.state.optimizer = Optimizers([wrapped.state.optimizer], s.learning_rate, shape)
+    for _ in range(12):
+        assert torch.equal(plain.train_step(), wrapped.train_step())
+    inner = wrapped.state.optimizer.optimizers[0].param_groups
+    assert all(g["lr"] == pytest.approx(plain.state.optimizer.param_groups[0]["lr"]) for g in inner)
+
+
+def test_optimizers_give_each_group_its_peak_times_the_shape():
+    a, b = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
+    first, second = torch.optim.SGD([a], lr=1.0), torch.optim.SGD([b], lr=0.1)
+    both = Optimizers([first, second], peak=5.0, shape=lambda step: 0.5**step)
+    for step in (1, 2):
+        a.grad, b.grad = torch.ones(2), torch.ones(2)
+        both.step()
+        assert first.param_groups[0]["lr"] == pytest.approx(0.5**step)
+        assert second.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5**step)
+    assert a.tolist() == pytest.approx([1 - 0.5 - 0.25] * 2)
+    follows = Optimizers([torch.optim.SGD([a], lr=2.0)], peak=4.0)  # the trainer's schedule
+    follows.param_groups[0]["lr"] = 1.0  # what the trainer writes: a quarter of its peak
+    a.grad = torch.ones(2)
+    follows.step()
+    assert follows.optimizers[0].param_groups[0]["lr"] == pytest.approx(0.5)
 
 
 def test_the_benchmarks_examples_hold():
     import doctest
 
+    import levers
     import train_speed
 
     assert doctest.testmod(train_speed).failed == 0
+    assert doctest.testmod(levers).failed == 0
