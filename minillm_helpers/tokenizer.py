@@ -4,9 +4,12 @@ A tokenizer is two dictionary lookups: unit -> ID to encode, ID -> unit to decod
 The units are characters (`CharTokenizer`) or words (`WordTokenizer`); both share
 the lookup in the base class `Tokenizer`, which is built from three small
 functions that notebook 01 writes first: `build_vocabulary`, `encode_units` and
-`decode_ids`. Input checks live in `minillm_helpers.checks`; `most_frequent_pair`
-and `merge_pair` are notebook 01's glimpse of byte-pair encoding, how real models
-choose their units; `save_tokenizer`/`load_tokenizer` write and read a JSON file.
+`decode_ids`, and which leaves `split` and `join` (what a unit is) abstract.
+`to_dict` and `from_dict` are written after the subclasses, as in notebook 01, and
+attached to `Tokenizer` as methods: `tok.to_dict()`, `Tokenizer.from_dict(data)`.
+Input checks live in `minillm_helpers.checks`; `most_frequent_pair` and `merge_pair`
+are notebook 01's glimpse of byte-pair encoding, how real models choose their units;
+`save_tokenizer`/`load_tokenizer` write and read a JSON file.
 
 >>> tok = CharTokenizer("dehlorw ")   # the article's own order: d, e, h, l, o, r, w, space
 >>> tok.encode("led")
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import ABC, abstractmethod
 from collections import Counter
 from pathlib import Path
 
@@ -27,7 +31,6 @@ from minillm_helpers.checks import (
     check_saved_tokenizer,
     check_training_units,
     check_vocabulary,
-    no_unit_yet,
     require_text,
 )
 
@@ -70,19 +73,23 @@ def decode_ids(ids, vocabulary: list[str]) -> list[str]:
     return [vocabulary[token_id] for token_id in ids]
 
 
-class Tokenizer:
-    """Text to IDs and back through one vocabulary; subclasses say what a unit is.
+class Tokenizer(ABC):
+    """Text to IDs and back through one vocabulary; a subclass says what a unit is."""
 
-    `unknown` (off by default) names a token that stands in for every unit the
-    vocabulary has never seen.
-    """
+    @staticmethod
+    @abstractmethod
+    def split(text: str) -> list[str]:
+        """Cut a text into units: characters, words, ..."""
 
-    split = join = staticmethod(no_unit_yet)  # what a unit is: the subclasses say
+    @staticmethod
+    @abstractmethod
+    def join(units: list[str]) -> str:
+        """Glue units back into a text: split's reverse."""
 
     def __init__(self, vocabulary, unknown: str | None = None):
         vocabulary = list(vocabulary)
         if unknown is not None and unknown not in vocabulary:
-            vocabulary.append(unknown)  # the unknown token gets the last ID
+            vocabulary.append(unknown)  # a stand-in for every unseen unit, with the last ID
         check_vocabulary(vocabulary)  # distinct, non-empty strings (checks.py)
         self.vocabulary, self.unknown = vocabulary, unknown
         self.unit_to_id = {unit: i for i, unit in enumerate(vocabulary)}
@@ -104,17 +111,6 @@ class Tokenizer:
 
     def decode(self, ids) -> str:
         return self.join(decode_ids(ids, self.vocabulary))
-
-    def to_dict(self) -> dict:
-        """All a tokenizer is: the kind of unit and the vocabulary in ID order."""
-        return {"kind": self.kind, "vocabulary": self.vocabulary, "unknown": self.unknown}
-
-    @staticmethod
-    def from_dict(data: dict):
-        """The inverse of to_dict: the same kind of tokenizer, the same IDs."""
-        kinds = {kind.kind: kind for kind in (CharTokenizer, WordTokenizer)}
-        check_saved_tokenizer(data, kinds)  # a dict naming a known kind (checks.py)
-        return kinds[data["kind"]](data["vocabulary"], unknown=data.get("unknown"))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(vocab_size={self.vocab_size})"
@@ -152,6 +148,21 @@ class WordTokenizer(Tokenizer):
     def join(units: list[str]) -> str:
         text = " ".join(units)
         return re.sub(r" ([^\w\s])(?=\s|$)", r"\1", text)  # no space before a punctuation mark
+
+
+def to_dict(self) -> dict:
+    """All a tokenizer is: the kind of unit and the vocabulary in ID order."""
+    return {"kind": self.kind, "vocabulary": self.vocabulary, "unknown": self.unknown}
+
+
+def from_dict(data: dict) -> Tokenizer:
+    """The inverse of to_dict: the same kind of tokenizer, the same IDs."""
+    kinds = {kind.kind: kind for kind in (CharTokenizer, WordTokenizer)}
+    check_saved_tokenizer(data, kinds)  # a dict naming a known kind (checks.py)
+    return kinds[data["kind"]](data["vocabulary"], unknown=data.get("unknown"))
+
+
+Tokenizer.to_dict, Tokenizer.from_dict = to_dict, staticmethod(from_dict)  # two more methods
 
 
 def most_frequent_pair(tokens: list[str]) -> tuple[str, str]:

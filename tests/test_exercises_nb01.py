@@ -56,7 +56,7 @@ def test_first_seen_vocabulary_accepts_a_loop():
 
 
 def test_token_counts(capsys):
-    assert check_token_counts(23, 7) is True
+    assert check_token_counts((23, 7)) is True
     assert "Correct" in capsys.readouterr().out
 
 
@@ -65,9 +65,13 @@ def test_token_counts(capsys):
     ((30, 7), "every character is one token"),
     ((23, 6), "full stop as a token"),
     ((23, 5), "word count is off"),
+    ((..., ...), "two whole numbers"),
+    ((23,), "two whole numbers"),
+    ((23.5, 7), "two whole numbers"),
+    (..., "two whole numbers"),
 ])
 def test_token_counts_rejects(capsys, answer, hint):
-    assert check_token_counts(*answer) is False
+    assert check_token_counts(answer) is False
     assert hint in capsys.readouterr().out
 
 

@@ -1,6 +1,6 @@
 """Each notebook reads as a story: short, with the idea in every cell (issue 11).
 
-Limits per notebook: at most 250 lines of code, no code cell over 25 lines (a cell that
+Limits per notebook: at most 280 lines of code, no code cell over 25 lines (a cell that
 defines a class: 40), at most one `raise` (where the error is itself the lesson). Lines are
 counted as /work/shared/tools/notebook_story_stats.py counts them: every non-blank line of a
 code cell, comments included.
@@ -11,7 +11,7 @@ import re
 import pytest
 from notebook_tools import code_cells, load, notebook_paths, source
 
-MAX_LINES, MAX_CELL, MAX_CLASS_CELL, MAX_RAISE = 250, 25, 40, 1
+MAX_LINES, MAX_CELL, MAX_CLASS_CELL, MAX_RAISE = 280, 25, 40, 1
 
 
 def cell_lines(code: str) -> int:

@@ -282,6 +282,19 @@ def test_from_dict_of_something_else(data):
         Tokenizer.from_dict(data)
 
 
-def test_the_base_class_needs_a_unit():
-    with pytest.raises(NotImplementedError, match="CharTokenizer or WordTokenizer"):
-        Tokenizer.from_text("abc")
+def test_the_base_class_only_promises_a_unit():
+    assert Tokenizer.__abstractmethods__ == {"split", "join"}
+    with pytest.raises(TypeError, match="Can't instantiate abstract class Tokenizer"):
+        Tokenizer("abc")
+    with pytest.raises(TypeError):
+        Tokenizer.from_text("abc")  # its split returns nothing to build a vocabulary from
+
+
+def test_saving_methods_are_attached_once_and_shared_by_both_kinds():
+    from minillm_helpers import tokenizer as module
+
+    assert Tokenizer.to_dict is module.to_dict
+    assert Tokenizer.from_dict is module.from_dict and CharTokenizer.from_dict is module.from_dict
+    word = WordTokenizer.from_text("The cat sat.")
+    assert type(Tokenizer.from_dict(word.to_dict())) is WordTokenizer
+    assert type(WordTokenizer.from_dict(CharTokenizer(ARTICLE).to_dict())) is CharTokenizer

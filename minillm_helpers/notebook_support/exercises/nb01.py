@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+
 ARTICLE_ORDER = "dehlorw "  # d, e, h, l, o, r, w, space: IDs 0..7
 
 
@@ -60,11 +62,15 @@ def check_first_seen_vocabulary(build) -> bool:
                       "so another valid tokenizer.")
 
 
-def check_token_counts(num_characters, num_words) -> bool:
-    """Exercise 3: how many tokens "The cat sat on the mat." becomes, by characters and by words."""
+def check_token_counts(counts) -> bool:
+    """Exercise 3: how many tokens "The cat sat on the mat." becomes, as (characters, words)."""
     sentence = "The cat sat on the mat."
     expected_chars = len(sentence)
     expected_words = 7  # The cat sat on the mat .
+    try:
+        num_characters, num_words = (operator.index(count) for count in counts)
+    except (TypeError, ValueError):
+        return _say(False, "give two whole numbers in brackets: (characters, words).")
     if (num_characters, num_words) == (expected_chars, expected_words):
         return _say(True, f"{expected_chars} character tokens but only {expected_words} word "
                           "tokens: bigger units, shorter sequences.")
