@@ -3,7 +3,7 @@
 The model gives one score (logit) per vocabulary entry. Softmax turns the scores
 into probabilities; temperature, top-k and top-p reshape them before a token is
 drawn; generation repeats that draw, feeding each new token back in. The same
-seed (None means 0) gives the same tokens.
+seed gives the same tokens (seed=None: fresh randomness every call).
 
 generate(..., use_cache=True) keeps every layer's keys and values (model.KVCache),
 so a step computes only the newest token: while prompt and new tokens fit the
@@ -82,7 +82,8 @@ def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None
     use_cache=True keeps each layer's keys and values (KVCache): the same tokens, faster.
     Past the context: past_context="recompute" or "halve" (sampling.py's docstring)."""
     check_generation(ids, max_new_tokens, temperature, top_k, top_p, past_context)
-    generator = torch.Generator().manual_seed(0 if seed is None else seed)
+    generator = torch.Generator()  # its own draws: fresh ones for seed=None, else the seed's
+    generator.manual_seed(generator.seed() if seed is None else seed)
     context, sequence, cache = model.config.context_length, list(ids), None
     was_training = model.training
     model.eval()  # no dropout while generating

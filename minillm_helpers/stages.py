@@ -2,8 +2,9 @@
 
 Notebook N may import from `minillm_helpers` only the modules built by notebooks
 1..N-1, plus the utilities, which hold no concept code: `notebook_support` (plots, widget
-callbacks, exercise checkers, the corpus and datasets, claims), `checks` (input
-validation the concept functions call in one line) and this map.
+callbacks, exercise checkers, the corpus, claims), `datasets` (the UTF-8 reader and the
+data sets, shared with the command-line trainer), `checks` (input validation the concept
+functions call in one line) and this map.
 tests/test_import_rule.py enforces it, and tests/test_one_source.py checks that
 every function or class a notebook writes under the same name as one in its own
 module is, statement for statement, the code the package keeps.
@@ -24,7 +25,7 @@ BUILT_BY = {
 # Built after the series (the "train on your own text" tools); no notebook imports them.
 AFTER_THE_SERIES = {"cli", "__main__"}
 
-UTILITIES = {"stages", "checks", "notebook_support"}
+UTILITIES = {"stages", "checks", "datasets", "notebook_support"}
 
 
 def importable_by(notebook: int) -> set[str]:

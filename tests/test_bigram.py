@@ -15,7 +15,7 @@ from minillm_helpers.bigram import (
     bigram_loss,
     bigram_probabilities,
 )
-from minillm_helpers.notebook_support.datasets import data_dir
+from minillm_helpers.datasets import data_dir
 from minillm_helpers.tokenizer import CharTokenizer
 
 id_lists = st.integers(2, 6).flatmap(

@@ -1,8 +1,10 @@
 """`minillm train` / `minillm sample`: end to end on a tiny model and a text made here."""
 
 import ast
+import hashlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -12,13 +14,10 @@ import torch
 from tiny_model import TINY_MODEL, as_flags
 
 from minillm_helpers.cli.command import main
-from minillm_helpers.cli.trainer import (
-    Trainer,
-    TrainSettings,
-    learning_rate_at,
-    make_optimizer,
-    run_training,
-)
+from minillm_helpers.cli.settings import TrainSettings
+from minillm_helpers.cli.state import learning_rate_at
+from minillm_helpers.cli.text import read_data
+from minillm_helpers.cli.trainer import Trainer, run_training
 
 WORDS = "the cat sat on a mat and the dog ran to the red barn while birds sang".split()
 SMALL_BATCHES = dict(batch_size=4, eval_batches=2, eval_batch_size=4)
@@ -116,13 +115,15 @@ def interrupt_after_step(monkeypatch, stop_at: int) -> None:
 
 
 def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path, monkeypatch):
+    """With dropout, so the random state must be restored too (bit for bit)."""
     quiet = dict(progress=False, say=lambda *a: None)
-    straight = run_training(settings(text_file, tmp_path / "a"), **quiet)
+    straight = run_training(settings(text_file, tmp_path / "a", dropout=0.1), **quiet)
     with monkeypatch.context() as patch:
         interrupt_after_step(patch, 5)
-        first = run_training(settings(text_file, tmp_path / "b"), **quiet)
+        first = run_training(settings(text_file, tmp_path / "b", dropout=0.1), **quiet)
     assert first.interrupted and first.step == 5
-    resumed = run_training(settings(text_file, tmp_path / "b"), resume=True, **quiet)
+    torch.manual_seed(12345)  # whatever happens in between must not matter
+    resumed = run_training(settings(text_file, tmp_path / "b", dropout=0.1), resume=True, **quiet)
     assert resumed.step == 12 and not resumed.interrupted
     for key, value in straight.model.state_dict().items():
         assert torch.equal(resumed.model.state_dict()[key], value), key
@@ -202,18 +203,22 @@ def test_learning_rate_warms_up_then_decays():
     assert learning_rate_at(100, s) == pytest.approx(1e-3)
 
 
-def test_optimizer_groups_as_nanogpt_fused_on_the_cpu():
-    torch.manual_seed(0)
-    from minillm_helpers.model import GPT, GPTConfig
+def test_the_trainer_and_the_notebooks_train_build_one_optimizer(text_file, tmp_path, monkeypatch):
+    import minillm_helpers.cli.state
+    import minillm_helpers.training
 
-    model = GPT(GPTConfig(vocab_size=5, context_length=8, width=16, num_heads=2, num_layers=1))
-    optimizer = make_optimizer(model, TrainSettings(weight_decay=0.1), "cpu")
-    decayed, plain = optimizer.param_groups
-    assert decayed["weight_decay"] == 0.1 and plain["weight_decay"] == 0.0
-    assert {p.dim() for p in decayed["params"]} == {2}  # matrices: embeddings and layers
-    assert {p.dim() for p in plain["params"]} == {1}  # biases and norm scales
-    assert len(decayed["params"]) + len(plain["params"]) == len(list(model.parameters()))
-    assert decayed["fused"] and plain["fused"]
+    made = []
+
+    def spy(model, learning_rate, weight_decay=0.1, **options):
+        made.append((learning_rate, weight_decay))
+        return minillm_helpers.training.configure_optimizer(model, learning_rate, weight_decay)
+
+    monkeypatch.setattr(minillm_helpers.cli.state, "configure_optimizer", spy)
+    chosen = settings(text_file, tmp_path / "run", learning_rate=0.02, weight_decay=0.3)
+    trainer = Trainer(chosen, *read_data(chosen))
+    assert made == [(0.02, 0.3)]
+    decayed, plain = trainer.state.optimizer.param_groups
+    assert decayed["weight_decay"] == 0.3 and plain["weight_decay"] == 0.0
 
 
 def test_python_dash_m_runs_the_command(text_file, tmp_path):
@@ -229,7 +234,7 @@ def test_python_dash_m_runs_the_command(text_file, tmp_path):
 
 
 def test_a_data_set_name_stands_for_its_file(text_file, tmp_path, capsys, monkeypatch):
-    from minillm_helpers.notebook_support import datasets
+    from minillm_helpers import datasets
 
     folder = tmp_path / "datasets"
     folder.mkdir()
@@ -317,8 +322,70 @@ def test_resume_with_text_holding_new_characters(text_file, tmp_path, capsys):
     run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
     other = tmp_path / "other.txt"
     other.write_text(text_file.read_text() + "QUIZ!")
-    code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", *TINY)
+    code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune", *TINY)
     assert_one_line_error(code, err, "never saw")
+
+
+def lines_reversed(text_file, tmp_path):
+    """Another text with exactly the same characters: the run's text, lines reversed."""
+    other = tmp_path / "reversed.txt"
+    lines = text_file.read_text().split(" ")
+    other.write_text(" ".join(reversed(lines)), encoding="utf-8")
+    assert set(other.read_text()) == set(text_file.read_text())
+    return other
+
+
+def test_resume_on_another_text_names_both_fingerprints(text_file, tmp_path, capsys):
+    out = tmp_path / "run"
+    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    before = (out / "checkpoint.pt").read_bytes()
+    other = lines_reversed(text_file, tmp_path)
+    code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", *TINY)
+    assert_one_line_error(code, err, "--fine-tune")
+    for path in (text_file, other):
+        assert hashlib.sha256(path.read_bytes()).hexdigest()[:16] in err  # sha256sum's digits
+    assert (out / "checkpoint.pt").read_bytes() == before
+
+
+def test_fine_tune_continues_on_another_text_and_says_so(text_file, tmp_path, capsys):
+    out = tmp_path / "run"
+    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    other = lines_reversed(text_file, tmp_path)
+    code, stdout, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune",
+                                "--steps", "4", *TINY)  # fmt: skip
+    assert code == 0, err
+    assert sum(line.startswith("Fine-tuning on") for line in stdout.splitlines()) == 1
+    saved = torch.load(out / "checkpoint.pt", weights_only=True)
+    assert saved["step"] == 4
+    assert saved["text_sha256"] == hashlib.sha256(other.read_bytes()).hexdigest()
+    code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--steps", "5", *TINY)
+    assert code == 0, err  # from now on the run's text is the new one
+
+
+def test_fine_tune_needs_resume(text_file, tmp_path, capsys):
+    code, _, err = run_cli(capsys, "train", text_file, "--out", tmp_path / "r", "--fine-tune", *TINY)
+    assert_one_line_error(code, err, "add --resume")
+
+
+def test_sample_without_a_seed_says_which_it_used(text_file, tmp_path, capsys):
+    out = tmp_path / "run"
+    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    args = ["sample", out, "--max-new-tokens", "30", "--device", "cpu"]
+    code, first, err = run_cli(capsys, *args)
+    assert code == 0
+    seed = re.fullmatch(r"minillm: seed (\d+) \(pass --seed \1 to get this text again\)\n", err)
+    assert seed, err
+    assert run_cli(capsys, *args, "--seed", seed[1])[1] == first
+    texts = {first, *(run_cli(capsys, *args)[1] for _ in range(3))}
+    assert len(texts) > 1  # fresh seeds, fresh texts
+
+
+def test_the_old_no_fused_spelling_still_works():
+    from minillm_helpers.cli.command import build_parser
+
+    parser = build_parser()
+    for spelling in ("--no-fused", "--no-fused-attention"):
+        assert vars(parser.parse_args(["train", "x.txt", spelling]))["fused_attention"] is False
 
 
 def test_sample_a_foreign_checkpoint(tmp_path, capsys):
@@ -423,7 +490,7 @@ def test_every_setting_is_a_flag_and_flags_left_out_stay_unset():
 
     parser = build_parser()
     assert vars(parser.parse_args(["train", "x.txt"])) == {
-        "command": "train", "data": "x.txt", "resume": False, "progress": True,
+        "command": "train", "data": "x.txt", "resume": False, "fine_tune": False, "progress": True,
     }  # fmt: skip
     for f in fields(TrainSettings):
         if f.name == "data":
@@ -453,7 +520,8 @@ def test_no_function_in_the_trainer_is_over_60_lines():
 def test_no_fused_trains_the_same_model_with_the_written_out_attention(text_file, tmp_path):
     quiet = dict(progress=False, say=lambda *a: None)
     fused = run_training(settings(text_file, tmp_path / "a", steps=3), **quiet)
-    plain = run_training(settings(text_file, tmp_path / "b", steps=3, fused=False), **quiet)
+    plain = run_training(settings(text_file, tmp_path / "b", steps=3, fused_attention=False),
+                         **quiet)
     assert plain.model.blocks[0].attention.last_weights is not None  # written out, kept
     assert fused.model.blocks[0].attention.last_weights is None  # PyTorch's kernel
     for key, value in fused.model.state_dict().items():
@@ -468,7 +536,7 @@ def test_bf16_autocast_wraps_the_training_forward(text_file, tmp_path):
 
 
 def test_encoding_in_pieces_equals_encoding_at_once():
-    from minillm_helpers.cli.trainer import encode_in_pieces
+    from minillm_helpers.cli.text import encode_in_pieces
     from minillm_helpers.tokenizer import CharTokenizer, WordTokenizer
 
     text = "ROMEO:\nBut soft, what light\nthrough yonder window breaks?\n\nIt is the east.\n" * 5

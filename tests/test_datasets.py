@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from minillm_helpers.notebook_support import datasets
-from minillm_helpers.notebook_support.datasets import (
+from minillm_helpers import datasets
+from minillm_helpers.datasets import (
     DATASETS,
     Dataset,
     DatasetError,

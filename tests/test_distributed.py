@@ -8,7 +8,8 @@ from tiny_model import TINY_MODEL, as_flags
 
 from minillm_helpers.cli.checkpoint import load_training_checkpoint
 from minillm_helpers.cli.distributed import Process, any_process, my_slice
-from minillm_helpers.cli.trainer import TrainSettings, run_training
+from minillm_helpers.cli.settings import TrainSettings
+from minillm_helpers.cli.trainer import run_training
 from minillm_helpers.model import GPT, GPTConfig
 
 SIZES = dict(
@@ -48,3 +49,29 @@ def test_two_processes_first_update_equals_one_process_on_the_combined_batch(tmp
         torch.testing.assert_close(two["model"][key], value, atol=1e-6, rtol=1e-5)
         if key.endswith("weight") and "norm" not in key:
             assert not torch.equal(value, start[key]), f"{key} did not change"
+
+
+def torchrun_train(data, out, *flags):
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+               "--nproc_per_node", "2", "-m", "minillm_helpers", "train", str(data),
+               "--out", str(out), "--no-progress", "--no-plot", *flags]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return load_training_checkpoint(out)
+
+
+def test_two_processes_stopped_and_resumed_equal_two_processes_straight(tmp_path):
+    """With dropout 0.1, each process's own random state must come back on resume; a
+    constant learning rate, so stopping at step 3 changes nothing but the stop."""
+    data = tmp_path / "data.txt"
+    data.write_text("abcdefghij klmnop, qrstuv wxyz.\n" * 20, encoding="utf-8")
+    flags = as_flags(**SIZES, dropout=0.1, min_learning_rate=1e-2, batch_size=2, eval_every=3)
+    straight = torchrun_train(data, tmp_path / "straight", *flags, "--steps", "6")
+    torchrun_train(data, tmp_path / "stopped", *flags, "--steps", "3")
+    resumed = torchrun_train(data, tmp_path / "stopped", *flags, "--steps", "6", "--resume")
+    assert resumed["step"] == straight["step"] == 6
+    ranks = [p["torch"] for p in straight["rng"]["processes"]]
+    assert len(ranks) == 2 and not torch.equal(*ranks)  # each process its own dropout
+    for weights in ("model", "training_model"):
+        for key, value in straight[weights].items():
+            assert torch.equal(resumed[weights][key], value), (weights, key)

@@ -193,7 +193,7 @@ def test_read_own_text_from_an_upload_or_a_path(tmp_path):
     ("path", "upload", "words"),
     [
         ("", (), "Choose a file with Upload"),
-        ("no/such/file.txt", (), "There is no file at 'no/such/file.txt'"),
+        ("no/such/file.txt", (), "no/such/file.txt does not exist"),
         ("", ({"name": "latin1.txt", "content": b"caf\xe9"},), "latin1.txt is not UTF-8"),
     ],
 )

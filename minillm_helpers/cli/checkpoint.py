@@ -145,12 +145,14 @@ def save_training_checkpoint(
     rng: dict,
     history: dict,
     training_model: GPT | None = None,
+    text_sha256: str | None = None,
 ) -> Path:
     """Write folder/checkpoint.pt (model, optimizer, step, settings, vocabulary, random state).
 
     `model` is the one to sample from. `training_model`, if given, holds the weights the
     optimizer updates when they differ from it (the trainer samples from their moving
-    average), so that a resumed run continues from exactly those. Plain data only
+    average), so that a resumed run continues from exactly those. `text_sha256`: the
+    fingerprint of the text trained on (a resume checks it). Plain data only
     (tensors, numbers, strings, lists, dicts), so it loads with weights_only=True;
     written atomically, so an interruption leaves the old file whole.
     """
@@ -164,6 +166,7 @@ def save_training_checkpoint(
         settings=dict(settings),
         rng=rng,
         history=history,
+        text_sha256=text_sha256,
         **({"training_model": cpu_weights(training_model)} if training_model is not None else {}),
     )
     return path

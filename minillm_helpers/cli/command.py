@@ -1,6 +1,7 @@
 """The `minillm` command: train the notebooks' GPT on your own text, then sample from it.
 
     minillm train DATA.txt --out runs/mine          # Ctrl-C saves; add --resume to continue
+    minillm train NEW.txt --out runs/mine --resume --fine-tune --steps 3000   # on a new text
     minillm sample runs/mine --prompt "ROMEO:" --temperature 0.8 --top-k 20
     torchrun --standalone --nproc_per_node 2 -m minillm_helpers train DATA.txt   # 2 processes
 
@@ -14,15 +15,18 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
 import typing
 from dataclasses import fields
 
 from minillm_helpers.cli.checkpoint import CheckpointError, checkpoint_file, load_model
-from minillm_helpers.cli.trainer import TrainSettings, flag
+from minillm_helpers.cli.settings import TrainSettings, flag
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # the shell's convention for a program stopped by Ctrl-C (128 + SIGINT)
+# Flags renamed in this release; the old spellings work until the next one.
+OLD_SPELLINGS = {"fused_attention": "--no-fused"}
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -75,8 +79,11 @@ def add_setting_flags(parser: argparse.ArgumentParser) -> None:
             name = f"--no-{flag(f.name)}" if f.default else f"--{flag(f.name)}"
             action = "store_false" if f.default else "store_true"
             shown = f"do not {meta['help']}" if f.default else meta["help"]
-            group.add_argument(name, dest=f.name, action=action, default=argparse.SUPPRESS,
-                               help=shown)  # fmt: skip
+            old = [OLD_SPELLINGS[f.name]] if f.name in OLD_SPELLINGS else []
+            if old:
+                shown += f" ({old[0]}: the old spelling, until the next release)"
+            group.add_argument(name, *old, dest=f.name, action=action,
+                               default=argparse.SUPPRESS, help=shown)  # fmt: skip
         else:
             parse = {int: whole(meta["minimum"]), float: number, str: str}[kind]
             shown = "" if f.default in (None, "") else f" (default {f.default})"
@@ -96,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue the checkpoint in --out; settings not given are taken from it",
     )  # fmt: skip
     train.add_argument(
+        "--fine-tune", action="store_true",
+        help="with --resume: continue on a different text than the run began with, on purpose",
+    )  # fmt: skip
+    train.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bar"
     )
 
@@ -106,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--temperature", type=number, default=0.8)
     sample.add_argument("--top-k", type=whole(1), default=None)
     sample.add_argument("--top-p", type=number, default=None)
-    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--seed", type=int, default=None,
+                        help="the same seed gives the same text (default: a fresh one, printed)")
     sample.add_argument("--device", default="auto")
     sample.add_argument(
         "--no-cache", dest="cache", action="store_false", help="recompute the window each step"
@@ -122,13 +134,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def train_command(args) -> int:
     from minillm_helpers.cli.trainer import run_training
-    from minillm_helpers.notebook_support.datasets import data_file
+    from minillm_helpers.datasets import data_file
 
     names = {f.name for f in fields(TrainSettings)}
     given = {name: value for name, value in vars(args).items() if name in names}
     given["data"] = str(data_file(given["data"]))  # a data set's name -> its file, fetched once
     settings = TrainSettings(**given)
-    result = run_training(settings, resume=args.resume, progress=args.progress, given=given)
+    result = run_training(settings, resume=args.resume, progress=args.progress, given=given,
+                          fine_tune=args.fine_tune)  # fmt: skip
     if result.history.val_eval:
         print(
             f"Done: step {result.step}, validation loss {result.history.val_eval[-1]:.4f}; "
@@ -142,7 +155,7 @@ def sample_command(args) -> int:
 
     from minillm_helpers.checks import check_sampling_settings
     from minillm_helpers.cli.device import pick_device
-    from minillm_helpers.cli.trainer import encode_known
+    from minillm_helpers.cli.text import encode_known
     from minillm_helpers.sampling import generate
 
     check_sampling_settings(args.temperature, args.top_k, args.top_p, args.max_new_tokens)
@@ -158,10 +171,14 @@ def sample_command(args) -> int:
         raise ValueError("The prompt is empty: give at least one character, e.g. --prompt 'The'.")
     ids = encode_known(tokenizer, prompt, "The prompt").tolist()
     model = model.to(device)
+    seed = args.seed
+    if seed is None:  # a fresh seed, said aloud, so the same text can be had again
+        seed = secrets.randbelow(2**31)
+        print(f"minillm: seed {seed} (pass --seed {seed} to get this text again)", file=sys.stderr)
     with torch.no_grad():
         new_ids = generate(
             model, ids, args.max_new_tokens, args.temperature, args.top_k, args.top_p,
-            seed=args.seed, use_cache=args.cache, past_context=args.past_context,
+            seed=seed, use_cache=args.cache, past_context=args.past_context,
         )  # fmt: skip
     sys.stdout.write(prompt + tokenizer.decode(new_ids) + "\n")
     return 0

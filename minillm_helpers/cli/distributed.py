@@ -75,6 +75,15 @@ def any_process(flag: bool, process: Process) -> bool:
     return bool(value.item() > 0)
 
 
+def gather(value, process: Process) -> list:
+    """Every process's `value` (plain data or CPU tensors), in rank order, on every process."""
+    if not process.active:
+        return [value]
+    values = [None] * process.world_size
+    dist.all_gather_object(values, value)
+    return values
+
+
 def wrap(module, process: Process):
     """DistributedDataParallel around `module` when several processes train together."""
     if not process.active:

@@ -34,7 +34,7 @@ from minillm_helpers.attention import keep_attention_weights
 from minillm_helpers.checks import check_bigram_ids, check_bigram_table
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.notebook_support.claims import claim
-from minillm_helpers.notebook_support.datasets import DATASETS, dataset_path, sha256_of
+from minillm_helpers.datasets import DATASETS, dataset_path, sha256_of
 from minillm_helpers.notebook_support.exercises.nb07 import (
     check_choices,
     check_gpt2_embedding,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from minillm_helpers.datasets import decode_text, read_text
 from minillm_helpers.training import TrainingHistory
 
 SETTINGS_LINE = "Prompt {prompt!r} · temperature {temperature:.2f} · top-k {top_k} · top-p {top_p}"
@@ -147,19 +148,11 @@ def read_own_text(path: str = "", upload=()) -> tuple[str, str]:
     if there is one, else the file at `path`. ValueError says what is wrong."""
     if upload:
         item = upload[0] if isinstance(upload, (tuple, list)) else next(iter(upload.values()))
-        raw, name = bytes(item["content"]), item.get("name", "upload")
-    elif path.strip():
-        file = Path(path.strip()).expanduser()
-        if not file.is_file():
-            raise ValueError(f"There is no file at {path.strip()!r}: give the path of a text file.")
-        raw, name = file.read_bytes(), file.name
-    else:
-        raise ValueError("Choose a file with Upload, or type the path of a text file.")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ValueError(f"{name} is not UTF-8 text: save it as UTF-8 and try again.") from None
-    return text, name
+        name = item.get("name", "upload")
+        return decode_text(bytes(item["content"]), name), name
+    if path.strip():
+        return read_text(path.strip()), Path(path.strip()).name
+    raise ValueError("Choose a file with Upload, or type the path of a text file.")
 
 
 def own_text_readout(path: str, upload, steps: int, fit, min_characters: int = 2000) -> str:

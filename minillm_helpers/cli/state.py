@@ -1,0 +1,130 @@
+"""What a run is at any step, and what its checkpoint holds to continue exactly there:
+the model, the moving average of its weights, the optimizer, the learning-rate schedule
+they follow, the step, the loss history, the random states and the text's fingerprint.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import asdict, dataclass, field, fields
+
+import torch
+
+from minillm_helpers.attention import keep_attention_weights
+from minillm_helpers.cli.checkpoint import CheckpointError, save_training_checkpoint
+from minillm_helpers.model import GPT, GPTConfig
+from minillm_helpers.training import TrainingHistory, configure_optimizer
+
+
+def learning_rate_at(step: int, settings) -> float:
+    """Linear warm-up to learning_rate, then cosine decay to min_learning_rate at the last step."""
+    if step <= settings.warmup_steps:
+        return settings.learning_rate * step / max(1, settings.warmup_steps)
+    progress = (step - settings.warmup_steps) / max(1, settings.steps - settings.warmup_steps)
+    progress = min(1.0, progress)
+    cosine = 0.5 * (1 + math.cos(math.pi * progress))
+    return settings.min_learning_rate + cosine * (
+        settings.learning_rate - settings.min_learning_rate
+    )
+
+
+def average_weights(averaged, trained, step: int, decay: float) -> None:
+    """Move each averaged weight towards its trained one: a <- a + (1 - d) (p - a).
+
+    d is `decay`, except early on: d = (step - 1) / step while that is smaller, so for the
+    first 1 / (1 - decay) steps the average is the plain mean of the weights so far
+    instead of remembering the random initial ones.
+
+    >>> a, p = torch.nn.Linear(1, 1), torch.nn.Linear(1, 1)
+    >>> _ = torch.nn.init.zeros_(a.weight), torch.nn.init.ones_(p.weight)
+    >>> average_weights(a, p, step=1, decay=0.9); a.weight.item()  # step 1: a copy
+    1.0
+    >>> _ = torch.nn.init.constant_(p.weight, 3.0)
+    >>> average_weights(a, p, step=2, decay=0.9); a.weight.item()  # the mean of 1 and 3
+    2.0
+    >>> _ = torch.nn.init.zeros_(p.weight)
+    >>> average_weights(a, p, step=100, decay=0.9); round(a.weight.item(), 6)  # 0.9 * 2
+    1.8
+    """
+    weight = 1 - min(decay, (step - 1) / step)
+    with torch.no_grad():
+        for a, p in zip(averaged.parameters(), trained.parameters(), strict=True):
+            a.lerp_(p, weight)
+
+
+def random_states(device) -> dict:
+    """This process's random state: the CPU generator's, and CUDA's where it runs on CUDA
+    (dropout draws there)."""
+    states = {"torch": torch.get_rng_state()}
+    if torch.device(device).type == "cuda":
+        states["cuda"] = torch.cuda.get_rng_state(device)
+    return states
+
+
+def restore_random_states(states: dict, device) -> None:
+    torch.set_rng_state(states["torch"])
+    if torch.device(device).type == "cuda" and "cuda" in states:
+        torch.cuda.set_rng_state(states["cuda"], device)
+
+
+@dataclass
+class TrainingState:
+    """Everything a run needs to continue exactly where it stopped."""
+
+    model: GPT  # the weights the optimizer trains
+    averaged: GPT | None  # their moving average; None with --ema-decay 0
+    optimizer: torch.optim.Optimizer
+    batch_generator: torch.Generator  # which windows come next (drawn on the CPU, shared)
+    text_sha256: str | None = None  # the fingerprint of the text it trains on
+    step: int = 0
+    history: TrainingHistory = field(default_factory=TrainingHistory)
+
+    @classmethod
+    def new(cls, settings, vocab_size: int, device, rank: int = 0, text_sha256=None):
+        torch.manual_seed(settings.seed)  # the same initial weights in every process
+        model = GPT(GPTConfig(vocab_size=vocab_size, **settings.model_fields())).to(device)
+        if not settings.fused_attention:  # the notebooks' written-out attention
+            keep_attention_weights(model)
+        averaged = copy.deepcopy(model).requires_grad_(False) if settings.ema_decay > 0 else None
+        optimizer = configure_optimizer(model, settings.learning_rate, settings.weight_decay)
+        torch.manual_seed(settings.seed + rank)  # each process its own dropout
+        return cls(model, averaged, optimizer, torch.Generator().manual_seed(settings.seed),
+                   text_sha256)
+
+    @property
+    def evaluated(self) -> GPT:
+        """The model that is evaluated, saved and sampled: the averaged weights, if kept."""
+        return self.model if self.averaged is None else self.averaged
+
+    def save(self, folder, tokenizer, settings, process_states: list[dict]) -> None:
+        """Write the checkpoint; `process_states`: every process's random_states()."""
+        rng = {"batches": self.batch_generator.get_state(), "processes": process_states}
+        save_training_checkpoint(
+            folder, self.evaluated, tokenizer, self.optimizer, self.step, settings.to_dict(),
+            rng, asdict(self.history),
+            training_model=self.model if self.averaged is not None else None,
+            text_sha256=self.text_sha256,
+        )
+
+    def restore(self, checkpoint: dict, where, rank: int = 0, device="cpu") -> None:
+        """Load what `save` wrote; a part that does not fit is a CheckpointError."""
+        known = {f.name for f in fields(TrainingHistory)}
+        try:
+            self.model.load_state_dict(checkpoint.get("training_model", checkpoint["model"]))
+            if self.averaged is not None:
+                self.averaged.load_state_dict(checkpoint["model"])
+            self.optimizer.load_state_dict(checkpoint["optimizer"])
+            rng = checkpoint["rng"]
+            self.batch_generator.set_state(rng["batches"])
+            processes = rng.get("processes") or [{"torch": rng["torch"]}]  # earlier releases
+            if rank < len(processes):  # a run resumed on more processes seeds the new ones
+                restore_random_states(processes[rank], device)
+            history = checkpoint["history"]
+            self.history = TrainingHistory(**{k: list(history[k]) for k in known & set(history)})
+            self.step = int(checkpoint["step"])
+        except (KeyError, TypeError, ValueError, RuntimeError):
+            raise CheckpointError(
+                f"The checkpoint in {where} is damaged: its training state does not fit the "
+                "model its settings describe."
+            ) from None

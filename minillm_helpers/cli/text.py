@@ -1,0 +1,93 @@
+"""The text a run learns from: read, fingerprinted, encoded and split.
+
+A checkpoint remembers the SHA-256 of the file its run trained on. `--resume` on a
+different file is refused (its characters may be the same, but the validation split
+would silently change); `--fine-tune` continues on a new text on purpose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import torch
+
+from minillm_helpers.datasets import read_text
+from minillm_helpers.tokenizer import CharTokenizer, Tokenizer
+
+
+def fingerprint(text: str) -> str:
+    """The SHA-256 of the text's UTF-8 bytes: 64 hexadecimal digits."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def split_data(data, settings):
+    """First (1 - val_fraction) of the tokens for training, the rest for validation."""
+    n_train = int(len(data) * (1 - settings.val_fraction))
+    train_data, val_data = data[:n_train], data[n_train:]
+    need = settings.context_length + 1
+    if min(len(train_data), len(val_data)) < need:
+        enough = math.ceil(need / min(settings.val_fraction, 1 - settings.val_fraction)) + 1
+        raise ValueError(
+            f"The text is too short for a context of {settings.context_length}: its {len(data)} "
+            f"tokens split into {len(train_data)} for training and {len(val_data)} for validation, "
+            f"and each part needs at least {need}. Use a text of at least {enough} characters or a "
+            "smaller --context-length."
+        )
+    return train_data, val_data
+
+
+def encode_known(tokenizer: Tokenizer, text: str, what: str) -> torch.Tensor:
+    """The text's IDs; a ValueError naming the characters the vocabulary lacks. (IDs made
+    by the tokenizer are in its vocabulary, so nothing downstream checks their range.)"""
+    unseen = sorted(set(tokenizer.split(text)) - set(tokenizer.unit_to_id))
+    if unseen:
+        shown = ", ".join(repr(u) for u in unseen[:20]) + (" ..." if len(unseen) > 20 else "")
+        raise ValueError(
+            f"{what} contains {len(unseen)} character(s) the model never saw: {shown}. "
+            "Remove them or train on a text that contains them."
+        )
+    return encode_in_pieces(tokenizer, text)
+
+
+def encode_in_pieces(tokenizer: Tokenizer, text: str, piece: int = 1 << 16) -> torch.Tensor:
+    """The text's token IDs as one tensor, encoded a few lines (about `piece` characters)
+    at a time: a megabyte of text as one list of Python ints raises the peak memory by
+    about 20 MiB for the whole run."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start + piece) + 1 or len(text)  # pieces end after a newline
+        pieces.append(torch.tensor(tokenizer.encode(text[start:end]), dtype=torch.long))
+        start = end
+    return torch.cat(pieces)
+
+
+def check_same_text(saved: str | None, found: str, path, fine_tune: bool, say=print) -> None:
+    """A resumed run continues on the text it began with (`saved`: the checkpoint's
+    fingerprint, None for checkpoints of earlier releases), unless `fine_tune`."""
+    if saved is None or saved == found:
+        return
+    if not fine_tune:
+        raise ValueError(
+            f"--resume continues on the text the run began with (SHA-256 {saved[:16]}...), but "
+            f"{path} is a different text (SHA-256 {found[:16]}...), so its validation split "
+            "would differ. Pass the run's own text, or add --fine-tune to continue on this "
+            "text on purpose."
+        )
+    say(f"Fine-tuning on {path} (SHA-256 {found[:16]}...), a different text from the one "
+        f"this run began with ({saved[:16]}...).")
+
+
+def read_data(settings, checkpoint: dict | None = None, fine_tune: bool = False, say=print):
+    """(tokenizer, training tokens, validation tokens, the text's fingerprint); a resumed
+    run keeps its vocabulary and, unless fine-tuning, its text."""
+    text = read_text(settings.data)
+    found = fingerprint(text)
+    if checkpoint is None:
+        tokenizer = CharTokenizer.from_text(text)
+        data = encode_in_pieces(tokenizer, text)
+    else:
+        check_same_text(checkpoint.get("text_sha256"), found, settings.data, fine_tune, say)
+        tokenizer = Tokenizer.from_dict(checkpoint["tokenizer"])
+        data = encode_known(tokenizer, text, f"The data file {settings.data}")
+    return tokenizer, *split_data(data, settings), found
