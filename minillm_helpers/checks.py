@@ -193,11 +193,6 @@ def check_saved_tokenizer(data, kinds) -> None:
         raise ValueError(f"Not a saved minillm tokenizer: expected a kind in {sorted(kinds)}.")
 
 
-def no_unit_yet(*_):
-    """The base Tokenizer's split and join: it leaves the unit to its subclasses."""
-    raise NotImplementedError("use CharTokenizer or WordTokenizer")
-
-
 # --- notebook 02: embeddings ------------------------------------------------------------
 
 
