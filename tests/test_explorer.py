@@ -1,8 +1,10 @@
 """The model explorer: logit_lens and look_inside, each view as a plain function, the
 step-by-step sequence, and the panel's wiring (driven here as a reader would)."""
 
+import gc
 import math
 import re
+import weakref
 
 import pytest
 import torch
@@ -134,17 +136,26 @@ def test_the_model_is_left_as_it_was_when_the_forward_fails(model):
     assert model.training and not model.blocks[0].attention.keep_weights
 
 
-def test_the_lens_runs_the_forward_once_and_the_model_forgets_the_hooks(model, tokenizer):
-    """One forward call per look (the hooks see it); afterwards a forward runs no hook."""
+def test_the_look_is_one_forward_call(model, tokenizer):
     calls = []
     watching = model.register_forward_hook(lambda *args: calls.append(1))
     look_inside(model, tokenizer.encode("the"))
-    assert calls == [1]
     watching.remove()
-    calls_before = len(calls)
+    assert calls == [1]
+
+
+def test_no_hook_of_the_explorer_stays_on_the_model(model, tokenizer):
+    """After a look, a block's output is kept by nothing (a hook left behind would keep
+    appending every later forward's stream to its list)."""
+    look_inside(model, tokenizer.encode("the"))
+    outputs = []
+    watching = model.blocks[0].register_forward_hook(
+        lambda block, args, out: outputs.append(weakref.ref(out)))
     with torch.no_grad():
         model(torch.tensor([tokenizer.encode("the")]))
-    assert len(calls) == calls_before
+    watching.remove()
+    gc.collect()
+    assert len(outputs) == 1 and outputs[0]() is None
 
 
 @pytest.mark.parametrize(
@@ -279,7 +290,7 @@ def test_looks_at_is_the_tokens_row_or_the_mean_of_every_heads(attention):
 def test_looks_at_html_draws_a_column_per_token_and_names_the_strongest():
     page = views.looks_at_html([0.1, 0.7, 0.2], ["a", " ", "c"], 2, "layer 1, head 1")
     heights = [int(h) for h in re.findall(r"width:8px;height:(\d+)px", page)]
-    assert heights == [6, 42, 12]
+    assert heights == [9, 60, 17]  # the largest weight is the full height
     assert "layer 1, head 1: token 2 (c) looks most at token 1 (␣), weight 0.70" in page
     assert page.count("outline:2px") == 1
 
@@ -652,3 +663,13 @@ def test_explore_refuses_what_it_cannot_show(model, tokenizer, call, error, mess
 
 def test_the_public_names():
     assert explorer_module.explore is explore and explorer_module.logit_lens is logit_lens
+
+
+def test_the_prompt_box_takes_newlines():
+    """A text area, not a one-line box (which would drop a generated newline)."""
+    import ipywidgets
+
+    tokenizer = CharTokenizer.from_text("ab\n")
+    panel = explore(tiny(3), tokenizer, prompt="ab\na")
+    assert isinstance(panel.prompt, ipywidgets.Textarea)
+    assert [unit for unit, _ in chips_of(panel)] == ["a", "b", "↵", "a"]

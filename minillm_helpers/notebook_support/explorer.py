@@ -213,8 +213,9 @@ class Explorer(widgets.VBox):
         self.inside: Inside | None = None
         config = model.config
         full = {"style": {"description_width": "initial"}}
-        self.prompt = widgets.Text(value=prompt, description="Prompt",
-                                   layout=widgets.Layout(width="95%"), **full)  # fmt: skip
+        # a text area, not a one-line box: a prompt may hold newlines ("ROMEO:\n")
+        self.prompt = widgets.Textarea(value=prompt, description="Prompt", rows=2,
+                                       layout=widgets.Layout(width="95%"), **full)  # fmt: skip
         self.status = widgets.HTML()
         self.chips = widgets.HTML()
         self.problem = widgets.HTML()

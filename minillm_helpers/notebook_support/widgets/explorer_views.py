@@ -164,11 +164,13 @@ def head_name(layer: int, head) -> str:
 
 
 def looks_at_html(weights, units, position: int, where: str = "") -> str:
-    """Where one token looks, as a column per token of the window (height: the weight);
-    `where` (e.g. head_name's) starts the caption."""
+    """Where one token looks, as a column per token of the window (heights in proportion
+    to the weights, the largest 60 px; the caption gives its value); `where` (e.g.
+    head_name's) starts the caption."""
     columns = []
+    largest = max(weights) or 1.0
     for i, (weight, unit) in enumerate(zip(weights, units, strict=True)):
-        height = round(60 * weight)
+        height = round(60 * weight / largest)
         outline = f"outline:2px solid {ORANGE};" if i == position else ""
         columns.append(
             f'<div title="{i}: {weight:.3f}" style="display:flex;flex-direction:column;'
