@@ -4,7 +4,7 @@
     python3 run.py lab     # set up (first time only) and open JupyterLab on the notebooks
     python3 run.py test    # set up (first time only) and run lint, unit tests and every notebook
 
-Needs only Python 3.10 or newer. Everything is installed into `.venv/` next to
+Needs only Python 3.11 or newer. Everything is installed into `.venv/` next to
 this file, so nothing on your system changes; delete `.venv/` to start over.
 """
 
@@ -46,8 +46,8 @@ def install_fingerprint() -> str:
 
 def set_up() -> None:
     """Create .venv and install the project into it, unless that is already done."""
-    if sys.version_info < (3, 10):
-        sys.exit(f"minillm needs Python 3.10 or newer; this is {sys.version.split()[0]}.")
+    if sys.version_info < (3, 11):  # noqa: UP036 (run.py is started by any python3)
+        sys.exit(f"minillm needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if STAMP.exists() and STAMP.read_text() == install_fingerprint() and PYTHON.exists():
         return
     if not PYTHON.exists():

@@ -1,4 +1,4 @@
-"""`python -m minillm_helpers train DATA.txt` runs the `minillm` command (see cli.py)."""
+"""`python -m minillm_helpers train DATA.txt` runs the `minillm` command (cli/command.py)."""
 
 import sys
 

@@ -76,7 +76,7 @@ def read_text(path) -> str:
     if not path.exists():
         raise ValueError(f"The file {path} does not exist: pass the path of a UTF-8 text file.")
     if path.is_dir():
-        raise ValueError(f"{path} is a folder, not a text file: pass the path of a UTF-8 text file.")
+        raise ValueError(f"{path} is a folder, not a text file: pass a UTF-8 text file's path.")
     text = decode_text(path.read_bytes(), path)
     if not text.strip():
         raise ValueError(

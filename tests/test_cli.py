@@ -11,7 +11,7 @@ import sys
 
 import pytest
 import torch
-from tiny_model import TINY_MODEL, as_flags
+from tiny_model import TINY_MODEL, as_flags, interrupt_after_step
 
 from minillm_helpers.cli.command import main
 from minillm_helpers.cli.settings import TrainSettings
@@ -99,19 +99,6 @@ def test_sample_with_and_without_cache_agree_greedily(text_file, tmp_path, capsy
     ]
     cached, plain = run_cli(capsys, *args)[1], run_cli(capsys, *args, "--no-cache")[1]
     assert cached == plain
-
-
-def interrupt_after_step(monkeypatch, stop_at: int) -> None:
-    """Send the real SIGINT right after step `stop_at`; the handler lets the step finish."""
-    train_step = Trainer.train_step
-
-    def step_then_interrupt(self):
-        loss = train_step(self)
-        if self.state.step == stop_at:
-            os.kill(os.getpid(), signal.SIGINT)
-        return loss
-
-    monkeypatch.setattr(Trainer, "train_step", step_then_interrupt)
 
 
 def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path, monkeypatch):
@@ -363,7 +350,8 @@ def test_fine_tune_continues_on_another_text_and_says_so(text_file, tmp_path, ca
 
 
 def test_fine_tune_needs_resume(text_file, tmp_path, capsys):
-    code, _, err = run_cli(capsys, "train", text_file, "--out", tmp_path / "r", "--fine-tune", *TINY)
+    out = tmp_path / "run"
+    code, _, err = run_cli(capsys, "train", text_file, "--out", out, "--fine-tune", *TINY)
     assert_one_line_error(code, err, "add --resume")
 
 

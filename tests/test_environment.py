@@ -1,9 +1,8 @@
 """pyproject.toml (pip users), environment.yml (conda users) and constraints.txt agree."""
 
 import re
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONDA_NAMES = {"pytorch": "torch"}  # conda-forge's name -> PyPI's name
@@ -73,3 +72,21 @@ def test_readme_links_point_at_files_that_exist():
     assert "docs/figure.png" in local and len(local) > 6
     missing = [t for t in local if not (ROOT / t).exists()]
     assert not missing, f"README links to missing files: {missing}"
+
+
+def test_one_python_floor_everywhere():
+    """pyproject's requires-python is the floor README, run.py, environment.yml and ruff
+    state, and the interpreter running the tests meets it (the tests use tomllib, 3.11+)."""
+    import sys
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    floor = re.fullmatch(r">=(\d+)\.(\d+)", pyproject["project"]["requires-python"])
+    major, minor = int(floor[1]), int(floor[2])
+    assert sys.version_info >= (major, minor)
+    assert pyproject["tool"]["ruff"]["target-version"] == f"py{major}{minor}"
+    assert f"python>={major}.{minor}" in (ROOT / "environment.yml").read_text()
+    run_py = (ROOT / "run.py").read_text()
+    assert f"sys.version_info < ({major}, {minor})" in run_py
+    for name, text in (("README.md", (ROOT / "README.md").read_text()), ("run.py", run_py)):
+        stated = set(re.findall(r"Python (\d+\.\d+) or newer", text))
+        assert stated == {f"{major}.{minor}"}, (name, stated)

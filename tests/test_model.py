@@ -108,6 +108,32 @@ def test_written_out_attention_gives_the_fused_kernels_logits_loss_and_gradients
     assert all(b.attention.last_weights.shape == (3, 2, CONTEXT, CONTEXT) for b in model.blocks)
 
 
+def test_a_causal_model_without_a_cache_asks_the_kernel_for_causal_attention(monkeypatch):
+    """is_causal=True, no mask to read: on CUDA only that picks the flash kernel. The same
+    logits as the written-out attention with the boolean mask."""
+    from torch.nn import functional
+
+    calls = []
+    kernel = functional.scaled_dot_product_attention
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return kernel(*args, **kwargs)
+
+    monkeypatch.setattr(functional, "scaled_dot_product_attention", spy)
+    ids = torch.randint(VOCAB, (2, CONTEXT))
+    fused = MODEL(ids)[0]
+    assert calls and all(c.get("is_causal") and c.get("attn_mask") is None for c in calls)
+    keep_attention_weights(MODEL)
+    try:
+        torch.testing.assert_close(MODEL(ids)[0], fused, atol=1e-5, rtol=1e-5)
+    finally:
+        keep_attention_weights(MODEL, False)
+    calls.clear()
+    tiny_model(causal=False)(ids)  # no causal mask: neither is claimed
+    assert calls and not any(c.get("is_causal") for c in calls)
+
+
 def test_bf16_autocast_around_the_call_is_close_to_float32():
     ids = torch.randint(VOCAB, (4, CONTEXT), generator=torch.Generator().manual_seed(4))
     with torch.no_grad():

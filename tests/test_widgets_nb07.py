@@ -13,7 +13,6 @@ import torch  # noqa: E402
 from minillm_helpers.model import GPT, GPTConfig  # noqa: E402
 from minillm_helpers.notebook_support.widgets.nb07 import (  # noqa: E402
     LiveProgress,
-    draw_losses,
     own_text_readout,
     progress_line,
     read_own_text,
@@ -143,11 +142,14 @@ def test_live_progress_redraws_one_display_in_place(monkeypatch):
     assert plt.get_fignums() == []  # closed: the cell does not show them again at its end
 
 
-def test_draw_losses_draws_steps_evaluations_and_the_baseline():
+def test_the_loss_plot_draws_steps_evaluations_and_the_baseline():
+    from minillm_helpers.notebook_support.plotting import loss_curves
+
     history = history_with([3.0, 2.8, 2.7, 2.5], [(2, 2.8, 2.9), (4, 2.5, 2.6)])
-    figure = draw_losses(history, "title", baseline=2.48)
+    figure = loss_curves(history, "title", baseline=2.48).figure
     labels = [line.get_label() for line in figure.axes[0].lines]
-    assert labels == ["training batch", "validation", "bigram 2.48"]
+    assert labels == ["training batch", "training (evaluated)", "validation", "bigram 2.48"]
+    assert list(figure.axes[0].lines[2].get_ydata()) == [2.9, 2.6]
     plt.close(figure)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
+from minillm_helpers.checks import check_int
 from minillm_helpers.model import GPTConfig
 
 
@@ -75,12 +76,8 @@ class TrainSettings:
         makes no sense."""
         for f in fields(self):
             value, minimum = getattr(self, f.name), f.metadata["minimum"]
-            if minimum is not None and value is not None and not (
-                isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-            ):  # TODO(checks): the integer primitive of checks.py
-                raise ValueError(
-                    f"--{flag(f.name)} must be a whole number of at least {minimum}, got {value!r}."
-                )
+            if minimum is not None and value is not None:
+                check_int(f"--{flag(f.name)}", value, minimum)
         for name in ("learning_rate", "min_learning_rate", "weight_decay", "grad_clip"):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:

@@ -5,6 +5,17 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 
 
+def text_colour_on(rgba) -> str:
+    """Black on a pale background, white on a dark one: by the colour's brightness.
+
+    >>> text_colour_on((1.0, 1.0, 0.9, 1.0)), text_colour_on((0.2, 0.0, 0.4, 1.0))
+    ('black', 'white')
+    """
+    red, green, blue = rgba[:3]
+    brightness = 0.299 * red + 0.587 * green + 0.114 * blue  # how bright it looks to an eye
+    return "black" if brightness > 0.5 else "white"
+
+
 def heatmap(matrix, row_labels=None, col_labels=None, title=None, ax=None, cmap="viridis",
             annotate=True, fmt="{:.2f}", vmin=None, vmax=None):
     """Draw a 2-D array as coloured cells, optionally with the numbers written in."""
@@ -19,29 +30,34 @@ def heatmap(matrix, row_labels=None, col_labels=None, title=None, ax=None, cmap=
     if col_labels is not None:
         ax.set_xticks(range(len(col_labels)), labels=col_labels, rotation=45, ha="right")
     if annotate and values.size <= 400:
-        middle = (values.max() + values.min()) / 2
         for (i, j), value in np.ndenumerate(values):
+            cell = image.cmap(image.norm(value))  # the colour the cell is painted
             ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8,
-                    color="black" if value > middle else "white")
+                    color=text_colour_on(cell))
     if title:
         ax.set_title(title)
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     return ax
 
 
-def loss_curves(history, title="Loss while training", ax=None):
-    """Plot a TrainingHistory-like object: per-step loss plus any evaluation points."""
+def loss_curves(history, title="Loss while training", ax=None, baseline=None):
+    """Plot a TrainingHistory: every step's batch loss (faint), the evaluated losses (dots)
+    and, if given, a baseline loss as a dashed line (notebook 07: the bigram's). The one
+    loss plot of the project: the notebooks, notebook 07's live view and `minillm train`'s
+    loss.png all draw it."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3.5))
+        _, ax = plt.subplots(figsize=(7, 3.5))
     ax.plot(history.steps, history.losses, alpha=0.35, label="training batch")
     if getattr(history, "eval_steps", None):
         ax.plot(history.eval_steps, history.train_eval, "o-", label="training (evaluated)")
         if history.val_eval:
             ax.plot(history.eval_steps, history.val_eval, "s-", label="validation")
+    if baseline is not None:
+        ax.axhline(baseline, color="gray", linestyle="--", label=f"bigram {baseline:.2f}")
     ax.set_xlabel("step")
     ax.set_ylabel("cross-entropy loss")
     ax.set_title(title)
-    ax.legend()
+    ax.legend(loc="upper right")
     return ax
 
 
@@ -94,11 +110,63 @@ def bar_panels(panels: dict, labels, colors=("tab:blue", "tab:orange", "tab:gree
     return fig
 
 
-def word_scatter(points, words, colours, ax, title):
-    """Words as labelled dots at 2-D points (a PCA view), labels nudged so they do not collide."""
-    points = [tuple(map(float, point)) for point in points]
-    ax.scatter([x for x, _ in points], [y for _, y in points], c=colours)
-    for n, ((x, y), word) in enumerate(zip(points, words, strict=True)):
-        ax.annotate(word, (x, y), textcoords="offset points", xytext=(5, 5 if n % 2 else -12))
+def spread_labels(anchors, sizes, pad=0.012, dot=0.012, gap=0.004, rounds=20):
+    """Where to put text labels next to their points so that no two overlap and none covers
+    another point.
+
+    `anchors` are (x, y) points and `sizes` each label's (width, height), in the same units
+    (word_scatter uses fractions of the axes). Each label starts just right of its point,
+    centred on it. Then, in turns: a label that would cover another point moves right, past
+    it; two labels that overlap are pushed apart up and down, half the overlap each.
+    Returns the lower-left corner (x, y) of each label.
+    """
+    places = [[x + pad, y - height / 2] for (x, y), (_, height) in zip(anchors, sizes, strict=True)]
+    for _ in range(rounds):
+        moved = False
+        for i, ((x, y), (width, height)) in enumerate(zip(places, sizes, strict=True)):
+            for k, (dot_x, dot_y) in enumerate(anchors):
+                covers = x - dot < dot_x < x + width + dot and y - dot < dot_y < y + height + dot
+                if k != i and covers:
+                    places[i][0] = x = dot_x + pad  # step right, past the point it covered
+                    moved = True
+        for i in range(len(places)):
+            for j in range(i + 1, len(places)):
+                (xi, yi), (wi, hi) = places[i], sizes[i]
+                (xj, yj), (wj, hj) = places[j], sizes[j]
+                across = min(xi + wi, xj + wj) - max(xi, xj)
+                up = min(yi + hi, yj + hj) - max(yi, yj)
+                if across > 0 and up > -gap:  # overlapping, or closer than gap
+                    lower, upper = (i, j) if (yi, i) < (yj, j) else (j, i)
+                    places[lower][1] -= (up + gap) / 2
+                    places[upper][1] += (up + gap) / 2
+                    moved = True
+        if not moved:
+            break
+    return [tuple(place) for place in places]
+
+
+def word_scatter(points, words, colours, ax, title, fontsize=10):
+    """Words as labelled dots at 2-D points (a PCA view); labels spread so none overlap,
+    with a thin line to the dot when a label had to move away from it."""
+    import numpy as np
+
+    points = np.asarray([[float(x), float(y)] for x, y in points])
+    ax.scatter(points[:, 0], points[:, 1], c=colours)
+    low, high = points.min(axis=0), points.max(axis=0)
+    margin = 0.15 * np.maximum(high - low, 1e-9)
+    ax.set_xlim(low[0] - margin[0], high[0] + 2 * margin[0])  # room on the right for labels
+    ax.set_ylim(low[1] - margin[1], high[1] + margin[1])
+    box = ax.get_position()  # the axes, in fractions of the figure
+    width_in, height_in = ax.figure.get_size_inches() * (box.width, box.height)
+    letter = fontsize / 72  # points to inches
+    sizes = [(0.62 * letter * len(word) / width_in, 1.25 * letter / height_in) for word in words]
+    limits = np.array([ax.get_xlim(), ax.get_ylim()])  # [[x0, x1], [y0, y1]]
+    anchors = (points - limits[:, 0]) / (limits[:, 1] - limits[:, 0])  # in fractions of the axes
+    places = spread_labels([tuple(a) for a in anchors], sizes)
+    for point, anchor, place, size, word in zip(points, anchors, places, sizes, words, strict=True):
+        far = abs(place[1] + size[1] / 2 - anchor[1]) > 0.02 or place[0] - anchor[0] > 0.03
+        ax.annotate(word, tuple(point), xytext=place, textcoords="axes fraction",
+                    fontsize=fontsize, va="bottom", ha="left",
+                    arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.8} if far else None)
     ax.set_title(title)
     return ax

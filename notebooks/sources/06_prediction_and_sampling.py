@@ -166,8 +166,9 @@ class Block(nn.Module):
         self.feed_forward = FeedForward(config.width, config.dropout)
         self.dropout = nn.Dropout(config.dropout)
 
-    def forward(self, x, mask=None, cache=None):
-        x = x + self.dropout(self.attention(self.norm1(x), mask, cache))  # residual keeps x
+    def forward(self, x, mask=None, cache=None, is_causal=False):
+        mixed = self.attention(self.norm1(x), mask, cache, is_causal)
+        x = x + self.dropout(mixed)  # the residual connection keeps x and adds what attention found
         return x + self.feed_forward(self.norm2(x))
 
 
@@ -210,8 +211,9 @@ class GPT(nn.Module):
         x = self.dropout(x + self.positions[start:end])  # positions start..end-1
         # the causal mask's rows for the new tokens, over all tokens: (T, start + T)
         mask = causal_mask(end, device=ids.device)[start:] if self.config.causal else None
+        is_causal = self.config.causal and not cache  # then the mask is the square causal one
         for i, block in enumerate(self.blocks):
-            x = block(x, mask, cache[i] if cache else None)  # (B, T, width)
+            x = block(x, mask, cache[i] if cache else None, is_causal)  # (B, T, width)
         logits = self.output(self.final_norm(x))  # (B, T, vocab_size)
         loss = None
         if targets is not None:

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import math
 
-
-def _number(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+from minillm_helpers.notebook_support.exercises.feedback import number
 
 
 def check_score_spread(raw_std, scaled_std, d_k=256) -> bool:
     """Exercise 1: the spread of q . k for random vectors of width d_k, before and after scaling."""
-    raw, scaled = _number(raw_std), _number(scaled_std)
+    raw, scaled = number(raw_std), number(scaled_std)
     if raw is None or scaled is None:
         print("Give two numbers: the standard deviation of the raw scores and of the scaled ones.")
         return False
@@ -42,29 +36,29 @@ def check_score_spread(raw_std, scaled_std, d_k=256) -> bool:
 
 def check_query_factor(factor) -> bool:
     """Exercise 2: the smallest whole factor on bank's query that puts >= 95% on river."""
-    number = _number(factor)
-    if number is None or number != int(number):
+    chosen = number(factor)
+    if chosen is None or chosen != int(chosen):
         print("Give a whole number, like 1, 2 or 3.")
         return False
-    number = int(number)
+    chosen = int(chosen)
     # With the notebook's vectors, bank's scaled scores are 4c (river), 2c (muddy), 0 (six others).
     def river_weight(c):
         return math.exp(4 * c) / (math.exp(4 * c) + math.exp(2 * c) + 6)
 
-    if number < 1:
-        print(f"A factor of {number} shrinks (or flips) the query: attention gets flatter, "
+    if chosen < 1:
+        print(f"A factor of {chosen} shrinks (or flips) the query: attention gets flatter, "
               "not sharper.")
         return False
-    if river_weight(number) < 0.95:
-        print(f"Not yet: with factor {number} bank puts {river_weight(number):.2f} on river. "
+    if river_weight(chosen) < 0.95:
+        print(f"Not yet: with factor {chosen} bank puts {river_weight(chosen):.2f} on river. "
               "A longer query makes every score bigger, and softmax sharper: try a larger factor.")
         return False
-    if number > 1 and river_weight(number - 1) >= 0.95:
-        print(f"Factor {number} works ({river_weight(number):.3f} on river), but a smaller one "
+    if chosen > 1 and river_weight(chosen - 1) >= 0.95:
+        print(f"Factor {chosen} works ({river_weight(chosen):.3f} on river), but a smaller one "
               "does too: find the smallest.")
         return False
-    print(f"Right: factor {number} puts {river_weight(number):.3f} of bank's attention on river "
-          f"(factor {number - 1} gives {river_weight(number - 1):.3f}). Query length is sharpness.")
+    print(f"Right: factor {chosen} puts {river_weight(chosen):.3f} of bank's attention on river "
+          f"(factor {chosen - 1} gives {river_weight(chosen - 1):.3f}). Query length is sharpness.")
     return True
 
 

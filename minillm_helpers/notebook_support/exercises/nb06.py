@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+from minillm_helpers.notebook_support.exercises.feedback import close, numbers
+
 SCORES = [2.0, 1.0, 0.0]
 TEMPERATURE = 2.0
 
@@ -23,31 +25,18 @@ def _softmax(values):
     return [e / sum(exps) for e in exps]
 
 
-def _numbers(answer):
-    """The answer as a list of floats, or None if it is not a list of numbers."""
-    if hasattr(answer, "tolist"):
-        answer = answer.tolist()
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, (list, tuple)):
-        return None
-    try:
-        values = [float(v) for v in answer]
-    except (TypeError, ValueError):
-        return None
-    return values if all(math.isfinite(v) for v in values) else None
 
 
-def _close(a, b, tolerance=0.01):
-    return len(a) == len(b) and all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
 
 
 def check_temperature(answer) -> bool:
     """Exercise 1: the probabilities of the scores [2, 1, 0] at temperature 2."""
     expected = _softmax([s / TEMPERATURE for s in SCORES])
-    values = _numbers(answer)
+    values = numbers(answer)
     if values is None:
         print("Give three probabilities as a list of numbers, like [0.5, 0.3, 0.2].")
         return False
-    if _close(values, expected):
+    if close(values, expected):
         shown = ", ".join(f"{p:.3f}" for p in expected)
         print(f"Right: the scores become [1.0, 0.5, 0.0], and softmax gives [{shown}]. At "
               f"temperature 1 the top word had 0.665; dividing by 2 flattened the distribution.")
@@ -57,9 +46,9 @@ def check_temperature(answer) -> bool:
     elif abs(sum(values) - 1) > 0.02:
         print(f"Your numbers add up to {sum(values):.3f}; probabilities from softmax add up to 1. "
               "Exponentiate each divided score, then divide by the total.")
-    elif _close(values, _softmax(SCORES)):
+    elif close(values, _softmax(SCORES)):
         print("That is softmax at temperature 1. Divide each score by the temperature first.")
-    elif _close(values, _softmax([s * TEMPERATURE for s in SCORES])):
+    elif close(values, _softmax([s * TEMPERATURE for s in SCORES])):
         print("You multiplied by the temperature. Divide instead: a higher temperature should "
               "make the distribution flatter, not sharper.")
     else:

@@ -4,26 +4,19 @@ verdict and returns a bool; a wrong answer never raises."""
 from __future__ import annotations
 
 import math
-import numbers
+
+from minillm_helpers.notebook_support.exercises.feedback import number
 
 VOCAB_SIZE = 65  # Tiny Shakespeare's distinct characters
 GPT2_VOCAB, GPT2_WIDTH = 50_257, 768  # GPT-2 small's BPE vocabulary and vector width
 
 
-def _number(answer):
-    """The answer as a finite float, or None."""
-    if hasattr(answer, "item") and getattr(answer, "numel", lambda: 1)() == 1:
-        answer = answer.item()
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        return None
-    answer = float(answer)
-    return answer if math.isfinite(answer) else None
 
 
 def check_uniform_loss(answer) -> bool:
     """Exercise 1: the loss of a model that gives each of the 65 characters 1/65."""
     expected = math.log(VOCAB_SIZE)
-    value = _number(answer)
+    value = number(answer)
     if value is None:
         print("Give the loss as one number, e.g. 3.5.")
         return False
@@ -45,7 +38,7 @@ def check_uniform_loss(answer) -> bool:
 def check_choices(answer, loss) -> bool:
     """Exercise 2: as how many equally likely characters does a loss feel? exp(loss)."""
     expected = math.exp(loss)
-    value = _number(answer)
+    value = number(answer)
     if value is None:
         print("Give the number of choices as one number, e.g. 20.")
         return False
@@ -65,7 +58,7 @@ def check_choices(answer, loss) -> bool:
 def check_gpt2_embedding(answer) -> bool:
     """Exercise 3: the parameters of GPT-2 small's token embedding table."""
     expected = GPT2_VOCAB * GPT2_WIDTH
-    value = _number(answer)
+    value = number(answer)
     if value is None:
         print("Give the count as one whole number.")
         return False

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from minillm_helpers.datasets import decode_text, read_text
+from minillm_helpers.notebook_support.plotting import loss_curves
 from minillm_helpers.training import TrainingHistory
 
 SETTINGS_LINE = "Prompt {prompt!r} · temperature {temperature:.2f} · top-k {top_k} · top-p {top_p}"
@@ -34,26 +35,6 @@ def progress_line(step: int, steps: int, history, seconds: float, recent: int = 
         last = history.losses[-recent:]
         parts.append(f"loss {sum(last) / len(last):.2f} (last {len(last)} batches)")
     return " · ".join(parts)
-
-
-def draw_losses(history, title: str = "", baseline: float | None = None, ax=None):
-    """Every step's training loss (faint), the evaluated losses (dots) and, if given, the
-    bigram baseline as a dashed line. Returns the figure."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 3.4))
-    ax.plot(history.steps, history.losses, color="tab:blue", alpha=0.3, label="training batch")
-    if history.val_eval:
-        ax.plot(history.eval_steps, history.val_eval, "o-", color="tab:orange",
-                label="validation")  # fmt: skip
-    if baseline is not None:
-        ax.axhline(baseline, color="gray", linestyle="--", label=f"bigram {baseline:.2f}")
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss")
-    ax.set_title(title)
-    ax.legend(loc="upper right")
-    return ax.figure
 
 
 class LiveProgress:
@@ -113,7 +94,7 @@ class LiveProgress:
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        figure = draw_losses(history, line, self.baseline)
+        figure = loss_curves(history, line, baseline=self.baseline).figure
         if self.handle is None:
             self.handle = display(figure, display_id=True)
         else:
