@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import torch
 
-from minillm_helpers.attention import scaled_dot_product_attention
-from minillm_helpers.checks import check_causal_attention_inputs, check_mask_length
+from minillm_helpers.checks import check_mask_length
 
 
 def causal_mask(length, device=None) -> torch.Tensor:
@@ -30,14 +29,3 @@ def causal_mask(length, device=None) -> torch.Tensor:
     allowed = torch.ones(length, length, dtype=torch.bool, device=device)  # (T, T) all True
     return torch.tril(allowed)  # keep the diagonal and below: no column after the row
 
-
-def causal_attention(query, key, value):
-    """Attention in which position t mixes only the values of positions 0..t.
-
-    query, key, value have shape (..., T, width), one row per token of the same
-    sequence. Returns (output, weights) like scaled_dot_product_attention; every
-    weight above the diagonal is exactly 0.
-    """
-    check_causal_attention_inputs(query, key, value)
-    mask = causal_mask(query.shape[-2], device=query.device)  # (T, T)
-    return scaled_dot_product_attention(query, key, value, mask)

@@ -1,8 +1,8 @@
-"""Each notebook reads as a story: short, with the idea in every cell (issue 11).
+"""Each notebook reads as a story: short, with the idea in every cell.
 
 Limits per notebook: at most 280 lines of code, no code cell over 25 lines (a cell that
 defines a class: 40), at most one `raise` (where the error is itself the lesson). Lines are
-counted as /work/shared/tools/notebook_story_stats.py counts them: every non-blank line of a
+counted as the project's story-stats tool counts them: every non-blank line of a
 code cell, comments included.
 """
 

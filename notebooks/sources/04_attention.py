@@ -347,8 +347,7 @@ print(readout)
 claim("the widget reads bank -> river 0.80", readout.startswith("bank attends to: river 0.80"))
 
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 def update(word, scale):
     print(attention_readout(word, tokens, queries, keys, values, scaled_dot_product_attention,
                             scale=scale, draw=True))

@@ -455,8 +455,7 @@ claim(f"the cheater writes fewer of them: {cheater_count} against {honest_count}
 # mat` change. The first printed line adds up all the weight that lands above the
 # diagonal, that is, on tokens in the future.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 def update(mask_on):
     print(mask_readout(mask_on, tokens, queries, keys, values, scaled_dot_product_attention,
                        causal_mask, draw=True))

@@ -393,16 +393,27 @@ for word, partner in [("king", "queen"), ("apple", "orange"), ("cat", "dog")]:
 # softmax. `T = 1` keeps the model's probabilities; `T < 1` makes the favourite
 # stronger, and as `T` approaches 0 (`temperature=0` exactly) it takes everything,
 # which is greedy decoding; `T > 1` flattens the distribution so rare words get a
-# chance. The *order* of the words never changes. **Entropy** (PyTorch's `Categorical`
-# computes it) measures the spread: 0 when one word is certain, `log(n)` for `n`
+# chance. The *order* of the words never changes. **Entropy** measures the spread:
+# the average surprise `-log p` of a draw, 0 when one word is certain, `log(n)` for `n`
 # equally likely words.
+
+# %%
+def entropy(probs) -> float:
+    """Spread of a 1-D distribution in nats: 0 for a sure thing, log(n) for n equal choices.
+
+    >>> round(entropy(torch.tensor([0.25, 0.25, 0.25, 0.25])), 4)  # log(4)
+    1.3863
+    """
+    probs = probs[probs > 0]  # 0 * log(0) counts as 0
+    return float(-(probs * probs.log()).sum())
+
 
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(14, 3), sharey=True)
 spreads = []  # the entropy of each distribution
 for ax, T in zip(axes, [0.25, 0.5, 1, 2], strict=True):
     probs = next_words(plain, temperature=T)
-    spreads.append(float(torch.distributions.Categorical(torch.tensor(list(probs.values()))).entropy()))
+    spreads.append(entropy(torch.tensor(list(probs.values()))))
     ax.bar(ranked[:10], [probs[w] for w in ranked[:10]])
     ax.set_title(f"T = {T}  (entropy {spreads[-1]:.2f})")
     ax.tick_params(axis="x", rotation=70)
@@ -506,8 +517,7 @@ claim(f"greedy always draws the same word; hotter draws vary more ({variety} dif
 # `notebook_support/widgets/nb06.py`, calls this notebook's `probabilities` and
 # `generate` and prints what they return.)
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 widgets.interact(sampling_callback(model, tokenizer, probabilities, generate), **sampling_controls([plain, wizard, boy, "The queen"]));
 
 # %% [markdown]

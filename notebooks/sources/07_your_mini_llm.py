@@ -32,9 +32,9 @@ import torch
 
 from minillm_helpers.attention import keep_attention_weights
 from minillm_helpers.checks import check_bigram_ids, check_bigram_table
+from minillm_helpers.datasets import DATASETS, dataset_path, sha256_of
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.notebook_support.claims import claim
-from minillm_helpers.datasets import DATASETS, dataset_path, sha256_of
 from minillm_helpers.notebook_support.exercises.nb07 import (
     check_choices,
     check_gpt2_embedding,
@@ -58,8 +58,7 @@ from minillm_helpers.training import estimate_loss, train
 # downloads it once, with a progress bar, and keeps it only if its SHA-256 checksum is
 # the expected one; without internet it says in one line where to put the file.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 path = dataset_path("tinyshakespeare")  # the first time: a 1 MB download
 
 # %%
@@ -194,8 +193,7 @@ def write(model, prompt="\n", length=400, seed=0, temperature=0.8, **cuts):
     return prompt + tokenizer.decode(ids)
 
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 snapshots = {0: write(model)}  # a sample before training
 print(snapshots[0][:120])
 
@@ -209,8 +207,7 @@ print(snapshots[0][:120])
 # sample after step 100. The dashed line is the bigram: once the curve is under it,
 # context and attention are paying off.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 steps = 700
 progress = LiveProgress(steps, every=50, baseline=bigram_val, snapshots=[100], sample=write)
 watching = model.register_forward_hook(progress.after_forward)  # called after every forward
@@ -233,8 +230,7 @@ claim("context and attention take it at least 0.45 below the bigram's", bigram_v
 # capitals, line breaks and lines of verse, most of its words real, put together
 # without sense. (A model this small, trained for a minute, stops there.)
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 snapshots.update(progress.samples)
 snapshots[steps] = write(model)
 for step, sample in snapshots.items():
@@ -328,8 +324,7 @@ claim("a lower temperature makes it surer", bets[0.5].max() > bets[1.0].max() > 
 # **top-p** the smallest set that covers probability p (1: all), and **length**. Every
 # change draws a fresh sample.
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 seeds = itertools.count(1)  # a fresh sample for every change
 style = {"description_width": "initial"}
 
@@ -380,8 +375,7 @@ def fit(own_text, own_steps):
     return own_history.val_eval[-1], own.decode(ids[:1].tolist()) + sample
 
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 own_path = widgets.Text(description="Path of a text file", style=style)
 own_upload = widgets.FileUpload(accept=".txt,text/*", description="Upload")
 own_steps = widgets.IntSlider(300, min=100, max=2000, step=100, description="Steps", style=style)
