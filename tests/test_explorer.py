@@ -148,14 +148,17 @@ def test_no_hook_of_the_explorer_stays_on_the_model(model, tokenizer):
     """After a look, a block's output is kept by nothing (a hook left behind would keep
     appending every later forward's stream to its list)."""
     look_inside(model, tokenizer.encode("the"))
-    outputs = []
-    watching = model.blocks[0].register_forward_hook(
-        lambda block, args, out: outputs.append(weakref.ref(out)))
+    streams = []  # weak references to the first block's input and each block's output
+    watching = [model.blocks[0].register_forward_pre_hook(
+        lambda block, args: streams.append(weakref.ref(args[0])))]
+    watching += [block.register_forward_hook(lambda block, args, out: streams.append(
+        weakref.ref(out))) for block in model.blocks]  # fmt: skip
     with torch.no_grad():
         model(torch.tensor([tokenizer.encode("the")]))
-    watching.remove()
+    for handle in watching:
+        handle.remove()
     gc.collect()
-    assert len(outputs) == 1 and outputs[0]() is None
+    assert len(streams) == 3 and all(stream() is None for stream in streams)
 
 
 @pytest.mark.parametrize(
