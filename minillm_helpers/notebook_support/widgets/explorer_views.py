@@ -12,6 +12,7 @@ sampling module's) is passed in where a view needs it.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 from dataclasses import dataclass, field
@@ -188,11 +189,19 @@ def looks_at_html(weights, units, position: int, where: str = "") -> str:
             f'<div class="minillm-looks-caption">{caption}</div>')  # fmt: skip
 
 
-def weight_colours(weights):
-    """RGBA bytes for weights in [0, 1] on a square-root scale (small weights stay visible)."""
+@functools.cache
+def colour_table() -> torch.Tensor:
+    """matplotlib's "Blues" colour map as 256 RGBA byte rows, looked up once."""
     from matplotlib import colormaps
 
-    return colormaps["Blues"](torch.as_tensor(weights).clamp(0, 1).sqrt().numpy(), bytes=True)
+    return torch.from_numpy(colormaps["Blues"](torch.linspace(0, 1, 256).numpy(), bytes=True))
+
+
+def weight_colours(weights) -> torch.Tensor:
+    """RGBA bytes, (..., 4), for weights in [0, 1] on a square-root scale (small weights
+    stay visible)."""
+    steps = (torch.as_tensor(weights, dtype=torch.float32).clamp(0, 1).sqrt() * 255).round()
+    return colour_table()[steps.long()]
 
 
 def heatmap_png(matrix) -> bytes:
@@ -201,7 +210,7 @@ def heatmap_png(matrix) -> bytes:
     from matplotlib import image
 
     buffer = io.BytesIO()
-    image.imsave(buffer, weight_colours(matrix), format="png")
+    image.imsave(buffer, weight_colours(matrix).numpy(), format="png")
     return buffer.getvalue()
 
 
@@ -217,10 +226,11 @@ def row_outline(position: int, cell: int) -> str:
             f'height:{cell}px;box-sizing:border-box;border:2px solid {ORANGE}"></div>')  # fmt: skip
 
 
+@functools.cache
 def scale_html() -> str:
     """The colour scale under a heat map: weight 0 to 1, square-root spaced."""
     stops = ", ".join(
-        "rgb({},{},{}) {:.0f}%".format(*weight_colours([w])[0][:3], 100 * w**0.5)
+        "rgb({},{},{}) {:.0f}%".format(*weight_colours([w])[0, :3].tolist(), 100 * w**0.5)
         for w in (0, 0.01, 0.05, 0.1, 0.25, 0.5, 1)
     )
     return ('<div style="display:flex;align-items:center;gap:4px;font-size:11px">weight 0'
