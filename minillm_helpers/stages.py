@@ -20,6 +20,7 @@ BUILT_BY = {
     "model": 6,
     "sampling": 6,
     "bigram": 7,
+    "ladder": 8,
 }
 
 # Built after the series (the "train on your own text" tools); no notebook imports them.
