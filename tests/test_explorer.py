@@ -463,6 +463,7 @@ def chips_of(panel):
 
 def test_the_panel_shows_the_prompt_and_every_view(panel, model, tokenizer):
     assert isinstance(panel, Explorer)
+    assert repr(panel) == "Explorer(2 blocks, 2 heads, context 8, 15 characters)"
     assert [unit for unit, _ in chips_of(panel)] == list("the␣ca")
     assert panel.status.value == "6 tokens (characters) · the model reads them all"
     assert panel.lens.value.count("<tr") == model.config.num_layers + 1

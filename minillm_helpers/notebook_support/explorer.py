@@ -284,6 +284,12 @@ class Explorer(widgets.VBox):
         self.undo_button.on_click(lambda button: self.undo())
         self.typed(prompt)
 
+    def __repr__(self) -> str:
+        """Short (a notebook stores it as the panel's text/plain output)."""
+        config, plural = self.model.config, views.unit_names(self.tokenizer)[1]
+        return (f"Explorer({config.num_layers} blocks, {config.num_heads} heads, context "
+                f"{config.context_length}, {config.vocab_size} {plural})")  # fmt: skip
+
     @contextmanager
     def quiet(self):
         """Change controls without their callbacks redrawing (the caller redraws once)."""
