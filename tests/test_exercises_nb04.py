@@ -1,11 +1,12 @@
 """Notebook 04's exercise checkers accept right answers and reject wrong ones, kindly."""
 
 import pytest
+import torch
 
 from minillm_helpers.notebook_support.exercises.nb04 import (
-    check_head_shapes,
     check_query_factor,
     check_score_spread,
+    check_unscaled_entropy,
 )
 
 
@@ -62,22 +63,30 @@ def test_query_factor_rejects_non_whole_numbers(answer, capsys):
     assert "whole number" in capsys.readouterr().out
 
 
-def test_head_shapes_accepts_the_right_answer(capsys):
-    assert check_head_shapes(8, (2, 6, 10, 10)) is True
-    assert "Right" in capsys.readouterr().out
+def mean_row_entropy(scale: bool) -> float:
+    """What the notebook's solution computes: 8 random queries and keys of width 64."""
+    generator = torch.Generator().manual_seed(0)
+    q, k = (torch.randn(8, 64, generator=generator) for _ in range(2))
+    weights = torch.softmax(q @ k.T / (8 if scale else 1), dim=-1)
+    return float(-(weights * weights.clamp_min(1e-30).log()).sum(-1).mean())
 
 
-def test_head_shapes_rejects_a_wrong_head_width(capsys):
-    assert check_head_shapes(48, (2, 6, 10, 10)) is False
-    assert "head_width 48 is off" in capsys.readouterr().out
+def test_unscaled_entropy_accepts_what_the_computation_gives(capsys):
+    scaled, unscaled = mean_row_entropy(True), mean_row_entropy(False)
+    assert check_unscaled_entropy(scaled, unscaled)
+    assert "Correct!" in capsys.readouterr().out
 
 
-def test_head_shapes_rejects_weights_without_heads(capsys):
-    assert check_head_shapes(8, (2, 10, 10)) is False
-    assert "(batch, heads, tokens, tokens)" in capsys.readouterr().out
-
-
-def test_head_shapes_rejects_a_blank(capsys):
-    assert check_head_shapes(..., ...) is False
-    out = capsys.readouterr().out
-    assert "head_width Ellipsis is off" in out and "weights shape Ellipsis is off" in out
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        ((0.2, 1.7), "swapped"),
+        ((1.7, 1.5), "Not quite"),
+        ((3.0, 0.1), "between 0"),
+        ((..., 0.1), "two numbers"),
+        (("1.7", "0.1"), "two numbers"),
+    ],
+)
+def test_unscaled_entropy_explains_wrong_answers(answer, hint, capsys):
+    assert not check_unscaled_entropy(*answer)
+    assert hint in capsys.readouterr().out

@@ -5,62 +5,48 @@ import torch
 
 from minillm_helpers.notebook_support.exercises.nb05 import (
     check_additive_mask,
-    check_targets,
-    check_visible_tokens,
+    check_flipped_mask,
 )
 
 
-# ---------------------------------------------------------------- exercise 1
-def test_visible_tokens_accepts_the_right_list(capsys):
-    assert check_visible_tokens(["The", "cat", "sat", "on"])
-    assert "Right" in capsys.readouterr().out
-    assert check_visible_tokens(("The", "cat", "sat"), word="sat")
+# ---------------------------------------------------------------- exercise 1 (break it)
+def flipped_mask_answer():
+    """What the notebook's solution computes: the layer with the mask transposed."""
+    from minillm_helpers.attention import MultiHeadAttention
+    from minillm_helpers.masking import causal_mask
+
+    torch.manual_seed(0)
+    layer = MultiHeadAttention(4, 1)
+    a = torch.randn(1, 6, 4)
+    b = a.clone()
+    b[0, 1] += 1.0  # cat -> dog
+    with torch.no_grad():
+        outs = [layer(x, causal_mask(6).T)[0] for x in (a, b)]
+    return [bool(torch.allclose(p, q)) for p, q in zip(*outs, strict=True)]
+
+
+def test_flipped_mask_accepts_what_the_flipped_layer_does(capsys):
+    assert check_flipped_mask(flipped_mask_answer())
+    assert "Correct!" in capsys.readouterr().out
+    assert check_flipped_mask(torch.tensor([False, False, True, True, True, True]))
 
 
 @pytest.mark.parametrize(
     ("answer", "hint"),
     [
-        (["The", "cat", "sat", "on", "the"], "come after"),
-        (["The", "cat", "sat"], "look at itself"),
-        (["on", "sat", "cat", "The"], "sentence order"),
-        (["the", "cat", "sat", "on"], "capital"),
-        ("The cat sat on", "list of tokens"),
-        (None, "list of tokens"),
+        ([True, False, False, False, False, False], "causal mask's answer"),
+        ([False] * 6, "row t is True at columns t..5"),
+        ([False, False, True], "six True/False"),
+        ("no", "six True/False"),
+        ([0, 0, 1, 1, 1, 1], "six True/False"),
     ],
 )
-def test_visible_tokens_rejects_wrong_answers(answer, hint, capsys):
-    assert not check_visible_tokens(answer)
+def test_flipped_mask_explains_wrong_answers(answer, hint, capsys):
+    assert not check_flipped_mask(answer)
     assert hint in capsys.readouterr().out
-
-
-def test_visible_tokens_needs_a_word_of_the_sentence():
-    with pytest.raises(ValueError, match="word must be one of"):
-        check_visible_tokens(["The"], word="dog")
 
 
 # ---------------------------------------------------------------- exercise 2
-def test_targets_accepts_a_list_or_a_tensor():
-    assert check_targets([104, 105, 106, 107])
-    assert check_targets(torch.tensor([104, 105, 106, 107]))
-
-
-@pytest.mark.parametrize(
-    ("answer", "hint"),
-    [
-        ([103, 104, 105, 106], "Those are the inputs"),
-        ([102, 103, 104, 105], "wrong way"),
-        ([104, 105, 106], "give 4 numbers"),
-        ([104, 105, 106, 108], "Not quite"),
-        (..., "list of four whole numbers"),
-        (["a", "b", "c", "d"], "list of four whole numbers"),
-    ],
-)
-def test_targets_rejects_wrong_answers(answer, hint, capsys):
-    assert not check_targets(answer)
-    assert hint in capsys.readouterr().out
-
-
-# ---------------------------------------------------------------- exercise 3
 def right_mask(length):
     lower = torch.tril(torch.ones(length, length, dtype=torch.bool))
     return torch.zeros(length, length).masked_fill(~lower, float("-inf"))

@@ -5,37 +5,8 @@ import math
 import pytest
 import torch
 
-from minillm_helpers.notebook_support.exercises.nb07 import (
-    check_choices,
-    check_gpt2_embedding,
-    check_uniform_loss,
-)
-
-
-def test_uniform_loss_accepts_log_65(capsys):
-    assert check_uniform_loss(math.log(65))
-    assert check_uniform_loss(4.17)
-    assert check_uniform_loss(torch.tensor(65.0).log())
-    assert "Right" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("answer", "hint"),
-    [
-        (1 / 65, "the probability itself"),
-        (math.log10(65), "wrong logarithm"),
-        (math.log2(65), "wrong logarithm"),
-        (-4.17, "never negative"),
-        (3.0, "Not quite"),
-        ("4.17", "one number"),
-        (None, "one number"),
-        (True, "one number"),
-        (math.nan, "one number"),
-    ],
-)
-def test_uniform_loss_explains_wrong_answers(answer, hint, capsys):
-    assert not check_uniform_loss(answer)
-    assert hint in capsys.readouterr().out
+from minillm_helpers.notebook_support.exercises.nb06 import check_mask_off
+from minillm_helpers.notebook_support.exercises.nb07 import check_choices, check_no_positions
 
 
 def test_choices_accepts_exp_of_the_loss(capsys):
@@ -60,22 +31,25 @@ def test_choices_explains_wrong_answers(answer, hint, capsys):
     assert hint in capsys.readouterr().out
 
 
-def test_gpt2_embedding_accepts_the_product(capsys):
-    assert check_gpt2_embedding(50_257 * 768)
-    assert check_gpt2_embedding(38_597_376.0)
-    assert "38,597,376" in capsys.readouterr().out
+@pytest.mark.parametrize(
+    ("check", "margin"), [(check_no_positions, 0.3), (check_mask_off, 0.1)], ids=["07", "06"]
+)
+def test_break_it_checkers_accept_a_clear_rise(check, margin, capsys):
+    assert check(1.85, 1.85 + margin + 0.05)
+    assert "Correct!" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
     ("answer", "hint"),
     [
-        (65 * 768, "ours"),
-        (50_257 * 128, "ours"),
-        (50_257 + 768, "multiply"),
-        (1_000_000, "Not quite"),
-        ("many", "whole number"),
+        ((2.9, 1.85), "swap"),
+        ((1.85, 1.86), "too close"),
+        ((1.85, ...), "give two losses"),
+        ((True, 2.5), "give two losses"),
+        ((torch.tensor(1.85), torch.tensor(3.0)), "Correct!"),
     ],
 )
-def test_gpt2_embedding_explains_wrong_answers(answer, hint, capsys):
-    assert not check_gpt2_embedding(answer)
+def test_break_it_checkers_explain_wrong_answers(answer, hint, capsys):
+    result = check_no_positions(*answer)
+    assert result == (hint == "Correct!")
     assert hint in capsys.readouterr().out

@@ -331,7 +331,10 @@ claim("'.' matches nothing, so it spreads 1/8 on each token", torch.allclose(wei
 
 # %% [markdown]
 # Read it row by row: `bank` and `muddy` look at `river`, `river` looks at what
-# describes it (`was`, `muddy`), `was` at its subjects. The `.` asks nothing in
+# describes it (`was`, `muddy`), and `was` at the two nouns before it, `bank` and
+# `river`, equally: its query asks for a noun, and these hand-made keys cannot tell the
+# subject (`bank`) from the noun inside its phrase (`river`); a trained model learns
+# finer questions from its data. The `.` asks nothing in
 # particular, so its query scores 0 against every key and softmax shares its
 # attention out evenly. A query that matches nothing is not "off", it averages.
 #
@@ -572,21 +575,22 @@ scaled_std = ...
 factor = ...
 
 # %% [markdown]
-# **Exercise 3: shapes of the heads.** A `MultiHeadAttention(48, 6)` reads a batch
-# of 2 sentences of 10 tokens each, with `keep_weights = True`. How wide is each
-# head (`head_width`), and what is the shape of `last_weights` (`weights_shape`)? Work it out first, then check
-# with `exercises.check_head_shapes(head_width, weights_shape)`.
+# **Exercise 3: break it, drop the scale.** Draw 8 random queries and 8 random keys
+# of width 64 (`torch.randn`, seed 0). Compute the attention weights twice, with the
+# division by `√64` and without it, and for each the mean entropy of the rows,
+# `-(w * w.log()).sum(-1).mean()` (0: every row one-hot; `log 8 = 2.08`: even). What
+# does the scale buy? Check with `exercises.check_unscaled_entropy(scaled, unscaled)`.
 
 # %%
-# Your turn: replace the ... and run exercises.check_head_shapes(head_width, weights_shape).
-head_width = ...
-weights_shape = ...
+# Your turn: replace the ... and run exercises.check_unscaled_entropy(scaled, unscaled).
+scaled = ...
+unscaled = ...
 
 # %% [markdown]
 # ## Solutions
 #
-# Try the exercises before you read on. Each solution below runs, and the checker
-# accepts it.
+# Try the exercises before you read on. Each solution below runs and asks its
+# checker, whose verdict is printed under it.
 #
 # **Exercise 1.** Multiply and add up, 10,000 times at once:
 
@@ -595,7 +599,7 @@ torch.manual_seed(1)
 q, k = torch.randn(10_000, 256), torch.randn(10_000, 256)
 dots = (q * k).sum(dim=-1)  # 10,000 dot products
 raw_std, scaled_std = dots.std().item(), (dots / math.sqrt(256)).std().item()
-claim("the checker accepts this solution", exercises.check_score_spread(raw_std, scaled_std))
+exercises.check_score_spread(raw_std, scaled_std)
 
 # %% [markdown]
 # **Exercise 2.** Try 1, 2, 3, ... until the share reaches 0.95:
@@ -606,14 +610,15 @@ for factor in range(1, 10):
     print(f"factor {factor}: {w[0, river].item():.3f} on river")
     if w[0, river] >= 0.95:
         break
-claim("the checker accepts this solution", exercises.check_query_factor(factor))
+exercises.check_query_factor(factor)
 
 # %% [markdown]
-# **Exercise 3.** Build it and look:
+# **Exercise 3.** The same scores, divided by 8 or not:
 
 # %%
-layer = MultiHeadAttention(48, 6)
-layer.keep_weights = True
-layer(torch.randn(2, 10, 48))
-head_width, weights_shape = layer.head_width, tuple(layer.last_weights.shape)
-claim("the checker accepts this solution", exercises.check_head_shapes(head_width, weights_shape))
+generator = torch.Generator().manual_seed(0)
+q, k = (torch.randn(8, 64, generator=generator) for _ in range(2))  # (8, 64) each
+rows = [torch.softmax(q @ k.T / divisor, dim=-1) for divisor in (math.sqrt(64), 1)]  # (8, 8)
+# clamp_min: a weight of exactly 0 would give 0 * log(0) = nan; it should count as 0
+scaled, unscaled = (float(-(w * w.clamp_min(1e-30).log()).sum(-1).mean()) for w in rows)
+exercises.check_unscaled_entropy(scaled, unscaled)

@@ -76,7 +76,10 @@ queries, keys, values = (torch.randn(6, 8, generator=generator) for _ in range(3
 _, open_weights = scaled_dot_product_attention(queries, keys, values)  # no mask: (T, T)
 show("Attention weights without a mask (row = who looks, column = at whom)", open_weights, tokens, tokens)
 sat, on = tokens.index("sat"), tokens.index("on")
-claim(f"sat puts {open_weights[sat, on]:.2f} of its attention on on, the word it must guess", open_weights[sat, on] > 0)
+changed = values.clone()
+changed[on] += 1.0  # change only what `on` hands over
+sat_outputs = [scaled_dot_product_attention(queries, keys, v)[0][sat] for v in (values, changed)]
+claim(f"sat puts {open_weights[sat, on]:.2f} of its attention on on, so changing on changes sat's output", not torch.allclose(*sat_outputs))
 
 # %% [markdown]
 # `sat`'s output is partly made of `on`. That is an exam taken with the answer
@@ -143,7 +146,11 @@ claim("sat's preferences among The, cat, sat are the old ones, rescaled to add u
 
 # %% [markdown]
 # The first row is all `The`: the first token has nobody to look at but itself.
-# Every later row spreads its weight over a longer past. PyTorch has the same
+# Every later row spreads its weight over a longer past. That also breaks the symmetry
+# notebooks 03 and 04 stated, that attention alone cannot see order: under the mask,
+# how many tokens a position may see depends on where it stands, so even without
+# position vectors a model could in principle count its way along. (Real GPTs still add
+# positions; the mask alone tells them order only faintly.) PyTorch has the same
 # operation built in, `F.scaled_dot_product_attention(..., is_causal=True)`:
 
 # %%
@@ -174,7 +181,7 @@ claim("under the mask bank cannot see river: weight exactly 0", bank_weights[ban
 claim("bank's question finds nothing: 0.50 on The, 0.50 on itself", bank_weights[bank, 0] == bank_weights[bank, 1] == 0.5)
 claim(f"so bank's output keeps its money sense ({bank_out[bank, 1]:.2f})", bank_out[bank, 1] > 0.2)
 claim(f"muddy, after river, still looks back at it ({bank_weights[muddy, river]:.2f})", bank_weights[muddy, river] > 0.75)
-claim(f"was looks back for its subject: bank and river get {bank_weights[was, bank]:.2f} each",
+claim(f"was looks back at the nouns before it: bank and river get {bank_weights[was, bank]:.2f} each",
       bank_weights[was, bank] == bank_weights[was, river] > 0.35)
 
 # %% [markdown]
@@ -490,24 +497,18 @@ widgets.interact(update, mask_on=widgets.Checkbox(value=True, description="Causa
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 1.** With the causal mask, which tokens of `The cat sat on the mat`
-# may `on` attend to? Give them as a list, in sentence order.
+# **Exercise 1: break it, flip the mask.** `causal_mask(6).T` is the mask turned
+# over: each token may see itself and the tokens *after* it. Run section 4's layer with
+# it on `The cat sat on the mat` and on `The dog sat on the mat`. Which of the six
+# outputs stay the same? Give six `True`/`False` values and check with
+# `exercises.check_flipped_mask(unchanged)`.
 
 # %%
-# Your turn: replace the ... and run exercises.check_visible_tokens(visible).
-visible = ...
+# Your turn: replace the ... and run exercises.check_flipped_mask(unchanged).
+unchanged = ...
 
 # %% [markdown]
-# **Exercise 2.** `data = torch.arange(100, 110)` is a tiny "corpus". A training
-# window of 4 tokens starting at index 3 has the inputs `[103, 104, 105, 106]`.
-# What are its targets?
-
-# %%
-# Your turn: replace the ... and run exercises.check_targets(targets).
-targets = ...
-
-# %% [markdown]
-# **Exercise 3.** Many libraries store the mask as numbers instead of booleans: a
+# **Exercise 2.** Many libraries store the mask as numbers instead of booleans: a
 # float matrix that is `0.0` where attending is allowed and `-inf` where it is not,
 # simply **added** to the scores before softmax. Write
 # `additive_causal_mask(length)` that returns it.
@@ -521,24 +522,25 @@ def additive_causal_mask(length):
 # %% [markdown]
 # ## Solutions
 #
-# Try the exercises before you read on. Each solution below runs, and the checker
-# accepts it.
+# Try the exercises before you read on. Each solution below runs and asks its
+# checker, whose verdict is printed under it.
 #
-# **Exercise 1.** Read row `on` of the mask:
+# **Exercise 1.** Section 4's layer, with the mask turned over:
 
 # %%
-visible = [token for token, ok in zip(tokens, causal_mask(6)[on], strict=True) if ok]
-claim("the checker accepts this solution", exercises.check_visible_tokens(visible))
+@torch.no_grad()
+def flipped_outputs(text):  # section 4's layer_outputs, with causal_mask(T).T
+    ids = torch.tensor(tokenizer.encode(text))
+    x = embedding(ids)[None] + sinusoidal_encoding(len(ids), 16)  # (1, T, 16)
+    return layer(x, causal_mask(len(ids)).T)[0]
+
+
+a, b = flipped_outputs("The cat sat on the mat"), flipped_outputs("The dog sat on the mat")
+unchanged = [bool(torch.allclose(a[i], b[i], atol=1e-6)) for i in range(6)]
+exercises.check_flipped_mask(unchanged)
 
 # %% [markdown]
-# **Exercise 2.** The same window, one token later:
-
-# %%
-targets = torch.arange(100, 110)[3 + 1 : 3 + 4 + 1].tolist()  # start one later, same length
-claim("the checker accepts this solution", exercises.check_targets(targets))
-
-# %% [markdown]
-# **Exercise 3.** Start from zeros and fill the forbidden places with `-inf`:
+# **Exercise 2.** Start from zeros and fill the forbidden places with `-inf`:
 
 # %%
 def additive_causal_mask(length):  # noqa: F811 (replaces the blank above)
@@ -546,4 +548,4 @@ def additive_causal_mask(length):  # noqa: F811 (replaces the blank above)
 
 
 print(additive_causal_mask(3))
-claim("the checker accepts this solution", exercises.check_additive_mask(additive_causal_mask))
+exercises.check_additive_mask(additive_causal_mask)

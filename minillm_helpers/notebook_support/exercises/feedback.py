@@ -51,3 +51,18 @@ def close(got, expected, tolerance: float = 0.01) -> bool:
     return len(got) == len(expected) and all(
         abs(g - e) <= tolerance for g, e in zip(got, expected, strict=True)
     )
+
+
+def check_part_matters(intact, broken, part: str, lesson: str, margin: float) -> bool:
+    """A "break it yourself" verdict: the loss with a part of the model removed (`broken`)
+    should exceed the intact model's loss by at least `margin`."""
+    with_part, without = number(intact), number(broken)
+    if with_part is None or without is None:
+        return say(False, f"give two losses (numbers): the intact model's, then the one {part}.")
+    if without < with_part:
+        return say(False, f"the loss {part} came out lower ({without:.2f} < {with_part:.2f}): "
+                          "did you swap the two, or measure the same model twice?")
+    if without - with_part < margin:
+        return say(False, f"the two losses are too close ({with_part:.2f} and {without:.2f}): "
+                          f"check that the part is really removed, on the trained model.")
+    return say(True, f"{with_part:.2f} intact, {without:.2f} {part}. {lesson}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import torch
+
 
 def _say(ok: bool, message: str) -> bool:
     print(("Correct! " if ok else "Not yet: ") + message)
@@ -17,21 +19,6 @@ def _numbers(values, count):
     if len(numbers) != count:
         raise ValueError
     return numbers
-
-
-def check_normalized_positions(answer) -> bool:
-    """Exercise 1: index 5 divided by the length, for a 10-token and a 50-token sentence."""
-    try:
-        short, long = _numbers(answer, 2)
-    except (TypeError, ValueError):
-        return _say(False, "give two numbers, e.g. (0.3, 0.06): index 5 in 10 tokens, then in 50.")
-    if math.isclose(short, 0.5, abs_tol=1e-3) and math.isclose(long, 0.1, abs_tol=1e-3):
-        return _say(True, "5/10 = 0.5 and 5/50 = 0.1: one position, two values.")
-    if math.isclose(short, 0.5, abs_tol=1e-3) or math.isclose(long, 0.1, abs_tol=1e-3):
-        return _say(False, "one of the two is right; divide the index 5 by each length.")
-    if math.isclose(short, 2, abs_tol=1e-3) or math.isclose(long, 10, abs_tol=1e-3):
-        return _say(False, "divide the index by the length, not the length by the index.")
-    return _say(False, "the normalized index is index / length: 5 / 10 and 5 / 50.")
 
 
 def reference_position_vector(position: int, width: int) -> list[float]:
@@ -48,7 +35,7 @@ def _close(got, expected) -> bool:
 
 
 def check_position_vector(encode_position) -> bool:
-    """Exercise 2: a function giving one position's sinusoidal vector, written with math only."""
+    """Exercise 1: a function giving one position's sinusoidal vector, written with math only."""
     if not callable(encode_position):
         return _say(False, "pass your function itself (no brackets).")
     cases = ((0, 4), (1, 4), (2, 2), (7, 6), (50, 8))
@@ -75,17 +62,39 @@ def check_position_vector(encode_position) -> bool:
     return _say(True, "your vectors match the sinusoidal encoding, column for column.")
 
 
-def check_scale_factor(factor) -> bool:
-    """Exercise 3: what the original Transformer multiplies embeddings by when the width is 256."""
+# The word tokenizer of notebook 03's section 1 numbers the two sentences' words
+# ., The, ate, cat, mouse, the -> 0..5; these are the two sentences in those IDs.
+CAT_ATE_MOUSE = [1, 3, 2, 5, 4, 0]  # The cat ate the mouse .
+MOUSE_ATE_CAT = [1, 4, 2, 5, 3, 0]  # The mouse ate the cat .
+
+
+def check_without_positions(model_input) -> bool:
+    """Exercise 2: model_input(ids, table), changed to give the model no positions at all.
+
+    The checker reads both sentences through it: without positions, each token's vector must
+    depend only on the token, so the second sentence is the first one's vectors reordered.
+    """
+    if not callable(model_input):
+        return _say(False, "pass your function itself (no brackets).")
+    table = 0.1 * torch.randn(6, 8, generator=torch.Generator().manual_seed(3))  # 6 words, width 8
     try:
-        factor = float(factor)
-    except (TypeError, ValueError):
-        return _say(False, "give one number.")
-    if math.isclose(factor, 16, rel_tol=1e-6):
-        return _say(True, "sqrt(256) = 16: embeddings of size ~1/16 per value become ~1, "
-                          "the scale of the sines and cosines.")
-    if math.isclose(factor, 256, rel_tol=1e-6):
-        return _say(False, "that is the width itself; take its square root.")
-    if math.isclose(factor, 1 / 16, rel_tol=1e-6):
-        return _say(False, "the embeddings are too small: the factor makes them bigger.")
-    return _say(False, "the factor is the square root of the model width.")
+        first = model_input(torch.tensor(CAT_ATE_MOUSE), table)
+        second = model_input(torch.tensor(MOUSE_ATE_CAT), table)
+    except Exception as error:  # the reader's code may fail in any way
+        return _say(False, f"your function raised {type(error).__name__}: {error}.")
+    tensors = torch.is_tensor(first) and torch.is_tensor(second)
+    if not tensors or tuple(first.shape) != (6, 8) or tuple(second.shape) != (6, 8):
+        return _say(False, "return one vector per token: a tensor of shape (number of tokens, "
+                           "width), here (6, 8).")
+    order = [CAT_ATE_MOUSE.index(token) for token in MOUSE_ATE_CAT]
+    if not torch.allclose(second, first[order], atol=1e-6):
+        return _say(False, "'cat' still gets one vector at position 1 and another at position "
+                           "4: the difference is the position, and with it the model can tell "
+                           "who ate whom. Take the positions out.")
+    if (torch.cdist(first, first) + torch.eye(6)).min() < 1e-6:  # two different words alike
+        return _say(False, "now different words get the same vector: keep the embeddings, "
+                           "drop only the positions.")
+    return _say(True, "without positions every token's vector depends only on the word, so "
+                      "'The mouse ate the cat.' is 'The cat ate the mouse.' reordered: any "
+                      "mixing that treats its input as a set gives the same outputs, "
+                      "reordered, and cannot tell who ate whom.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from minillm_helpers.notebook_support.exercises.feedback import number
+from minillm_helpers.notebook_support.exercises.feedback import number, say
 
 
 def check_score_spread(raw_std, scaled_std, d_k=256) -> bool:
@@ -62,21 +62,27 @@ def check_query_factor(factor) -> bool:
     return True
 
 
-def check_head_shapes(head_width, weights_shape) -> bool:
-    """Exercise 3: width 48 split into 6 heads, a batch of 2 sentences of 10 tokens."""
-    ok = True
-    if head_width != 8:
-        ok = False
-        print(f"head_width {head_width!r} is off: each head gets width // num_heads dimensions.")
-    try:
-        shape = tuple(int(n) for n in weights_shape)
-    except (TypeError, ValueError):
-        shape = None
-    if shape != (2, 6, 10, 10):
-        ok = False
-        print(f"weights shape {weights_shape!r} is off: one (tokens x tokens) matrix per head and "
-              "per sentence, so (batch, heads, tokens, tokens).")
-    if ok:
-        print("Right: each of the 6 heads works in 8 dimensions and has its own 10 x 10 weight "
-              "matrix for each of the 2 sentences: (2, 6, 10, 10).")
-    return ok
+def check_unscaled_entropy(scaled, unscaled, tokens=8) -> bool:
+    """Exercise 3 (break it): the mean entropy of attention rows over `tokens` keys of width
+    64, with the division by sqrt(64) and without it."""
+    with_scale, without = number(scaled), number(unscaled)
+    most = math.log(tokens)  # even weights: the largest entropy a row can have
+    if with_scale is None or without is None:
+        print("Give two numbers: the mean entropy of the rows with the scale, then without.")
+        return False
+    if not (0 <= with_scale <= most + 1e-6 and 0 <= without <= most + 1e-6):
+        print(f"An entropy of weights over {tokens} keys lies between 0 (one-hot) and "
+              f"log({tokens}) = {most:.2f} (even): compute -(w * w.log()).sum(-1), then the mean.")
+        return False
+    if without >= with_scale:
+        print("Those look swapped: without the scale the scores spread 8 times wider, so "
+              "softmax gets sharper and the entropy smaller, not larger.")
+        return False
+    if with_scale < 0.6 * most or without > 0.5 * with_scale:
+        print(f"Not quite: with the scale the scores have spread about 1, so rows stay spread "
+              f"(near {0.8 * most:.1f}); without it the spread is about 8 and most rows are nearly "
+              "one-hot (well under half that).")
+        return False
+    return say(True, f"without the scale the entropy falls from {with_scale:.2f} to "
+                     f"{without:.2f}: nearly every row is one-hot, so attention stops mixing, "
+                     "and the gradients through softmax all but vanish.")

@@ -4,63 +4,34 @@ from __future__ import annotations
 
 import math
 
+from minillm_helpers.notebook_support.exercises.feedback import say
+
 SENTENCE = ["The", "cat", "sat", "on", "the", "mat"]
 
 
-def check_visible_tokens(answer, word="on") -> bool:
-    """Exercise 1: with the causal mask, which tokens of `The cat sat on the mat` may `word` see?"""
-    if word not in SENTENCE:
-        raise ValueError(f"word must be one of {SENTENCE}, got {word!r}.")
-    position = SENTENCE.index(word)
-    expected = SENTENCE[: position + 1]
-    if isinstance(answer, str) or not isinstance(answer, (list, tuple)):
-        print(f"Give a list of tokens, like {SENTENCE[:2]!r}.")
+def check_flipped_mask(unchanged) -> bool:
+    """Exercise 1 (break it): with the mask flipped (causal_mask(6).T: each token sees itself
+    and what comes after), which of the six outputs stay the same when `The cat sat on the
+    mat` becomes `The dog sat on the mat`? A list of six bools."""
+    expected = [False, False, True, True, True, True]
+    causal = [True, False, False, False, False, False]
+    if hasattr(unchanged, "tolist"):
+        unchanged = unchanged.tolist()
+    if not isinstance(unchanged, (list, tuple)) or len(unchanged) != 6 or not all(
+        isinstance(u, bool) for u in unchanged
+    ):
+        print("Give six True/False values, one per token: True where the output stayed the same.")
         return False
-    answer = list(answer)
-    if answer == expected:
-        print(f"Right: {word!r} sees {expected} - the tokens before it and itself, never "
-              f"{SENTENCE[position + 1:]}.")
-        return True
-    later = [t for t in answer if t in SENTENCE[position + 1 :] and t not in expected]
-    if [str(t).lower() for t in answer] == [t.lower() for t in expected]:
-        print("Almost: mind the capitals. The sentence starts with 'The'; 'the' is a different "
-              "token that comes later.")
-    elif later:
-        print(f"{later} come after {word!r}: at generation time they do not exist yet, so the "
-              "mask hides them.")
-    elif word not in answer:
-        print(f"Almost: a token may also look at itself (the diagonal of the mask is True), so "
-              f"{word!r} belongs in the list.")
-    elif sorted(answer) == sorted(expected):
-        print("Those are the right tokens; list them in sentence order.")
-    else:
-        missing = [t for t in expected if t not in answer]
-        print(f"Not quite: {word!r} may see every earlier token. Missing: {missing}.")
-    return False
-
-
-def check_targets(answer) -> bool:
-    """Exercise 2: the targets of the window [103, 104, 105, 106] of torch.arange(100, 110)."""
-    inputs = [103, 104, 105, 106]
-    expected = [104, 105, 106, 107]
-    try:
-        values = [int(v) for v in (answer.tolist() if hasattr(answer, "tolist") else answer)]
-    except (TypeError, ValueError):
-        print("Give a list of four whole numbers, like [1, 2, 3, 4].")
-        return False
-    if values == expected:
-        print("Right: each input position's target is the token just after it, so the targets "
-              "are the window shifted by one.")
-        return True
-    if values == inputs:
-        print("Those are the inputs. The target of each position is the *next* token.")
-    elif values == [102, 103, 104, 105]:
-        print("That is shifted the wrong way: the target is the token after, not before.")
-    elif len(values) != 4:
-        print(f"There is one target per input position: give 4 numbers, not {len(values)}.")
-    else:
-        print("Not quite: write down the token that follows each of 103, 104, 105, 106.")
-    return False
+    if list(unchanged) == expected:
+        return say(True, "the flipped mask lets information flow backwards: The sees dog, so "
+                         "The and dog change, while sat, on, the, mat only see what comes after "
+                         "them, which did not change. A model trained like that would read the "
+                         "answer at every position.")
+    if list(unchanged) == causal:
+        return say(False, "that is the causal mask's answer (only The is safe from the change). "
+                          "Flipped, each token sees the tokens *after* it.")
+    return say(False, "print the outputs' changes token by token: with causal_mask(6).T, row t "
+                      "is True at columns t..5.")
 
 
 def check_additive_mask(make_additive_mask) -> bool:

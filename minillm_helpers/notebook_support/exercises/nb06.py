@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from minillm_helpers.notebook_support.exercises.feedback import close, numbers
+from minillm_helpers.notebook_support.exercises.feedback import check_part_matters, close, numbers
 
 SCORES = [2.0, 1.0, 0.0]
 TEMPERATURE = 2.0
@@ -115,3 +115,15 @@ def check_magic_prompt(prompt, next_word_probabilities) -> bool:
           f"{probs.get('magically', 0.0):.2f}. Hint: in the corpus, who makes things happen "
           "magically, and what does the sentence need to end with?")
     return False
+
+
+def check_mask_off(with_mask, without_mask) -> bool:
+    """Exercise 4 (break it): the trained model's validation loss with its causal mask, and
+    with the mask switched off after training (config.causal = False)."""
+    return check_part_matters(
+        with_mask, without_mask, "without the mask",
+        "Trained with the mask, every layer learned to read only the past; let the future in "
+        "and each position mixes in words it never learned to use, so its guesses get worse. "
+        "The mask is part of what the model learned, not a filter laid over it.",
+        margin=0.1,
+    )
