@@ -243,15 +243,16 @@ def attention_html(matrix, units, position: int, title: str, size: int = 400) ->
     sides (row: the token looking, column: the token looked at), the chosen token's row
     framed; or, for (heads, T, T), a small heat map per head."""
     length = matrix.shape[-1]
-    if matrix.dim() == 3:
-        cell = max(2, min(16, (size // 2) // length))
+    if matrix.dim() == 3:  # two heat maps a row, each about half as wide as one alone
+        cell = max(2, min(16, (size // 2 - 8) // length))
         maps = "".join(
             f'<div style="margin:0 8px 6px 0"><div style="font-size:11px">head {h + 1}</div>'
             f'<div style="position:relative">{png_tag(heatmap_png(weights), cell * length)}'
             f"{row_outline(position, cell)}</div></div>"
             for h, weights in enumerate(matrix)
         )
-        body = f'<div style="display:flex;flex-wrap:wrap;max-width:{2 * size}px">{maps}</div>'
+        body = (f'<div style="display:grid;grid-template-columns:repeat(2, max-content)">'
+                f"{maps}</div>")  # fmt: skip
     else:
         cell = max(6, min(28, size // length))
         font = f"font-family:monospace;font-size:{min(cell - 1, 12)}px;line-height:{cell}px;"
@@ -302,12 +303,14 @@ def lens_html(rows) -> str:
     for i, (label, best) in enumerate(rows):
         weight = "font-weight:bold;" if i == len(rows) - 1 else ""
         cells = "".join(
-            f'<td style="padding:1px 6px;font-family:monospace;background:rgba(59,117,175,'
+            f'<td style="padding:1px 6px;font-family:monospace;white-space:nowrap;'
+            f"background:rgba(59,117,175,"
             f'{min(1.0, p):.2f});color:{"white" if p > 0.5 else "black"}">'
             f"{html.escape(shown_unit(unit))} {p:.2f}</td>"
             for unit, p in best
         )
-        body.append(f'<tr style="{weight}"><td style="padding:1px 6px">{label}</td>{cells}</tr>')
+        body.append(f'<tr style="{weight}"><td style="padding:1px 6px;white-space:nowrap">'
+                    f"{label}</td>{cells}</tr>")  # fmt: skip
     return f'<table class="minillm-lens" style="border-collapse:collapse">{"".join(body)}</table>'
 
 
