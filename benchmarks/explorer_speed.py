@@ -11,7 +11,8 @@ redrawn every view it changes: the kernel's share of a redraw. Sending the HTML 
 the page and drawing it there come on top (the browser tier shows it end to end).
 Prints the median and the slowest of --runs repetitions per interaction, in ms, and
 the size of what the page receives. On a shared machine the numbers are noisy: look
-at the medians.
+at the medians. --threads sets PyTorch's threads around the panel (2 is a notebook's
+default here); its callbacks run on one thread either way (explorer.one_thread).
 """
 
 from __future__ import annotations

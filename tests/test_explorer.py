@@ -677,3 +677,20 @@ def test_the_prompt_box_takes_newlines():
     panel = explore(tiny(3), tokenizer, prompt="ab\na")
     assert isinstance(panel.prompt, ipywidgets.Textarea)
     assert [unit for unit, _ in chips_of(panel)] == ["a", "b", "↵", "a"]
+
+
+def test_the_panel_redraws_on_one_thread_and_restores_the_setting(panel, monkeypatch):
+    seen = []
+    real = views.lens_rows
+    def counting(*args):
+        seen.append(torch.get_num_threads())
+        return real(*args)
+
+    monkeypatch.setattr(views, "lens_rows", counting)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        panel.prompt.value = "the d"
+        assert seen == [1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)

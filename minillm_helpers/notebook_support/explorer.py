@@ -178,9 +178,23 @@ def explore(model, tokenizer=None, prompt: str | None = None, top: int = 15) -> 
     return Explorer(model, tokenizer, prompt, top)
 
 
+@contextmanager
+def one_thread():
+    """Run PyTorch on one thread, then restore the setting. A redraw's products are tiny
+    (64 tokens, width 128): more threads only add waiting for each other, and when other
+    programs share the cores that waiting made redraws several times slower (measured
+    with benchmarks/explorer_speed.py)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def reported(method):
-    """A widget callback that shows an unexpected error in the panel (where the reader sees
-    it) instead of in JupyterLab's log console."""
+    """A widget callback, run on one thread (one_thread), that shows an unexpected error
+    in the panel (where the reader sees it) instead of in JupyterLab's log console."""
 
     @wraps(method)
     def run(self, *args, **kwargs):
@@ -188,7 +202,8 @@ def reported(method):
             return None
         try:
             self.problem.value = ""
-            return method(self, *args, **kwargs)
+            with one_thread():
+                return method(self, *args, **kwargs)
         except Exception as error:  # shown to the reader, not lost in a log
             self.problem.value = (f'<span style="color:#b00">{type(error).__name__}: '
                                   f"{html.escape(str(error))}</span>")  # fmt: skip
