@@ -5,30 +5,16 @@ import math
 import pytest
 import torch
 
+from minillm_helpers.embeddings import embed
 from minillm_helpers.notebook_support.exercises.nb03 import (
-    check_normalized_positions,
+    CAT_ATE_MOUSE,
+    MOUSE_ATE_CAT,
     check_position_vector,
-    check_scale_factor,
+    check_without_positions,
     reference_position_vector,
 )
 from minillm_helpers.positions import sinusoidal_encoding
-
-
-def test_normalized_positions(capsys):
-    assert check_normalized_positions((5 / 10, 5 / 50)) is True
-    assert "Correct" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("answer, hint", [
-    (..., "give two numbers"),
-    ((0.5,), "give two numbers"),
-    ((0.5, 0.2), "one of the two is right"),
-    ((2, 10), "not the length by the index"),
-    ((5, 5), "index / length"),
-])
-def test_normalized_positions_rejects(capsys, answer, hint):
-    assert check_normalized_positions(answer) is False
-    assert hint in capsys.readouterr().out
+from minillm_helpers.tokenizer import WordTokenizer
 
 
 def by_the_formula(position, width):
@@ -69,17 +55,36 @@ def test_position_vector_rejects(capsys, answer, hint):
     assert hint in capsys.readouterr().out
 
 
-def test_scale_factor(capsys):
-    assert check_scale_factor(math.sqrt(256)) is True
-    assert "Correct" in capsys.readouterr().out
+def embeddings_only(ids, table):
+    return embed(ids, table) * math.sqrt(table.shape[1])
+
+
+def with_positions(ids, table):
+    return embeddings_only(ids, table) + sinusoidal_encoding(len(ids), table.shape[1])
+
+
+def test_without_positions(capsys):
+    assert check_without_positions(embeddings_only) is True
+    assert "cannot tell who ate whom" in capsys.readouterr().out
+    assert check_without_positions(lambda ids, table: embed(ids, table)) is True  # no scale: fine
+
+
+def test_the_ids_are_the_notebook_tokenizers():
+    tok = WordTokenizer.from_text("The cat ate the mouse. The mouse ate the cat.")
+    assert tok.encode("The cat ate the mouse.") == CAT_ATE_MOUSE
+    assert tok.encode("The mouse ate the cat.") == MOUSE_ATE_CAT
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (256, "width itself"),
-    (1 / 16, "bigger"),
-    (8, "square root of the model width"),
-    ("sixteen", "one number"),
+    (with_positions, "Take the positions out"),
+    (lambda ids, table: embeddings_only(ids, table) + 0.01 * torch.arange(len(ids))[:, None],
+     "Take the positions out"),  # even a small position is a position
+    (lambda ids, table: torch.zeros(len(ids), table.shape[1]), "different words get the same"),
+    (lambda ids, table: embed(ids, table)[:, :4], "shape (number of tokens, width)"),
+    (lambda ids, table: embed(ids, table).tolist(), "shape (number of tokens, width)"),
+    (lambda ids, table: embed(ids, table) / None, "raised TypeError"),
+    (embeddings_only(torch.tensor([0]), torch.ones(1, 8)), "function itself"),
 ])
-def test_scale_factor_rejects(capsys, answer, hint):
-    assert check_scale_factor(answer) is False
+def test_without_positions_rejects(capsys, answer, hint):
+    assert check_without_positions(answer) is False
     assert hint in capsys.readouterr().out

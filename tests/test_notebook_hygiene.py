@@ -79,3 +79,40 @@ def test_notebook_has_the_series_shape(path):
     assert "ipywidgets" in code, f"{path.name}: no widget"
     assert "claim(" in code or "assert " in code, f"{path.name}: no claim is checked"
     assert figures >= 1, f"{path.name}: no figure"
+
+
+
+def is_widget_cell(cell: dict) -> bool:
+    return re.search(r"\binteract(_manual)?\(", source(cell)) is not None
+
+
+def ignore_output_problems(notebook: dict) -> tuple[list[int], list[int]]:
+    """(widget cells without the nbval-ignore-output tag, cells with an NBVAL_ comment)."""
+    cells = code_cells(notebook)
+    untagged = [number for number, cell in enumerate(cells, start=1) if is_widget_cell(cell)
+                and "nbval-ignore-output" not in cell.get("metadata", {}).get("tags", [])]
+    commented = [number for number, cell in enumerate(cells, start=1)
+                 if re.search(r"^\s*#\s*NBVAL_", source(cell), re.M)]
+    return untagged, commented
+
+
+def test_the_tag_check_notices_an_untagged_widget_and_a_comment():
+    tagged = {"cell_type": "code", "metadata": {"tags": ["nbval-ignore-output"]},
+              "source": "widgets.interact(f, x=1);"}
+    bare = {"cell_type": "code", "metadata": {}, "source": "widgets.interact(f, x=1);"}
+    commented = {"cell_type": "code", "metadata": {},
+                 "source": "# NBVAL_IGNORE_OUTPUT\nprint(1)"}
+    assert ignore_output_problems({"cells": [tagged]}) == ([], [])
+    assert ignore_output_problems({"cells": [tagged, bare, commented]}) == ([2], [3])
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_widget_cells_are_tagged_not_commented(path):
+    """nbval skips a widget cell's output when the cell carries the tag nbval-ignore-output
+    (kept in the percent source as `# %% tags=["nbval-ignore-output"]`); the learner never
+    reads that machinery as a comment in the code."""
+    notebook = load(path)
+    untagged, commented = ignore_output_problems(notebook)
+    assert any(map(is_widget_cell, code_cells(notebook))), f"{path.name}: no widget cell found"
+    assert not untagged, f"{path.name}: widget cells {untagged} lack the nbval-ignore-output tag"
+    assert not commented, f"{path.name}: cells {commented} use an NBVAL_ comment; tag them instead"

@@ -11,8 +11,10 @@ from notebook_tools import NOTEBOOK_DIR, load, notebook_paths
 SOURCES = NOTEBOOK_DIR / "sources"
 
 
-def cells_of(notebook) -> list[tuple[str, str]]:
-    return [(cell["cell_type"], "".join(cell["source"])) for cell in notebook["cells"]]
+def cells_of(notebook) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each cell's type, source and tags (jupytext keeps tags: notebooks/jupytext.toml)."""
+    return [(cell["cell_type"], "".join(cell["source"]),
+             tuple(cell.get("metadata", {}).get("tags", []))) for cell in notebook["cells"]]
 
 
 def source_path(path):
@@ -44,4 +46,13 @@ def test_the_comparison_notices_an_edited_cell(tmp_path):
     path = notebook_paths()[0]
     notebook = jupytext.read(source_path(path))
     notebook.cells[1].source += "\nx = 1"
+    assert cells_of(notebook) != cells_of(load(path))
+
+
+def test_the_comparison_notices_a_lost_tag():
+    path = notebook_paths()[0]
+    notebook = jupytext.read(source_path(path))
+    tagged = [cell for cell in notebook.cells if cell.metadata.get("tags")]
+    assert tagged, "the first notebook's source keeps its widget cell's tag"
+    tagged[0].metadata["tags"] = []
     assert cells_of(notebook) != cells_of(load(path))

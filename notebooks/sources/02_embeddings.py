@@ -398,7 +398,7 @@ for _ in range(5):
 walked = [loss_at(value)[0] for value in walk]
 plt.figure(figsize=(6.5, 3.2)).gca().set(xlabel="bias of 'the'", ylabel="loss on the batch", title="Downhill along one weight")
 plt.plot(values, curve, label="loss, as this one weight changes")
-plt.plot(values[:31], [start + gradient * (value - w0) for value in values[:31]], "--", label="tangent: slope = .grad at the start")
+plt.plot(values, [start + gradient * (value - w0) for value in values], "--", label="tangent: slope = .grad at the start")
 plt.plot(walk, walked, "o-", color="tab:red", label="5 steps of w -= 5.0 × grad")
 plt.legend()
 plt.show()
@@ -460,7 +460,7 @@ claim("training lowers the loss by more than 3", final < losses[0] - 3)
 # the corpus, with what the trained model gave the word that really came next:
 
 # %%
-p_true = torch.softmax(model(inputs[:6]), dim=-1)[torch.arange(6), targets[:6]]  # (6,)
+p_true = torch.softmax(model(inputs[:6]), dim=-1)[torch.arange(6), targets[:6]].detach()  # (6,)
 for word, next_word, p in zip(inputs[:6, 0].tolist(), targets[:6].tolist(), p_true.tolist(), strict=True):
     print(f"{tok.vocabulary[word]:>9} -> {tok.vocabulary[next_word]:<9} p = {p:.2f}   surprise {-math.log(p):.2f}")
 claim("their cross-entropy is their average surprise", torch.isclose(F.cross_entropy(model(inputs[:6]), targets[:6]), -p_true.log().mean()))

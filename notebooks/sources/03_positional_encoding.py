@@ -167,6 +167,9 @@ claim("but the values stay in [0, 1)", 0 <= float(long.min()) and float(long.max
 
 
 # %% [markdown]
+# (The article writes 2/3 as 0.666, the digits cut off after three places; we round to
+# three places and print 0.667. The same 0.6666..., written two ways.)
+#
 # Bounded, yes. But the *same* position, the third token, gets 0.667 in one sentence and
 # 0.02 in another. And the same value means different positions: 0.5 is token 1 of 2 and
 # token 50 of 100. The model could never learn "the word right after the first one" as a
@@ -195,8 +198,7 @@ claim("sin(2 × 0.5) = sin(1) = 0.841, whatever the length", round(wave(2, 0.5),
 # code is `wave_readout` in `minillm_helpers/notebook_support/widgets/nb03.py`; the wave is
 # the `wave` you just wrote.)
 
-# %%
-# NBVAL_IGNORE_OUTPUT
+# %% tags=["nbval-ignore-output"]
 def show_wave(frequency, index):
     print(wave_readout(frequency, index, wave, length=20, draw=True))
 
@@ -285,15 +287,24 @@ claim("zero positions is refused with a message that says why", "num_positions m
 # %% [markdown]
 # ## 6. What the encoding looks like
 #
-# One row per position, one column per dimension. The left columns flicker from row to row
-# (fast waves); further right they change ever more slowly, until the last columns look
-# constant over these 50 positions.
+# One row per position, one column per dimension. On the left, 50 positions: the left
+# columns flicker from row to row (fast waves), and further right they change ever more
+# slowly, until the last columns look constant. They are not constant, only slow: the
+# slowest pair turns once every `2π × 10000^(14/16)` positions, about 19,869, so over 50
+# positions it hardly moves. On the right the same 16 columns over 2,000 positions: now
+# the slow columns visibly rise and fall, while the fast ones flicker faster than the
+# picture can show.
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 5))
-heatmap(encoding, ax=ax, annotate=False, cmap="coolwarm", vmin=-1, vmax=1, title="Sinusoidal encoding: 50 positions × 16 dimensions")
-ax.set(xlabel="dimension (even: sin, odd: cos)", ylabel="position")
+long_view = sinusoidal_encoding(2000, 16)
+fig, axes = plt.subplots(1, 2, figsize=(11, 5), layout="constrained")
+for ax, shown, title in ((axes[0], encoding, "50 positions"), (axes[1], long_view, "2,000 positions")):
+    heatmap(shown, ax=ax, annotate=False, cmap="coolwarm", vmin=-1, vmax=1, title=f"Sinusoidal encoding: {title} × 16 dimensions")
+    ax.set(xlabel="dimension (even: sin, odd: cos)", ylabel="position")
 plt.show()
+slowest = [float(view[:, 14].max() - view[:, 14].min()) for view in (encoding, long_view)]
+print(f"one turn of the slowest pair every {2 * math.pi / float(f[-1]):,.0f} positions; column 14 moves by {slowest[0]:.3f} over 50 positions, {slowest[1]:.2f} over 2,000")
+claim("the slowest column is slow, not constant: it moves by under 0.02 over 50 positions, over 0.5 over 2,000", slowest[0] < 0.02 and slowest[1] > 0.5)
 
 # %% [markdown]
 # The fast and the slow waves do different jobs. Fast waves separate **neighbours**:
@@ -390,10 +401,17 @@ claim("scaled by sqrt(width) = 8, the word is heard again", kept_8 > 0.7 and ali
 # Couldn't training just make the embeddings bigger? Eventually, but it has to spend its
 # steps on that first. A task that tests only whether the meaning survives: read each token
 # back from its `meaning × scale + position` vector (64 positions, 16 tokens, a linear
-# read-out, 60 small gradient steps). Same data, same steps, same start; only the scale differs.
+# read-out, 60 small gradient steps). Same data, same steps, same start.
+#
+# One care makes the race fair. Multiplying the table by 8 also multiplies its gradient by
+# 8, so each plain gradient step (notebook 02's `w -= lr * grad`) would move the model's
+# input 8 × 8 = 64 times further: as if the embeddings had a 64 times larger learning
+# rate. So the scaled run steps its table with `lr / 64`, and a step moves the input as far
+# in both runs; the one difference left is where the meaning starts. A third run shows the
+# other effect alone: no scale, but table steps 64 times larger.
 
 # %%
-def read_back_losses(scale, vocab_size=16, length=64, steps=60, lr=0.2, seed=0):
+def read_back_losses(scale, table_lr, vocab_size=16, length=64, steps=60, lr=0.2, seed=0):
     generator = torch.Generator().manual_seed(seed)
     table = (torch.randn(vocab_size, width, generator=generator) / math.sqrt(width)).requires_grad_()
     readout = torch.zeros(width, vocab_size, requires_grad=True)
@@ -405,28 +423,35 @@ def read_back_losses(scale, vocab_size=16, length=64, steps=60, lr=0.2, seed=0):
         table.grad = readout.grad = None
         loss.backward()
         with torch.no_grad():
-            for weight in (table, readout):
-                weight -= lr * weight.grad
+            table -= table_lr * table.grad
+            readout -= lr * readout.grad
         losses.append(loss.item())
     return losses
 
 
 # %%
-scaled, unscaled = read_back_losses(math.sqrt(width)), read_back_losses(1.0)
+runs = {"embedding × √width + position (table lr / 64)": read_back_losses(math.sqrt(width), table_lr=0.2 / width),
+        "embedding + position": read_back_losses(1.0, table_lr=0.2),
+        "embedding + position (table lr × 64)": read_back_losses(1.0, table_lr=0.2 * width)}
 plt.figure(figsize=(6, 3)).gca().set(xlabel="step", ylabel="cross-entropy loss", title="Reading each token back from its input vector")
-plt.plot(unscaled, label="embedding + position")
-plt.plot(scaled, label="embedding × √width + position")
+for label, losses in runs.items():
+    plt.plot(losses, label=label)
 plt.axhline(math.log(16), color="gray", linestyle=":", label="guessing (log 16)")
-plt.legend()
+plt.legend(fontsize=8)
 plt.show()
-end_scaled, end_unscaled = sum(scaled[-10:]) / 10, sum(unscaled[-10:]) / 10
-claim("scaled, the tokens are read back almost perfectly (loss < 0.1)", end_scaled < 0.1)
+end_scaled, end_unscaled, end_big_steps = (sum(losses[-10:]) / 10 for losses in runs.values())
+claim("scaled, in a fair race, the tokens are read back almost perfectly (loss < 0.1)", end_scaled < 0.1)
 claim("unscaled, it is still nearer guessing than knowing", math.log(16) / 2 < end_unscaled < math.log(16) and end_unscaled > 10 * end_scaled)
+claim("unscaled with 64 times larger table steps, it catches up too (loss < 0.1)", end_big_steps < 0.1)
 
 # %% [markdown]
 # With the scale, the model can tell which token it is reading almost at once; without it,
-# after the same 60 steps it is still much closer to guessing than to knowing. In a real
-# model every later layer pays for that confusion.
+# after the same 60 steps it is still much closer to guessing than to knowing. The third
+# curve is the honest footnote: the ×√width does two jobs at once, and either alone is
+# enough here. It starts the meaning at the positions' scale, and it makes every step of
+# the table count more, so that one learning rate suits both the small embeddings and the
+# rest of the model. In a real model every later layer pays for the confusion while it
+# lasts.
 #
 # ## 8. How real models do it
 #
@@ -502,16 +527,7 @@ claim("with RoPE the same query and key score the same at every pair of position
 # Each exercise has a blank for you and a checker that gives instant feedback. Worked
 # solutions are at the end of the notebook; try first.
 #
-# **Exercise 1.** A token sits at index 5. What is its normalized position in a 10-token
-# sentence, and in a 50-token one? Give both numbers.
-
-# %%
-answer = ...  # (in 10 tokens, in 50 tokens)
-exercises.check_normalized_positions(answer)
-
-
-# %% [markdown]
-# **Exercise 2.** Write `encode_position(position, width)` that returns the sinusoidal vector
+# **Exercise 1.** Write `encode_position(position, width)` that returns the sinusoidal vector
 # of one position as a list of `width` numbers, using only `math` (no torch): `sin` in the
 # even places, `cos` in the odd ones, frequency `10000 ** (-i / width)` for `i = 0, 2, 4, ...`.
 
@@ -523,32 +539,29 @@ def my_encode_position(position, width):
 exercises.check_position_vector(my_encode_position)
 
 # %% [markdown]
-# **Exercise 3.** A model has a width of 256, and its embedding table starts with values
-# spread about `1/16`. By what number does the original Transformer multiply the embeddings
-# before adding the sinusoidal positions?
+# **Exercise 2. Take the positions away.** Notebook 06's model reads each token as
+# `embed(ids, table) * √width + sinusoidal_encoding(len(ids), width)`; `my_inputs` below
+# does the same. Change it so the model gets no positions at all, run the cell, and read
+# what the checker finds when it feeds in `The cat ate the mouse.` and
+# `The mouse ate the cat.`. Predict first: what can the model still tell apart?
 
 # %%
-factor = ...  # a number
-exercises.check_scale_factor(factor)
+def my_inputs(ids, table):
+    width = table.shape[1]
+    return embed(ids, table) * math.sqrt(width) + sinusoidal_encoding(len(ids), width)  # change me
+
+
+exercises.check_without_positions(my_inputs)
 
 # %% [markdown]
-# **Going further.** Rerun `read_back_losses` with more steps and see how long the unscaled
-# model takes to catch up. Or make the encoding's `base` small (say 10) and look at the
-# heatmap and at the smallest distance between two of 200 positions: what goes wrong when
-# even the slowest wave turns quickly?
+# **Going further.** Rerun `read_back_losses(1.0, table_lr=0.2, steps=600)` and see how
+# long the unscaled model takes to catch up. Or make the encoding's `base` small (say 10)
+# and look at the heatmap and at the smallest distance between two of 200 positions: what
+# goes wrong when even the slowest wave turns quickly?
 #
 # ## Solutions
 #
-# **Exercise 1.** The normalized position is index / length.
-
-# %%
-answer = (5 / 10, 5 / 50)
-claim("the checker accepts (0.5, 0.1)", exercises.check_normalized_positions(answer))
-claim("and normalized_index_encoding agrees", torch.allclose(torch.tensor(answer), torch.stack([normalized_index_encoding(10, 1)[5, 0], normalized_index_encoding(50, 1)[5, 0]])))
-
-
-# %% [markdown]
-# **Exercise 2.** One pair of numbers per frequency; an odd width ends with a sine.
+# **Exercise 1.** One pair of numbers per frequency; an odd width ends with a sine.
 
 # %%
 def encode_position(position, width):
@@ -559,11 +572,21 @@ def encode_position(position, width):
     return values[:width]
 
 
-claim("the checker accepts encode_position", exercises.check_position_vector(encode_position))
+exercises.check_position_vector(encode_position)
 claim("and it matches sinusoidal_encoding", torch.allclose(torch.tensor(encode_position(7, 6)), sinusoidal_encoding(8, 6)[7]))
 
 # %% [markdown]
-# **Exercise 3.** The square root of the width: √256 = 16.
+# **Exercise 2.** Drop the `+ sinusoidal_encoding(...)`. Each token's vector then depends
+# only on which token it is, never on where it stands, so the two sentences are the same
+# bag of vectors in another order. Section 1's `mix` confirms it: its outputs for the
+# second sentence are those for the first, reordered. The model could not tell who ate
+# whom.
 
 # %%
-claim("the checker accepts sqrt(256)", exercises.check_scale_factor(math.sqrt(256)))
+def inputs_without_positions(ids, table):
+    return embed(ids, table) * math.sqrt(table.shape[1])
+
+
+exercises.check_without_positions(inputs_without_positions)
+mixed_a, mixed_b = mix(inputs_without_positions(ids_1, table)), mix(inputs_without_positions(ids_2, table))
+claim("without positions, mix gives sentence 2 the outputs of sentence 1, reordered", torch.allclose(mixed_b, mixed_a[order], atol=1e-6))
