@@ -35,6 +35,8 @@ from minillm_helpers.checks import (
 )
 from minillm_helpers.model import KVCache
 
+PAST_CONTEXT_CHOICES = ("recompute", "halve")  # generate(use_cache=True) past the context
+
 
 def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
     """Next-token probabilities from (vocab,) or (batch, vocab) scores: temperature divides the
@@ -65,7 +67,7 @@ def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
 def next_token_probabilities(model, ids, temperature=1.0, top_k=None, top_p=None):
     """The model's distribution (a (vocab,) tensor) for the token after a list of IDs;
     only the last `context_length` IDs are read: that is all the model can see."""
-    check_prompt(ids)  # at least one ID to continue from (checks.py)
+    check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
     window = list(ids)[-model.config.context_length :]
     window = torch.tensor([window], device=model.positions.device)  # (1, T)
     was_training = model.training

@@ -21,9 +21,9 @@ import torch
 
 from minillm_helpers.checks import (
     check_batch_request,
+    check_model_data,
     check_model_output,
     check_training,
-    require_count,
 )
 
 
@@ -46,7 +46,8 @@ def get_batch(data, batch_size: int, context_length: int, generator=None):
 def estimate_loss(model, data, batch_size: int, context_length: int, num_batches: int = 10,
                   seed: int = 1234) -> float:
     """Mean loss over fixed random batches (the same batches every call, so numbers compare)."""
-    require_count("num_batches", num_batches)
+    # long enough, IDs in the model's vocabulary (read once, not per batch), counts >= 1
+    check_model_data(model, data, context_length, batch_size=batch_size, num_batches=num_batches)
     generator = torch.Generator().manual_seed(seed)
     was_training = model.training
     model.eval()  # no dropout while measuring

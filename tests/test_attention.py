@@ -224,12 +224,12 @@ def test_width_not_divisible_by_heads():
 
 
 def test_zero_heads():
-    with pytest.raises(ValueError, match="num_heads must be a whole number of at least 1"):
+    with pytest.raises(ValueError, match="num_heads must be at least 1, got 0"):
         MultiHeadAttention(8, 0)
 
 
 def test_width_not_a_whole_number():
-    with pytest.raises(ValueError, match="width must be a whole number"):
+    with pytest.raises(TypeError, match=r"width must be a whole number \(an int\), got 8.0"):
         MultiHeadAttention(8.0, 2)
 
 

@@ -78,7 +78,8 @@ def test_generate_follows_the_table_and_its_seed():
         ([[0, 1], [1, 0]], 3, ValueError, "1-D sequence"),
         ([0, 5], 3, ValueError, "outside the vocabulary"),
         ([0.5, 1.0], 3, TypeError, "whole numbers"),
-        ([0, 1], 0, ValueError, "vocab_size must be a whole number"),
+        ([0, 1], 0, ValueError, "vocab_size must be at least 1, got 0"),
+        ([0, 1], 2.0, TypeError, "vocab_size must be a whole number"),
     ],
 )
 def test_bad_ids_are_explained(ids, vocab_size, error, words):
@@ -87,8 +88,13 @@ def test_bad_ids_are_explained(ids, vocab_size, error, words):
 
 
 def test_bad_table_is_explained():
-    with pytest.raises(TypeError, match=r"\(vocab_size, vocab_size\) float tensor"):
+    with pytest.raises(ValueError, match=r"probs must be square, got shape \(3, 4\): pass the "
+                                         r"\(vocab_size, vocab_size\) float tensor"):
         bigram_loss(torch.ones(3, 4), torch.tensor([0, 1]))
+    with pytest.raises(ValueError, match=r"probs must have shape \(vocab_size, vocab_size\)"):
+        bigram_loss(torch.ones(3), torch.tensor([0, 1]))
+    with pytest.raises(TypeError, match=r"probs must be a float tensor, got a torch.int64"):
+        bigram_loss(torch.ones(2, 2, dtype=torch.long), torch.tensor([0, 1]))
     with pytest.raises(TypeError, match="bigram_probabilities"):
         bigram_generate([[1.0]], 0, 3)
 

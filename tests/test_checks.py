@@ -15,7 +15,6 @@ from minillm_helpers.checks import (
     check_int,
     check_number,
     check_tensor,
-    whole_number_problem,
 )
 
 
@@ -72,11 +71,12 @@ def test_the_fix_ends_the_message():
     assert str(caught.value) == words
 
 
-def test_whole_number_problem_is_the_rule_without_a_name():
-    assert whole_number_problem(3) is None
-    assert whole_number_problem(-1, 0) == (InputError, "must be at least 0, got -1")
-    error, text = whole_number_problem("x")
-    assert error is InputTypeError and text.startswith("must be a whole number")
+def test_without_a_name_the_message_is_the_rule_alone():  # as the CLI's flags show it
+    with pytest.raises(InputError) as caught:
+        check_int("", -1, 0)
+    assert str(caught.value) == "must be at least 0, got -1."
+    with pytest.raises(InputTypeError, match=r"^must be a whole number"):
+        check_int("", "x")
 
 
 # --- check_number: a finite number within bounds -----------------------------------------
@@ -113,22 +113,25 @@ def test_check_number_refuses_other_kinds_with_a_type_error(value):
         check_number("temperature", value, at_least=0)
 
 
-# --- check_tensor: a tensor with a rank and a kind of dtype ------------------------------
+# --- check_tensor: a tensor with a shape and a kind of dtype ------------------------------
 
 
-def test_check_tensor_returns_a_fitting_tensor():
-    ids = torch.zeros(2, 3, dtype=torch.long)
-    assert check_tensor("ids", ids, "integer", 2) is ids
-    assert check_tensor("x", torch.zeros(1, 2, 3), "float", min_rank=2) is not None
+@pytest.mark.parametrize(("shape", "dims"), [
+    ((2, 3), ("batch", "length")), ((4, 8), ("tokens", 8)), ((3,), (..., "vocab")),
+    ((2, 5, 3, 4), (..., "tokens", 4)), ((7,), None), ((), None),
+])
+def test_check_tensor_returns_a_fitting_tensor(shape, dims):
+    tensor = torch.zeros(shape)
+    assert check_tensor("x", tensor, "float", dims) is tensor
 
 
 @pytest.mark.parametrize(("value", "kind", "words"), [
     ([1.0], "float", "table must be a float tensor, got list."),
-    (torch.zeros(2, dtype=torch.long), "float", "table must be a float tensor, got a torch.int64 "
-                                                "tensor."),
+    (torch.zeros(2, dtype=torch.long), "float",
+     "table must be a float tensor, got a torch.int64 tensor."),
     (torch.zeros(2), "integer", "table must be an integer tensor, got a torch.float32 tensor."),
-    (torch.zeros(2), "torch.long", "table must be a torch.long tensor, got a torch.float32 "
-                                   "tensor."),
+    (torch.zeros(2), "torch.long",
+     "table must be a torch.long tensor, got a torch.float32 tensor."),
     (torch.zeros(2), "boolean", "table must be a boolean tensor, got a torch.float32 tensor."),
     ("abc", None, "table must be a tensor, got str."),
 ])
@@ -138,14 +141,15 @@ def test_check_tensor_refuses_other_kinds_with_a_type_error(value, kind, words):
     assert str(caught.value) == words
 
 
-@pytest.mark.parametrize(("value", "rank", "min_rank", "words"), [
-    (torch.zeros(3), 2, 0, "table must be 2-D (rows, columns), got shape (3,): fix it."),
-    (torch.zeros(1, 2, 3), 2, 0, "table must be 2-D (rows, columns), got shape (1, 2, 3): fix it."),
-    (torch.zeros(3), None, 2, "table must be at least 2-D (rows, columns), got shape (3,): fix "
-                              "it."),
+@pytest.mark.parametrize(("shape", "dims", "words"), [
+    ((3,), ("rows", "width"), "x must have shape (rows, width), got (3,): fix it."),
+    ((1, 2, 3), ("rows", "width"), "x must have shape (rows, width), got (1, 2, 3): fix it."),
+    ((2, 3), ("rows", 4), "x must have shape (rows, 4), got (2, 3): fix it."),
+    ((3,), (..., "tokens", "width"), "x must have shape (..., tokens, width), got (3,): fix it."),
+    ((5, 3, 2), (..., 3, 4), "x must have shape (..., 3, 4), got (5, 3, 2): fix it."),
+    ((), (..., "vocab"), "x must have shape (..., vocab), got (): fix it."),
 ])
-def test_check_tensor_refuses_other_ranks_with_a_value_error(value, rank, min_rank, words):
+def test_check_tensor_refuses_other_shapes_with_a_value_error(shape, dims, words):
     with pytest.raises(InputError) as caught:
-        check_tensor("table", value, "float", rank, min_rank=min_rank, shape="(rows, columns)",
-                     fix="fix it")
+        check_tensor("x", torch.zeros(shape), "float", dims, "fix it")
     assert str(caught.value) == words

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from minillm_helpers.checks import check_ids, check_size, check_table
+from minillm_helpers.checks import check_ids, check_sizes, check_table
 from minillm_helpers.embeddings import (
     NextWordModel,
     cosine_similarity,
@@ -68,9 +68,8 @@ def test_check_table_accepts_a_float_matrix():
     check_table(torch.zeros(3, 2, dtype=torch.float64))
 
 
-def test_check_size_accepts_positive_whole_numbers():
-    check_size("width", 1)
-    check_size("width", 512)
+def test_check_sizes_accepts_positive_whole_numbers():
+    check_sizes(width=1, vocab_size=512)
 
 
 # ---------------------------------------------------------------- cosine similarity
@@ -271,14 +270,20 @@ def test_boolean_ids_are_refused():
         one_hot(torch.tensor([True, False]), 2)
 
 
-@pytest.mark.parametrize("vocab_size", [0, -3, 2.5, True, "4"])
-def test_one_hot_rejects_a_bad_vocab_size(vocab_size):
-    with pytest.raises(ValueError, match=r"vocab_size must be a whole number >= 1"):
+@pytest.mark.parametrize("vocab_size", [0, -3])
+def test_one_hot_rejects_a_vocab_size_below_one(vocab_size):
+    with pytest.raises(ValueError, match=rf"vocab_size must be at least 1, got {vocab_size}"):
+        one_hot([0], vocab_size)
+
+
+@pytest.mark.parametrize("vocab_size", [2.5, True, "4"])
+def test_one_hot_rejects_a_vocab_size_that_is_not_whole(vocab_size):
+    with pytest.raises(TypeError, match=r"vocab_size must be a whole number \(an int\)"):
         one_hot([0], vocab_size)
 
 
 def test_embed_rejects_a_one_dimensional_table():
-    message = r"table must be 2-D \(vocab_size, width\), got shape \(4,\)"
+    message = r"table must have shape \(vocab_size, width\), got \(4,\)"
     with pytest.raises(ValueError, match=message):
         embed([0], torch.zeros(4))
 
@@ -286,7 +291,7 @@ def test_embed_rejects_a_one_dimensional_table():
 def test_embed_rejects_a_table_that_is_not_a_float_tensor():
     with pytest.raises(TypeError, match=r"table must be a float tensor, got list"):
         embed([0], [[0.0, 1.0]])
-    with pytest.raises(TypeError, match=r"float tensor, got Tensor"):
+    with pytest.raises(TypeError, match=r"float tensor, got a torch.int64 tensor"):
         embed([0], torch.zeros(3, 2, dtype=torch.long))
 
 
@@ -298,6 +303,11 @@ def test_cosine_rejects_vectors_of_different_widths():
 def test_cosine_rejects_a_single_number():
     with pytest.raises(ValueError, match=r"same width, got shapes \(\) and \(3,\)"):
         cosine_similarity(torch.tensor(2.0), torch.ones(3))
+
+
+def test_cosine_rejects_what_is_not_numbers():
+    with pytest.raises(TypeError, match=r"cosine_similarity compares vectors, got 'king'"):
+        cosine_similarity("king", torch.ones(3))
 
 
 def test_cosine_rejects_a_zero_vector():
@@ -315,14 +325,25 @@ def test_nearest_neighbours_rejects_a_table_of_another_vocabulary():
         nearest_neighbours("king", WORDS, TABLE[:4])
 
 
-@pytest.mark.parametrize("k", [0, 5, -1, 2.0, True])
-def test_nearest_neighbours_rejects_a_bad_k(k):
-    with pytest.raises(ValueError, match=r"k must be a whole number from 1 to 4"):
+@pytest.mark.parametrize("k", [0, 5, -1])
+def test_nearest_neighbours_rejects_a_k_out_of_range(k):
+    with pytest.raises(ValueError, match=rf"k must be from 1 to 4, got {k}"):
         nearest_neighbours("king", WORDS, TABLE, k=k)
 
 
+@pytest.mark.parametrize("k", [2.0, True])
+def test_nearest_neighbours_rejects_a_k_that_is_not_whole(k):
+    with pytest.raises(TypeError, match=r"k must be a whole number"):
+        nearest_neighbours("king", WORDS, TABLE, k=k)
+
+
+def test_nearest_neighbours_rejects_a_word_that_is_not_text():
+    with pytest.raises(TypeError, match=r"None is not in the vocabulary \(5 words\)"):
+        nearest_neighbours(None, WORDS, TABLE)
+
+
 def test_project_2d_rejects_a_single_vector():
-    with pytest.raises(ValueError, match=r"must be 2-D"):
+    with pytest.raises(ValueError, match=r"must have shape \(vocab_size, width\)"):
         project_2d(torch.ones(5))
 
 
@@ -337,14 +358,14 @@ def test_next_word_examples_reject_a_batch_of_lists():
 
 
 def test_next_word_examples_reject_a_zero_context():
-    with pytest.raises(ValueError, match=r"context must be a whole number >= 1, got 0"):
+    with pytest.raises(ValueError, match=r"context must be at least 1, got 0"):
         next_word_examples([1, 2, 3], context=0)
 
 
 @pytest.mark.parametrize("name, args", [("vocab_size", (0, 4)), ("width", (10, -2)),
                                         ("context", (10, 4, 0))])
 def test_model_rejects_sizes_that_make_no_sense(name, args):
-    with pytest.raises(ValueError, match=rf"{name} must be a whole number >= 1"):
+    with pytest.raises(ValueError, match=rf"{name} must be at least 1, got -?\d"):
         NextWordModel(*args)
 
 

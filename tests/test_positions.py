@@ -140,9 +140,15 @@ def test_frequencies_check_the_width(width):
         frequencies(width)
 
 
-@pytest.mark.parametrize("base", [1, 0.5, -10, float("nan"), float("inf"), "10000"])
+@pytest.mark.parametrize("base", [1, 0.5, -10, float("nan"), float("inf")])
 def test_nonsense_base(base):
-    with pytest.raises(ValueError, match="base must be"):
+    with pytest.raises(ValueError, match="base must be a finite number > 1, got .*: the usual"):
+        sinusoidal_encoding(10, 8, base=base)
+
+
+@pytest.mark.parametrize("base", ["10000", None, True])
+def test_a_base_that_is_not_a_number(base):
+    with pytest.raises(TypeError, match="base must be a number, got"):
         sinusoidal_encoding(10, 8, base=base)
 
 

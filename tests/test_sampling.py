@@ -187,9 +187,15 @@ def test_a_temperature_that_is_not_a_number_is_refused(temperature):
         check_sampling_settings(temperature)
 
 
-@pytest.mark.parametrize("top_k", [0, -3, 2.5, True])
-def test_top_k_below_one_or_not_whole_is_refused(top_k):
-    with pytest.raises(ValueError, match=r"top_k must be a whole number >= 1"):
+@pytest.mark.parametrize("top_k", [0, -3])
+def test_top_k_below_one_is_refused(top_k):
+    with pytest.raises(ValueError, match=rf"top_k must be at least 1, got {top_k}: the k"):
+        probabilities(torch.zeros(3), top_k=top_k)
+
+
+@pytest.mark.parametrize("top_k", [2.5, True, "3"])
+def test_top_k_that_is_not_whole_is_refused(top_k):
+    with pytest.raises(TypeError, match=r"top_k must be a whole number \(an int\)"):
         probabilities(torch.zeros(3), top_k=top_k)
 
 
@@ -199,10 +205,14 @@ def test_top_p_outside_zero_one_is_refused(top_p):
         generate(MODEL, [1], 3, top_p=top_p)
 
 
-@pytest.mark.parametrize("count", [-1, 2.0])
-def test_a_negative_or_fractional_token_count_is_refused(count):
-    with pytest.raises(ValueError, match=r"max_new_tokens must be a whole number >= 0"):
-        generate(MODEL, [1], count)
+def test_a_negative_token_count_is_refused():
+    with pytest.raises(ValueError, match=r"max_new_tokens must be at least 0, got -1"):
+        generate(MODEL, [1], -1)
+
+
+def test_a_fractional_token_count_is_refused():
+    with pytest.raises(TypeError, match=r"max_new_tokens must be a whole number \(an int\)"):
+        generate(MODEL, [1], 2.0)
 
 
 def test_an_empty_prompt_is_refused():
@@ -217,9 +227,66 @@ def test_integer_logits_are_refused():
         probabilities(torch.tensor([1, 2, 3]))
 
 
-def test_a_prompt_id_outside_the_vocabulary_is_refused():
-    with pytest.raises(ValueError, match=r"Token ID 19 is outside the vocabulary"):
-        generate(MODEL, [1, VOCAB], 3)
+@pytest.mark.parametrize("prompt", [[1, VOCAB], [-1, 2]])
+@pytest.mark.parametrize("use_cache", [False, True])
+def test_a_prompt_id_outside_the_vocabulary_is_refused_by_generate(prompt, use_cache):
+    bad = VOCAB if VOCAB in prompt else -1
+    message = rf"ID {bad} at position \(0, {prompt.index(bad)}\) is outside the vocabulary: " \
+              rf"valid IDs are 0 to {VOCAB - 1}\. Encode text with the tokenizer"
+    with pytest.raises(ValueError, match=message):
+        generate(MODEL, prompt, 3, use_cache=use_cache)
+
+
+@pytest.mark.parametrize("prompt", [[1, VOCAB], [-1, 2], torch.tensor([3, VOCAB + 5])])
+def test_a_prompt_id_outside_the_vocabulary_is_refused_by_next_token_probabilities(prompt):
+    bad = int(max(prompt)) if int(max(prompt)) >= VOCAB else -1
+    message = rf"ID {bad} at position 1 is outside the vocabulary: valid IDs are 0 to 18\."
+    if bad == -1:
+        message = r"ID -1 at position 0 is outside the vocabulary"
+    with pytest.raises(ValueError, match=message):
+        next_token_probabilities(MODEL, prompt)
+
+
+def test_a_prompt_id_is_checked_before_the_window_is_cut():
+    """The check reads the whole prompt, not only the window the model sees."""
+    with pytest.raises(ValueError, match=r"ID 19 at position 0 is outside"):
+        next_token_probabilities(MODEL, [VOCAB] + [1] * (2 * CONTEXT))
+
+
+@pytest.mark.parametrize(
+    ("logits", "what"),
+    [
+        (torch.tensor([0.5, math.nan, 1.0]), "NaN"),
+        (torch.tensor([[0.5, 1.0], [math.nan, math.nan]]), "NaN"),
+        (torch.tensor([0.5, math.inf, 1.0]), r"\+inf"),
+        (torch.tensor([-math.inf, -math.inf]), "a row of only -inf"),
+        (torch.tensor([[0.0, -math.inf], [-math.inf, -math.inf]]), "a row of only -inf"),
+    ],
+)
+@pytest.mark.parametrize("temperature", [0, 1.0])
+def test_scores_that_are_not_finite_are_refused_in_one_sentence(logits, what, temperature):
+    message = (rf"^The scores \(logits\) hold {what}, so no token can be drawn from them: the "
+               r"model's weights have probably diverged: .*lower learning rate")
+    with pytest.raises(ValueError, match=message):
+        probabilities(logits, temperature)
+
+
+def test_scores_with_some_minus_infinity_are_fine():
+    probs = probabilities(torch.tensor([[0.0, -math.inf], [-math.inf, 1.0]]))
+    assert probs.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+
+
+def test_a_model_with_diverged_weights_gets_the_sentence_not_multinomials_error():
+    model = tiny_model()
+    with torch.no_grad():
+        model.output.bias.fill_(math.nan)
+    with pytest.raises(ValueError, match=r"hold NaN, so no token can be drawn"):
+        generate(model, [1, 2], 3)
+
+
+def test_a_single_score_is_refused():
+    with pytest.raises(ValueError, match=r"logits must have shape \(\.\.\., vocab\), got \(\)"):
+        probabilities(torch.tensor(1.0))
 
 
 def test_numpy_numbers_are_accepted():

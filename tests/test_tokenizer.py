@@ -270,16 +270,27 @@ def test_repeated_unit_in_the_vocabulary():
         CharTokenizer("aba")
 
 
-@pytest.mark.parametrize("bad_unit", [1, "", None])
+@pytest.mark.parametrize("bad_unit", [1, None])
 def test_vocabulary_unit_that_is_not_a_string(bad_unit):
     with pytest.raises(TypeError, match="units must be non-empty strings"):
         CharTokenizer(["a", bad_unit])
 
 
-@pytest.mark.parametrize("data", [{"kind": "bpe", "vocabulary": ["a"]}, ["a"], {}])
+def test_vocabulary_unit_that_is_empty():
+    with pytest.raises(ValueError, match="units must be non-empty strings, got ''"):
+        CharTokenizer(["a", ""])
+
+
+@pytest.mark.parametrize("data", [{"kind": "bpe", "vocabulary": ["a"]}, {}])
 def test_from_dict_of_something_else(data):
-    with pytest.raises(ValueError, match="Not a saved minillm tokenizer"):
+    with pytest.raises(ValueError, match=r"Not a saved minillm tokenizer: expected a dict with a "
+                                         r"kind in \['char', 'word'\], got"):
         Tokenizer.from_dict(data)
+
+
+def test_from_dict_of_something_that_is_not_a_dict():
+    with pytest.raises(TypeError, match=r"Not a saved minillm tokenizer: .*got 'list'"):
+        Tokenizer.from_dict(["a"])
 
 
 def test_the_base_class_only_promises_a_unit():

@@ -144,12 +144,14 @@ def test_validation_data_shorter_than_the_context_is_refused():
 
 
 def test_two_dimensional_data_is_refused():
-    with pytest.raises(TypeError, match="1-D tensor of token IDs"):
+    message = r"the data must have shape \(tokens\), got \(2, 10\): token IDs in one row"
+    with pytest.raises(ValueError, match=message):
         check_data(torch.zeros(2, 10, dtype=torch.long), 4)
 
 
 def test_a_python_list_is_refused():
-    with pytest.raises(TypeError, match="1-D tensor of token IDs"):
+    message = r"the data must be a torch.long tensor, got list: .*torch.tensor\(tokenizer.encode"
+    with pytest.raises(TypeError, match=message):
         get_batch(list(range(20)), 2, 4)
 
 
@@ -187,10 +189,45 @@ def test_train_steps_that_are_not_whole_are_refused():
         train(tiny_model(), cycle(), steps=2.0, context_length=4)
 
 
-@pytest.mark.parametrize("learning_rate", [0, -0.1, math.nan, math.inf, "fast"])
+@pytest.mark.parametrize("learning_rate", [0, -0.1, math.nan, math.inf])
 def test_bad_learning_rates_are_refused(learning_rate):
-    with pytest.raises(ValueError, match="learning_rate must be a positive number"):
+    with pytest.raises(ValueError, match="learning_rate must be a finite number > 0, got"):
         train(tiny_model(), cycle(), steps=1, context_length=4, learning_rate=learning_rate)
+
+
+@pytest.mark.parametrize("learning_rate", ["fast", None])
+def test_a_learning_rate_that_is_not_a_number_is_refused(learning_rate):
+    with pytest.raises(TypeError, match="learning_rate must be a number, got"):
+        train(tiny_model(), cycle(), steps=1, context_length=4, learning_rate=learning_rate)
+
+
+def small_gpt(vocab_size=5):
+    from minillm_helpers.model import GPT, GPTConfig
+
+    torch.manual_seed(0)
+    return GPT(GPTConfig(vocab_size, context_length=4, width=8, num_heads=2, num_layers=1))
+
+
+@pytest.mark.parametrize("bad", [5, -1])
+def test_training_data_outside_the_models_vocabulary_is_refused_before_any_step(bad):
+    data = cycle()
+    data[57] = bad
+    model = small_gpt()
+    before = [p.clone() for p in model.parameters()]
+    with pytest.raises(ValueError, match=rf"ID {bad} at position 57 is outside the vocabulary: "
+                                         r"valid IDs are 0 to 4"):
+        train(model, data, steps=1, batch_size=2)
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+
+
+def test_validation_data_outside_the_models_vocabulary_is_refused():
+    with pytest.raises(ValueError, match=r"ID 7 at position 3 is outside the vocabulary"):
+        train(small_gpt(), cycle(), torch.tensor([0, 1, 2, 7, 4, 0]), steps=1, batch_size=2)
+
+
+def test_estimate_loss_refuses_ids_outside_the_models_vocabulary():
+    with pytest.raises(ValueError, match=r"ID 9 at position 0 is outside the vocabulary"):
+        estimate_loss(small_gpt(), torch.tensor([9, 1, 2, 3, 4, 0]), 2, 4, num_batches=1)
 
 
 def test_missing_context_length_without_a_config_is_refused():

@@ -20,6 +20,7 @@ import sys
 import typing
 from dataclasses import fields
 
+from minillm_helpers.checks import InputError, MinillmError, check_int
 from minillm_helpers.cli.checkpoint import CheckpointError, checkpoint_file, load_model
 from minillm_helpers.cli.settings import TrainSettings, flag
 
@@ -36,19 +37,22 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 
 
-class UsageError(ValueError):
+class UsageError(InputError):
     pass
 
 
 def whole(minimum: int | None):
+    """An argparse type: a whole number of at least `minimum` (None: any), by check_int's rule."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if minimum is not None and value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        return value
+        try:
+            return value if minimum is None else check_int("", value, minimum)
+        except InputError as error:  # "must be at least 1, got 0."
+            raise argparse.ArgumentTypeError(str(error)) from None
 
     return parse
 
@@ -169,6 +173,7 @@ def sample_command(args) -> int:
         prompt = "\n" if "\n" in tokenizer.unit_to_id else tokenizer.vocabulary[0]
     if prompt == "":
         raise ValueError("The prompt is empty: give at least one character, e.g. --prompt 'The'.")
+    # the model's own tokenizer: its IDs are in the vocabulary by construction, unchecked
     ids = encode_known(tokenizer, prompt, "The prompt").tolist()
     model = model.to(device)
     seed = args.seed
@@ -184,14 +189,20 @@ def sample_command(args) -> int:
     return 0
 
 
+# What main reports in one line: the checks' refusals (MinillmError: InputError, InputTypeError),
+# a damaged checkpoint, a usage mistake (argparse's too), a missing or unreadable file; and,
+# until settings, text, trainer, device and datasets raise InputError, their plain ValueErrors.
+# A TypeError that no check raised is a bug: it keeps its traceback.
+REFUSALS = (MinillmError, CheckpointError, UsageError, OSError, ValueError)
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         command = train_command if args.command == "train" else sample_command
         return command(args)
-    # CheckpointError and UsageError are ValueErrors
-    except (ValueError, TypeError, OSError) as error:
+    except REFUSALS as error:
         if os.environ.get("MINILLM_DEBUG"):
             raise
         message = " ".join(str(error).split()) or type(error).__name__

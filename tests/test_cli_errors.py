@@ -1,0 +1,52 @@
+"""Which errors `minillm` reports in one line (exit 2) and which keep their traceback."""
+
+import argparse
+
+import pytest
+
+from minillm_helpers.checks import InputTypeError, MinillmError
+from minillm_helpers.cli import command
+
+
+def fails_with(error):
+    def run(args):
+        raise error
+
+    return run
+
+
+@pytest.mark.parametrize("error", [InputTypeError("top_k must be a whole number (an int), got "
+                                                  "'3' of type str."),
+                                   ValueError("--resume: there is no checkpoint in runs/x."),
+                                   FileNotFoundError("No such file: data.txt")])
+def test_bad_input_is_one_line_and_exit_status_2(monkeypatch, capsys, error):
+    monkeypatch.setattr(command, "sample_command", fails_with(error))
+    assert command.main(["sample", "runs/x"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"minillm: error: {str(error)[:20]}")
+
+
+def test_a_type_error_no_check_raised_is_a_bug_and_keeps_its_traceback(monkeypatch):
+    monkeypatch.setattr(command, "sample_command", fails_with(TypeError("'NoneType' object is "
+                                                                        "not subscriptable")))
+    with pytest.raises(TypeError, match="not subscriptable"):
+        command.main(["sample", "runs/x"])
+
+
+def test_other_bugs_keep_their_traceback_too(monkeypatch):
+    monkeypatch.setattr(command, "sample_command", fails_with(KeyError("step")))
+    with pytest.raises(KeyError):
+        command.main(["sample", "runs/x"])
+
+
+def test_a_usage_mistake_is_one_of_ours():
+    assert issubclass(command.UsageError, MinillmError)
+
+
+def test_whole_numbers_on_the_command_line_follow_check_ints_rule():
+    assert command.whole(1)("3") == 3
+    assert command.whole(None)("-5") == -5
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^must be at least 1, got 0\.$"):
+        command.whole(1)("0")
+    with pytest.raises(argparse.ArgumentTypeError, match=r"expected a whole number, got '2.5'"):
+        command.whole(1)("2.5")
