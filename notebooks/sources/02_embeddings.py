@@ -351,11 +351,12 @@ claim(f"untrained, the model guesses blind: its loss {untrained:.2f} is within 0
 # Training changes every weight a little, each in the direction that lowers the loss. How
 # does it know the direction? Take one weight and nudge it: the bias of `the` in the
 # output layer, a number added to the score of `the` after every word. Raise it by 0.01
-# and the loss on a batch of examples (the first 512) changes by about **gradient × 0.01**, where the
-# *gradient* is the slope of the loss along that weight. `loss.backward()` computes the
-# slope for every weight at once and stores it in the weight's `.grad`. We try it on a
-# float64 copy of the untrained model, so that a change in the fourth decimal of the loss
-# is measured exactly. `loss_at` sets the weight, computes the loss and the gradient:
+# and the loss on a batch of examples (the first 512) changes by about
+# **gradient × 0.01**, where the *gradient* is the slope of the loss along that weight.
+# `loss.backward()` computes the slope for every weight at once and stores it in the
+# weight's `.grad`. We try it on a float64 copy of the untrained model, so that a change
+# of a few thousandths in the loss is measured to many more digits than we need.
+# `loss_at` sets the weight, computes the loss and the gradient:
 
 # %%
 probe = copy.deepcopy(model).double()  # a float64 copy: the model itself stays as it is
@@ -377,11 +378,12 @@ start, gradient = loss_at(w0)
 moved = loss_at(w0 + nudge)[0] - start
 print(f"gradient {gradient:.4f} × nudge {nudge} = {gradient * nudge:.6f}; the loss moved by {moved:.6f} ({abs(moved / (gradient * nudge) - 1):.3%} apart)")
 claim("the nudge and PyTorch's gradient agree to within 0.1%", abs(moved - gradient * nudge) < 0.001 * abs(gradient * nudge))
+claim(f"'the' is the next word in {(targets[:512] == the).float().mean():.0%} of the batch, far more often than 1/V = {1 / V:.1%}", (targets[:512] == the).float().mean() > 10 / V)
 
 # %% [markdown]
 # The gradient is negative: raising the weight lowers the loss, because the untrained
 # model gives `the` about `1/V` of its probability while `the` is the next word far more
-# often than that. The picture shows the loss as this one weight moves, every other
+# often than that (the second line above). The picture shows the loss as this one weight moves, every other
 # weight held still. The dashed line is the *tangent*, the straight line whose slope is
 # the gradient: near the start it hugs the curve (that is "the loss moves by about
 # gradient × nudge"), further away the curve bends from it. So training takes a small
@@ -407,16 +409,15 @@ claim("every step went downhill", all(a > b for a, b in zip(walked[:-1], walked[
 # %% [markdown]
 # **Two ways to step.** `w -= lr * grad` for every weight is **stochastic gradient
 # descent** (SGD; *stochastic* because each step sees a random batch), and it is what
-# this notebook trains with. Its step is the gradient times `lr`, and gradients here are
-# small (this one is -0.2, most are far smaller), so it needs a large `lr = 5.0` to move
-# at a useful pace. Notebooks 05 to 07 train with **AdamW**, as nearly every GPT does.
+# this notebook trains with. Its step is the gradient times `lr`, and gradients are small
+# numbers (this one is -0.2), so it needs a large `lr = 5.0` to move at a useful pace. Notebooks 05 to 07 train with **AdamW**, as nearly every GPT does.
 # AdamW keeps, for each weight, a running average of its recent gradients and of their
 # squares, and steps by the first divided by the square root of the second. That makes
 # every weight's step about `lr` in size, whether its gradients are large or tiny, and
 # smaller for a weight whose gradients keep changing sign. (The W is *weight decay*: it
 # also shrinks every weight a little towards zero at each step.) Since its steps are about
 # `lr` itself rather than `lr` times a small gradient, AdamW's learning rates are a few
-# thousandths: a thousand times smaller than SGD's 5.0 here, for steps of similar size.
+# thousandths: about a thousand times smaller than SGD's 5.0 here.
 #
 # ## 9. The training loop
 #
@@ -491,9 +492,8 @@ claim("our model is within 0.15 of the floor", entropy <= full_loss < entropy + 
 # fewer than four; and the floor is not much lower.
 
 # %%
-perplexity = {"blind guessing": V, "our model": math.exp(full_loss), "the floor": math.exp(entropy)}
-print("perplexity e^loss:", {name: round(float(value), 1) for name, value in perplexity.items()})
-claim(f"trained, the model is as unsure as choosing among fewer than 4 words, down from {V}", perplexity["our model"] < 4)
+ours, floor = math.exp(full_loss), math.exp(float(entropy))  # perplexities e^loss
+claim(f"perplexity: blind guessing {V} words, our model {ours:.1f}, the floor {floor:.1f}; ours is under 4", ours < 4)
 
 # %% [markdown]
 # ## 10. After training: partners sit together

@@ -515,7 +515,9 @@ claim("with RoPE the same query and key score the same at every pair of position
 #   position gets a distinct signature, and the dot product of two positions depends only on
 #   their distance, falling (with wiggles) as it grows.
 # * **Scale**: a position vector has length `√(width/2)`; embeddings that start near
-#   `1/√width` per value are multiplied by `√width` so the meaning is not drowned.
+#   `1/√width` per value are multiplied by `√width` so the meaning is not drowned. The
+#   factor also scales their gradients, so a fair comparison divides their learning rate
+#   by `width`; even then the scaled model reads its tokens back far sooner.
 # * **In practice**: learned position tables (GPT-2, nanoGPT) or rotary embeddings (most
 #   current models), which turn queries and keys so that scores depend on relative distance.
 #
