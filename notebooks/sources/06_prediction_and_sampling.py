@@ -38,11 +38,12 @@ from minillm_helpers.embeddings import nearest_neighbours
 from minillm_helpers.masking import causal_mask
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.corpus import corpus_statistics, load_corpus_split
+from minillm_helpers.notebook_support.diagram import draw_gpt_diagram
 from minillm_helpers.notebook_support.plotting import heatmap, loss_curves
 from minillm_helpers.notebook_support.widgets.nb06 import sampling_callback, sampling_controls
 from minillm_helpers.positions import sinusoidal_encoding
 from minillm_helpers.tokenizer import WordTokenizer
-from minillm_helpers.training import TrainingHistory, train
+from minillm_helpers.training import TrainingHistory, estimate_loss, train
 
 # %% [markdown]
 # ## 1. The pieces so far
@@ -54,7 +55,7 @@ from minillm_helpers.training import TrainingHistory, train
 # | + where each token stands | `sinusoidal_encoding` | 03 |
 # | tokens gather context from each other | `MultiHeadAttention` | 04 |
 # | ... but never from the future | `causal_mask` | 05 |
-# | learn from examples | `train`, `estimate_loss` | 05 |
+# | learn from examples | `get_batch` and the training loop (05), packaged as `train` | 05 |
 # | vectors → scores → probabilities → a chosen token | this notebook | 06 |
 #
 # The tokens are words, as in notebooks 02 and 05. The corpus comes as two texts: the
@@ -112,14 +113,15 @@ claim(f"{tuple(x.shape)} in, {tuple(feed_forward(x).shape)} out; changing token 
 # *adds* each sub-layer's result to its input, `x = x + attention(x)`: the block only
 # learns a correction, and information (and gradients) always have a straight path
 # through. **Layer norm** rescales every token's vector to mean 0 and standard
-# deviation 1 before each sub-layer, so however the numbers grow, each sub-layer
-# sees them at a steady scale.
+# deviation 1 before each sub-layer (then a learned scale and shift), so however the
+# numbers grow or drift, each sub-layer sees them at a steady scale: a vector a
+# thousand times larger, or shifted by 5, comes out the same.
 
 # %%
 wild = torch.arange(100.0, 108).reshape(1, 8)
 tame = nn.LayerNorm(8)(wild).detach()
 print("before:", wild[0].tolist(), "\nafter: ", [round(v, 2) for v in tame[0].tolist()])
-claim("after layer norm: mean 0, standard deviation 1", abs(float(tame.mean())) < 1e-5 and abs(float(tame.std(unbiased=False)) - 1) < 1e-3)
+claim("a thousand times larger and shifted by 5, the vector comes out the same", torch.allclose(nn.LayerNorm(8)(1000 * wild - 5), tame, atol=1e-4))
 
 
 # %% [markdown]
@@ -179,8 +181,10 @@ class Block(nn.Module):
 # table (times `√width`, so meanings and positions share a scale, notebook 03); the
 # sinusoidal position is added; `num_layers` blocks with the causal mask follow; a
 # final layer norm and one linear layer turn each position's vector into **one score
-# per vocabulary word**, the *logits*. Bad input (an unknown ID, a text longer than the
-# context) is refused with a clear message by one call into `checks.py`. The `cache`
+# per vocabulary word**, the *logits*. Bad input (a text longer than the context, IDs
+# of the wrong shape) is refused with a clear message by one call into `checks.py`; IDs
+# outside the vocabulary are refused where they come in (`generate`, `train`), so the
+# forward pass itself never waits to inspect them. The `cache`
 # argument serves generation with a key/value cache (section 10; the `minillm` command
 # and notebook 07 generate with it).
 
@@ -235,6 +239,17 @@ print(f"{config}\n{model.num_parameters():,} parameters; IDs (1, 3) -> logits {t
 claim("untrained, it is close to a blind guess: no next word gets more than 0.05", torch.softmax(logits[0, -1], -1).max() < 0.05)
 
 # %% [markdown]
+# The whole model in one picture, with the shape of what flows along every arrow (`B`
+# sequences of `T` tokens, width `C`, `V` vocabulary words). The wide road down the
+# middle is the **residual stream**: every block reads from it (through a layer norm)
+# and writes its result back by adding, so each block refines what the stream
+# already holds instead of replacing it.
+
+# %%
+draw_gpt_diagram(config)
+plt.show()
+
+# %% [markdown]
 # Notebook 05 proved that masked attention never looks ahead. The whole model keeps
 # that promise through both blocks: change every word after `sat`, and the scores at
 # `The`, `cat` and `sat` do not move.
@@ -246,7 +261,9 @@ claim("the scores at The, cat, sat ignore every later word (the next ones change
 # %% [markdown]
 # ## 5. Training
 #
-# Notebook 05's `train`, imported, does the work: it cuts random 16-word windows from
+# The package's `train` does the work: notebook 05's loop (`get_batch`, loss,
+# `backward`, an AdamW step) with input checks and a loss estimate every few steps
+# added. It cuts random 16-word windows from
 # the training text, asks for the next word at every position and nudges every weight
 # to make the true next words likelier; every 100 steps it also estimates the loss on
 # both texts (bookkeeping that `TrainingHistory` records). The **loss** is the
@@ -269,8 +286,26 @@ claim(f"training loss {train_loss:.2f}, validation loss {val_loss:.2f}: far belo
 
 # %% [markdown]
 # The gap between the two curves is honest: every validation sentence is a combination
-# the model never trained on, and what it memorised of the training sentences does not
-# help there. Neither loss can reach 0 either. After `The cat sat` the corpus goes on
+# the model never trained on. Look at when the gap opens:
+
+# %%
+for step, t, v in zip(history.eval_steps, history.train_eval, history.val_eval, strict=True):
+    print(f"step {step}: training {t:.2f}, validation {v:.2f}")
+falls = history.train_eval[0] - history.train_eval[-1]
+moves = abs(history.val_eval[0] - history.val_eval[-1])
+claim(f"after step 100 training falls {falls:.2f} more, validation moves only {moves:.2f}", falls > 0.1 and moves < falls / 2)
+
+# %% [markdown]
+# That is **overfitting**: after step 100 the model mostly memorises the few hundred
+# distinct training sentences, which lowers the training loss and does nothing for
+# sentences it has never seen. More text helps most (notebook 07 has a million
+# characters), and so do stopping when the validation loss stops falling (early
+# stopping) and dropout. One more honest remark: this corpus was written by a program
+# that follows `The cat sat` with `on` 35% of the time, `down` 30% and so on, the
+# article's own percentages. The model has never seen those numbers; it learns them
+# from how often each ending occurs, which is what the next section checks.
+#
+# Neither loss can reach 0 either. After `The cat sat` the corpus goes on
 # with `on`, `down`, `suddenly` and others at random, so no model can know which comes
 # next; the best it can do is know *how likely* each one is. That is the whole game.
 
@@ -371,7 +406,7 @@ claim("one head puts more than half of sat's attention on the wizard and his wan
 keep_attention_weights(model, False)  # back to PyTorch's fused kernel
 
 # %% [markdown]
-# Some heads reach back to `wizard` or `wand`, five or more words before `sat`: that is
+# Some heads reach back to `wand` or `wizard`, four and seven words before `sat`: that is
 # the path by which a spell changes the odds of `magically`. Others stay close (`and`,
 # `the`). A real model has dozens of layers and heads, and most of its patterns are
 # much harder to read than these.
@@ -582,16 +617,33 @@ kept = ...  # a list of words; then run exercise.check_top_p(kept)
 my_prompt = ...  # then run exercise.check_magic_prompt(my_prompt, next_words)
 
 # %% [markdown]
+# **Exercise 4: break it, lift the mask.** The trained model learned with the causal
+# mask. Switch it off (`model.config.causal = False`), measure the validation loss
+# with `estimate_loss(model, val_data, 16, 16, 20)`, and switch it back on. Now the
+# model may look at the answer: does it do better? Compare with the loss measured the
+# same way with the mask, then run `exercise.check_mask_off(with_mask, without_mask)`.
+
+# %%
+with_mask, without_mask = ..., ...  # two validation losses
+
+# %% [markdown]
 # ## Solutions
 #
-# Try the exercises first. These worked solutions run with the notebook, which proves
-# the checkers accept them.
+# Try the exercises first. Each worked solution below runs and asks its checker, whose
+# verdict is printed under it.
 
 # %%
-assert exercise.check_temperature([math.exp(s / 2) / sum(math.exp(t / 2) for t in (2, 1, 0)) for s in (2, 1, 0)])  # divide by T, exponentiate, normalise
+exercise.check_temperature([math.exp(s / 2) / sum(math.exp(t / 2) for t in (2, 1, 0)) for s in (2, 1, 0)])  # divide by T, exponentiate, normalise
 
 # %%
-assert exercise.check_top_p(["on", "down", "suddenly"])  # 0.35 + 0.30 = 0.65 < 0.75; + 0.15 = 0.80
+exercise.check_top_p(["on", "down", "suddenly"])  # 0.35 + 0.30 = 0.65 < 0.75; + 0.15 = 0.80
 
 # %%
-assert exercise.check_magic_prompt("The wizard waved his wand and the dog sat", next_words)  # a dog, not a cat
+exercise.check_magic_prompt("The wizard waved his wand and the dog sat", next_words)  # a dog, not a cat
+
+# %%
+with_mask = estimate_loss(model, val_data, 16, 16, 20)
+model.config.causal = False  # the same weights, the future let in
+without_mask = estimate_loss(model, val_data, 16, 16, 20)
+model.config.causal = True  # back as it was trained
+exercise.check_mask_off(with_mask, without_mask)
