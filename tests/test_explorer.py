@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from minillm_helpers.attention import keep_attention_weights
+from minillm_helpers.checks import MinillmError
 from minillm_helpers.cli.checkpoint import CheckpointError, save_checkpoint
 from minillm_helpers.cli.command import main as minillm
 from minillm_helpers.model import GPT, GPTConfig
@@ -164,18 +165,21 @@ def test_no_hook_of_the_explorer_stays_on_the_model(model, tokenizer):
 @pytest.mark.parametrize(
     ("ids", "error", "message"),
     [
-        ([], ValueError, "empty"),  # the checks' own messages (checks.py): only their gist
-        ("the", TypeError, "not text: encode it first"),
-        (torch.tensor([[1, 2]]), TypeError, "1-D tensor of integer token IDs, got shape (1, 2)"),
-        (torch.tensor([1.0, 2.0]), TypeError, "1-D tensor of integer token IDs"),
-        ([1, 2.5], TypeError, "whole-number token IDs"),
-        ([True], TypeError, "whole-number token IDs"),
+        ("the", TypeError, "ids must be token IDs, not text: encode it first"),
+        (torch.tensor([[1, 2]]), ValueError, "ids must be one sequence (a 1-D tensor), got "
+         "shape (1, 2): pass one row, e.g. ids[0]."),
+        # the checks' own messages (checks.py): matched by their gist only
+        ([], ValueError, "empty"),
+        (torch.tensor([1.0, 2.0]), TypeError, "whole numbers"),
+        ([1, 2.5], TypeError, "whole numbers"),
+        ([True], TypeError, "whole numbers"),
         ([0, 999], ValueError, "outside the vocabulary"),
     ],
 )
 def test_bad_ids_are_refused_with_a_clear_message(model, ids, error, message):
-    with pytest.raises(error, match=re.escape(message)):
+    with pytest.raises(error, match=re.escape(message)) as raised:
         logit_lens(model, ids)
+    assert isinstance(raised.value, MinillmError)  # bad input, not a bug (checks.py)
 
 
 def test_a_model_that_is_not_the_packages_gpt_is_refused():
@@ -270,13 +274,14 @@ def test_attention_matrix_is_one_heads_weights_or_every_heads(attention):
 
 
 @pytest.mark.parametrize(
-    ("layer", "head", "message"),
-    [(2, 0, "layer must be a whole number from 0 to 1, got 2"),
-     (-1, 0, "layer must be a whole number from 0 to 1, got -1"),
-     (0, 2, "head must be a whole number from 0 to 1, or None for all heads, got 2")],
+    ("layer", "head", "error", "message"),
+    [(2, 0, ValueError, "layer must be from 0 to 1, got 2."),
+     (-1, 0, ValueError, "layer must be from 0 to 1, got -1."),
+     (0, 2, ValueError, "head must be from 0 to 1, got 2: None shows every head."),
+     (0.5, 0, TypeError, "layer must be a whole number (an int), got 0.5")],
 )  # fmt: skip
-def test_a_layer_or_head_the_model_lacks_is_refused(attention, layer, head, message):
-    with pytest.raises(ValueError, match=re.escape(message)):
+def test_a_layer_or_head_the_model_lacks_is_refused(attention, layer, head, error, message):
+    with pytest.raises(error, match=re.escape(message)):
         views.attention_matrix(attention, layer, head)
 
 
@@ -286,7 +291,7 @@ def test_looks_at_is_the_tokens_row_or_the_mean_of_every_heads(attention):
     assert math.isclose(sum(row), 1.0, abs_tol=1e-6) and row[5:] == [0.0, 0.0]
     mean = views.looks_at(attention, 0, None, 3)
     assert mean == pytest.approx(attention[0, :, 3].mean(0).tolist())
-    with pytest.raises(ValueError, match="position must be a whole number from 0 to 6, got 7"):
+    with pytest.raises(ValueError, match="position must be from 0 to 6, got 7"):
         views.looks_at(attention, 0, 0, 7)
 
 
@@ -399,7 +404,7 @@ def test_next_token_html_draws_kept_bars_blue_cut_ones_grey_with_their_old_value
 
 
 def test_a_bad_top_is_refused():
-    with pytest.raises(ValueError, match="top must be a whole number >= 1, got 0"):
+    with pytest.raises(ValueError, match="top must be at least 1, got 0"):
         views.next_token_bars(LOGITS, 1.0, 0, 1.0, UNITS, probabilities, top=0)
 
 
@@ -656,13 +661,14 @@ def test_a_bad_checkpoint_gets_the_same_one_line_error_as_minillm_sample(
         (lambda m, t: explore("runs/x", t), TypeError, "A checkpoint brings its own tokenizer"),
         (lambda m, t: explore(m, CharTokenizer("ab")), ValueError,
          "The tokenizer has 2 units but the model's vocabulary is"),
-        (lambda m, t: explore(m, t, top=0), ValueError, "top must be a whole number >= 1"),
+        (lambda m, t: explore(m, t, top=0), ValueError, "top must be at least 1, got 0."),
         (lambda m, t: explore(m, t, prompt=5), TypeError, "prompt must be text, got int"),
     ],
 )  # fmt: skip
 def test_explore_refuses_what_it_cannot_show(model, tokenizer, call, error, message):
-    with pytest.raises(error, match=re.escape(message)):
+    with pytest.raises(error, match=re.escape(message)) as raised:
         call(model, tokenizer)
+    assert isinstance(raised.value, MinillmError)
 
 
 def test_the_public_names():

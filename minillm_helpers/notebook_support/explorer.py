@@ -30,7 +30,7 @@ import ipywidgets as widgets
 import torch
 
 from minillm_helpers.attention import MultiHeadAttention, keep_attention_weights
-from minillm_helpers.checks import check_prompt
+from minillm_helpers.checks import InputError, InputTypeError, check_int, check_prompt, fail
 from minillm_helpers.model import GPT
 from minillm_helpers.notebook_support.widgets import explorer_views as views
 from minillm_helpers.sampling import generate, probabilities
@@ -40,30 +40,25 @@ __all__ = ["explore", "logit_lens", "look_inside", "append_token", "Explorer", "
 
 def check_model(model) -> None:
     if not isinstance(model, GPT):
-        raise TypeError(
-            f"Expected the package's GPT (minillm_helpers.model.GPT), got "
-            f"{type(model).__name__}: pass the trained model, or a checkpoint folder "
-            "written by `minillm train`, e.g. explore('runs/book')."
-        )
+        fail(InputTypeError, "Expected the package's GPT (minillm_helpers.model.GPT), got "
+             f"{type(model).__name__}", "pass the trained model, or a checkpoint folder "
+             "written by `minillm train`, e.g. explore('runs/book')")  # fmt: skip
 
 
-def as_id_list(ids) -> list[int]:
-    """A prompt's IDs as a list of ints (from a list, a tuple or a 1-D tensor)."""
+def as_id_list(ids, model) -> list[int]:
+    """A prompt's IDs (a list, a tuple or a 1-D tensor) as a list of ints, each checked to
+    be in the model's vocabulary."""
     if isinstance(ids, str):
-        raise TypeError("ids must be token IDs, not text: encode it first, "
-                        "e.g. tokenizer.encode(text).")  # fmt: skip
+        fail(InputTypeError, "ids must be token IDs, not text",
+             "encode it first, e.g. tokenizer.encode(text)")  # fmt: skip
     if torch.is_tensor(ids):
-        if ids.dim() != 1 or ids.is_floating_point() or ids.is_complex():
-            raise TypeError(
-                f"ids must be a 1-D tensor of integer token IDs, got shape {tuple(ids.shape)} "
-                f"of {ids.dtype}: pass one sequence, e.g. ids[0]."
-            )
+        if ids.dim() != 1:
+            fail(InputError, f"ids must be one sequence (a 1-D tensor), got shape "
+                 f"{tuple(ids.shape)}", "pass one row, e.g. ids[0]")  # fmt: skip
         ids = ids.tolist()
     ids = list(ids)
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise TypeError("ids must be whole-number token IDs, e.g. tokenizer.encode(text).")
-    check_prompt(ids)  # at least one (checks.py)
-    return ids
+    check_prompt(ids, model)  # at least one ID, each a whole number in the vocabulary
+    return [int(i) for i in ids]
 
 
 @dataclass(frozen=True)
@@ -89,7 +84,7 @@ def look_inside(model, ids) -> Inside:
     attention weights and the residual stream before the first block and after each one
     (forward hooks); leaves the model's attention setting and train/eval mode as they were."""
     check_model(model)
-    window = as_id_list(ids)[-model.config.context_length :]
+    window = as_id_list(ids, model)[-model.config.context_length :]
     streams = []  # (1, T, width) each: the first block's input, then every block's output
     first = model.blocks[0].register_forward_pre_hook(lambda block, args: streams.append(args[0]))
     handles = [first] + [block.register_forward_hook(lambda block, args, out: streams.append(out))
@@ -155,26 +150,23 @@ def explore(model, tokenizer=None, prompt: str | None = None, top: int = 15) -> 
     how many next-token bars to show."""
     if isinstance(model, (str, os.PathLike)):
         if tokenizer is not None:
-            raise TypeError("A checkpoint brings its own tokenizer: call explore(path) "
-                            "alone, or explore(model, tokenizer) with a model.")  # fmt: skip
+            fail(InputTypeError, "A checkpoint brings its own tokenizer",
+                 "call explore(path) alone, or explore(model, tokenizer) with a model")  # fmt: skip
         model, tokenizer = load_for_exploring(model)
     check_model(model)
     if tokenizer is None or not hasattr(tokenizer, "unit_to_id"):
-        raise TypeError(
-            "explore(model, tokenizer) needs the tokenizer the model was trained with (a "
-            "CharTokenizer or WordTokenizer) as its second argument."
-        )
+        fail(InputTypeError, "explore(model, tokenizer) needs the tokenizer the model was "
+             "trained with (a CharTokenizer or WordTokenizer) as its second argument")  # fmt: skip
     if tokenizer.vocab_size != model.config.vocab_size:
-        raise ValueError(
-            f"The tokenizer has {tokenizer.vocab_size} units but the model's vocabulary is "
-            f"{model.config.vocab_size}: pass the tokenizer the model was trained with."
-        )
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ValueError(f"top must be a whole number >= 1, got {top!r}.")
+        fail(InputError, f"The tokenizer has {tokenizer.vocab_size} units but the model's "
+             f"vocabulary is {model.config.vocab_size}",
+             "pass the tokenizer the model was trained with")  # fmt: skip
+    top = check_int("top", top, 1)
     if prompt is None:
         prompt = "\n" if "\n" in tokenizer.unit_to_id else tokenizer.vocabulary[0]
     if not isinstance(prompt, str):
-        raise TypeError(f"prompt must be text, got {type(prompt).__name__}.")
+        fail(InputTypeError, f"prompt must be text, got {type(prompt).__name__}",
+             "e.g. prompt='ROMEO:'")  # fmt: skip
     return Explorer(model, tokenizer, prompt, top)
 
 

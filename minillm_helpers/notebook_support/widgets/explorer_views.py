@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import torch
 
+from minillm_helpers.checks import check_int
 from minillm_helpers.notebook_support.widgets.nb06 import describe_settings
 
 # What a unit is called in the panel's sentences, by tokenizer kind.
@@ -125,22 +126,14 @@ def prompt_status(tokens: PromptTokens, context_length: int, added: int, tokeniz
 
 
 # ---------------------------------------------------------------- attention
-def check_layer_and_head(attention, layer: int, head) -> None:
-    layers, heads = attention.shape[:2]
-    if not (isinstance(layer, int) and 0 <= layer < layers):
-        raise ValueError(f"layer must be a whole number from 0 to {layers - 1}, got {layer!r}.")
-    if head is not None and not (isinstance(head, int) and 0 <= head < heads):
-        raise ValueError(
-            f"head must be a whole number from 0 to {heads - 1}, or None for all heads, "
-            f"got {head!r}."
-        )
-
-
 def attention_matrix(attention, layer: int, head=None):
     """One head's weights, (T, T): row i is where token i looks; head None: every head,
     (heads, T, T). `attention` is (layers, heads, T, T), as explorer.look_inside keeps it."""
-    check_layer_and_head(attention, layer, head)
-    return attention[layer] if head is None else attention[layer, head]
+    layers, heads = attention.shape[:2]
+    layer = check_int("layer", layer, 0, layers - 1)
+    if head is None:
+        return attention[layer]
+    return attention[layer, check_int("head", head, 0, heads - 1, "None shows every head")]
 
 
 def looks_at(attention, layer: int, head, position: int) -> list[float]:
@@ -148,10 +141,7 @@ def looks_at(attention, layer: int, head, position: int) -> list[float]:
     head None: the mean of every head's row."""
     matrix = attention_matrix(attention, layer, head)
     length = matrix.shape[-1]
-    if not (isinstance(position, int) and 0 <= position < length):
-        raise ValueError(f"position must be a whole number from 0 to {length - 1}, "
-                         f"got {position!r}.")  # fmt: skip
-    row = matrix[..., position, :]
+    row = matrix[..., check_int("position", position, 0, length - 1), :]
     return (row if head is not None else row.mean(0)).tolist()
 
 
@@ -345,8 +335,7 @@ def next_token_bars(logits, temperature, top_k, top_p, vocabulary, probabilities
     probability before and after the cut, and how many tokens of the whole vocabulary
     can still be drawn; `probabilities` is the sampling module's, so the bars are exactly
     what generation draws from. top_k 0 / top_p 1: no cut."""
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise ValueError(f"top must be a whole number >= 1, got {top!r}.")
+    top = check_int("top", top, 1)
     cut_k, cut_p = cut_settings(top_k, top_p)
     before = probabilities(logits, temperature)
     after = probabilities(logits, temperature, cut_k, cut_p)
