@@ -365,8 +365,9 @@ def check_gpt_config(config) -> None:
 
 def check_ids_for_model(ids, config, cache=None) -> None:
     """ids is a (batch, length) integer tensor that fits the context after the cached tokens
-    (cache: one model.KVCache per block, or None). The IDs' values are checked where they
-    enter (train, next_token_probabilities); here only where that is free (see the end)."""
+    (cache: one model.KVCache per block, or None). Shapes only: the IDs' values are checked
+    where they enter (generate, next_token_probabilities, train, estimate_loss), since
+    reading them here would make every step wait for a GPU and break torch.compile."""
     check_tensor("ids", ids, "integer", ("batch", "length"), "wrap one sequence as "
                  "torch.tensor([ids])")
     if ids.shape[1] == 0:
@@ -382,10 +383,6 @@ def check_ids_for_model(ids, config, cache=None) -> None:
         where = f" ({cached} of them in the cache)" if cached else ""
         fail(InputError, f"The sequence has {length} tokens{where} but the model's context is "
              f"{context}", f"keep only the last {context} (ids[:, -context_length:])")
-    # generate()'s prompt: on a GPU reading IDs costs a sync per step, under torch.compile a
-    # graph break; on the CPU outside compile nothing, so they are read there
-    if not torch.compiler.is_compiling() and ids.device.type == "cpu":
-        check_ids(ids, config.vocab_size)
 
 
 def check_targets(targets, ids) -> None:

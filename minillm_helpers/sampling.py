@@ -83,7 +83,7 @@ def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None
     """Extend a list of token IDs one sampled token at a time; return the new IDs only.
     use_cache=True keeps each layer's keys and values (KVCache): the same tokens, faster.
     Past the context: past_context="recompute" or "halve" (sampling.py's docstring)."""
-    check_generation(ids, max_new_tokens, temperature, top_k, top_p, past_context)
+    check_generation(ids, max_new_tokens, temperature, top_k, top_p, past_context, model)
     generator = torch.Generator()  # its own draws: fresh ones for seed=None, else the seed's
     generator.manual_seed(generator.seed() if seed is None else seed)
     context, sequence, cache = model.config.context_length, list(ids), None

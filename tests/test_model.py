@@ -241,15 +241,18 @@ def test_a_sequence_longer_than_the_context_is_refused():
         MODEL(torch.zeros(1, CONTEXT + 1, dtype=torch.long))
 
 
-def test_an_id_past_the_vocabulary_is_refused_on_the_cpu():
-    message = r"ID 23 at position \(0, 2\) is outside the vocabulary: valid IDs are 0 to 22"
+def test_ids_outside_the_vocabulary_are_refused_where_they_enter_not_in_forward():
+    """The forward reads shapes only (no host sync on a GPU); generate and
+    next_token_probabilities read the prompt's IDs."""
+    from minillm_helpers.sampling import generate, next_token_probabilities
+
+    message = r"ID 23 at position 2 is outside the vocabulary: valid IDs are 0 to 22"
     with pytest.raises(ValueError, match=message):
+        generate(MODEL, [1, 2, VOCAB], 3)
+    with pytest.raises(ValueError, match=r"ID -1 at position 1 is outside the vocabulary"):
+        next_token_probabilities(MODEL, [1, -1, 2])
+    with pytest.raises(IndexError):  # the forward itself: PyTorch's own embedding error
         MODEL(torch.tensor([[1, 2, VOCAB]]))
-
-
-def test_a_negative_id_is_refused_on_the_cpu():
-    with pytest.raises(ValueError, match=r"ID -1 at position \(0, 1\) is outside the vocabulary"):
-        MODEL(torch.tensor([[1, -1, 2]]))
 
 
 def test_float_ids_are_refused():

@@ -231,7 +231,7 @@ def test_integer_logits_are_refused():
 @pytest.mark.parametrize("use_cache", [False, True])
 def test_a_prompt_id_outside_the_vocabulary_is_refused_by_generate(prompt, use_cache):
     bad = VOCAB if VOCAB in prompt else -1
-    message = rf"ID {bad} at position \(0, {prompt.index(bad)}\) is outside the vocabulary: " \
+    message = rf"ID {bad} at position {prompt.index(bad)} is outside the vocabulary: " \
               rf"valid IDs are 0 to {VOCAB - 1}\. Encode text with the tokenizer"
     with pytest.raises(ValueError, match=message):
         generate(MODEL, prompt, 3, use_cache=use_cache)
