@@ -123,6 +123,16 @@ def load_model(path, map_location="cpu"):
     return model.eval(), tokenizer
 
 
+def load_model_and_tokenizer(path, map_location="cpu"):
+    """(model, tokenizer) from a checkpoint folder or file, for text in and out (`minillm
+    sample`, the explorer): a checkpoint without a vocabulary is a CheckpointError."""
+    path = checkpoint_file(path)
+    model, tokenizer = load_model(path, map_location)
+    if tokenizer is None:
+        raise CheckpointError(f"{path} holds no vocabulary, so text cannot be encoded for it.")
+    return model, tokenizer
+
+
 # --- Training checkpoints (`minillm train`): everything needed to continue exactly. ---
 
 CHECKPOINT_FILE = "checkpoint.pt"

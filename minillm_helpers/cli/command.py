@@ -21,7 +21,7 @@ import typing
 from dataclasses import fields
 
 from minillm_helpers.checks import InputError, MinillmError, check_int
-from minillm_helpers.cli.checkpoint import CheckpointError, checkpoint_file, load_model
+from minillm_helpers.cli.checkpoint import CheckpointError, load_model_and_tokenizer
 from minillm_helpers.cli.settings import TrainSettings, flag
 
 EXIT_ERROR = 2
@@ -164,10 +164,7 @@ def sample_command(args) -> int:
 
     check_sampling_settings(args.temperature, args.top_k, args.top_p, args.max_new_tokens)
     device = pick_device(args.device)
-    path = checkpoint_file(args.checkpoint)
-    model, tokenizer = load_model(path)
-    if tokenizer is None:
-        raise CheckpointError(f"{path} holds no vocabulary, so text cannot be encoded for it.")
+    model, tokenizer = load_model_and_tokenizer(args.checkpoint)
     prompt = args.prompt
     if prompt is None:
         prompt = "\n" if "\n" in tokenizer.unit_to_id else tokenizer.vocabulary[0]

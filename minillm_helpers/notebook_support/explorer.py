@@ -134,13 +134,9 @@ def append_token(model, steps: views.Steps, greedy: bool = False, seed: int = 0,
 
 def load_for_exploring(path):
     """(model, tokenizer) from a checkpoint folder or file, with `minillm sample`'s errors."""
-    from minillm_helpers.cli.checkpoint import CheckpointError, checkpoint_file, load_model
+    from minillm_helpers.cli.checkpoint import load_model_and_tokenizer
 
-    path = checkpoint_file(path)
-    model, tokenizer = load_model(path)
-    if tokenizer is None:
-        raise CheckpointError(f"{path} holds no vocabulary, so text cannot be encoded for it.")
-    return model, tokenizer
+    return load_model_and_tokenizer(path)
 
 
 def explore(model, tokenizer=None, prompt: str | None = None, top: int = 15) -> Explorer:

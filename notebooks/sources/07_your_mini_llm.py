@@ -37,9 +37,9 @@ from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.exercises.nb07 import (
     check_choices,
-    check_gpt2_embedding,
-    check_uniform_loss,
+    check_no_positions,
 )
+from minillm_helpers.notebook_support.explorer import explore
 from minillm_helpers.notebook_support.widgets.nb07 import (
     LiveProgress,
     own_text_readout,
@@ -200,8 +200,9 @@ print(snapshots[0][:120])
 # %% [markdown]
 # ## 5. Train it, watching
 #
-# The training loop is notebook 05's `train`, unchanged: random windows of 64
-# characters, AdamW, the loss on fixed batches of both texts every 100 steps. To watch
+# The training loop is the package's `train`, as in notebook 06 (notebook 05's loop
+# with input checks and evaluations): random windows of 64 characters, AdamW, the loss
+# on fixed batches of both texts every 100 steps. To watch
 # it, we attach a *forward hook* to the model, a function PyTorch calls after every
 # forward pass: `LiveProgress` redraws the curve below every 50 steps and keeps a
 # sample after step 100. The dashed line is the bigram: once the curve is under it,
@@ -292,6 +293,19 @@ claim("the first block looks back under 4 characters on average, the last one ov
 on_break = model.blocks[3].attention.last_weights[0, :, 12:, line.index("\n")].mean(-1)
 claim("a head of the last block puts over a third of its attention on the line break",
       on_break.max() > 1 / 3)
+
+# %% [markdown]
+# **Explore it yourself.** The panel below is your own model, opened up: type a prompt
+# and see its characters with their IDs; pick a block and a head (or all heads) to see
+# which earlier characters each one looks at; watch the next-character guess form
+# block by block (the *logit lens*: the final layer norm and output layer applied to the
+# residual stream after each block, so the last row is the model's real prediction);
+# move temperature, top-k and top-p over the bars; and grow the text one character at a
+# time. Try `ROMEO:` and a line break, then a name it never saw in that place, or a
+# rare word. The same panel opens any run of `minillm train`: `explore("runs/book")`.
+
+# %% tags=["nbval-ignore-output"]
+explore(model, tokenizer, prompt="ROMEO:\n")
 
 # %% [markdown]
 # ## 8. What comes next, at three temperatures
@@ -435,7 +449,10 @@ print(f"GPT-2 small: {124e6 / model.num_parameters():.0f} times the parameters, 
 #   Shakespeare. More text than a model can memorise is what makes a large one generalise.
 #
 # From here, nanoGPT (`github.com/karpathy/nanoGPT`) reproduces GPT-2 small with the same
-# ideas in about 300 lines of model code; you have now written every one of them.
+# ideas in about 300 lines of model code. You have written nearly all of them; what it
+# adds is small: a learned table of positions instead of sinusoids, the output layer
+# sharing the embedding table's weights (*weight tying*), and a warm-up and cosine
+# learning-rate schedule (`minillm train` has that one).
 
 # %% [markdown]
 # ## Summary
@@ -443,7 +460,7 @@ print(f"GPT-2 small: {124e6 / model.num_parameters():.0f} times the parameters, 
 # * Real data sets are fetched once and checked by checksum, never committed.
 # * A **baseline** gives a loss meaning: the bigram, which only counts pairs, scores
 #   about 2.5 on held-out Shakespeare; blind guessing scores 4.17.
-# * The **GPT of notebook 06**, trained by notebook 05's loop for a minute on a CPU,
+# * The **GPT of notebook 06**, trained by the package's `train` for a minute on a CPU,
 #   gets below 2.0: what context and attention buy, in one number.
 # * While it trains, language **emerges** in stages: letter frequencies, word shapes,
 #   then names, line breaks and verse-like lines.
@@ -452,15 +469,7 @@ print(f"GPT-2 small: {124e6 / model.num_parameters():.0f} times the parameters, 
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 1.** A model that knows nothing gives each of the 65 characters the same
-# probability. What is its loss, whatever the text?
-
-# %%
-# Your turn: replace the ... and run check_uniform_loss(answer).
-answer = ...
-
-# %% [markdown]
-# **Exercise 2.** A loss is easier to feel as a number of choices: if the model picked
+# **Exercise 1.** A loss is easier to feel as a number of choices: if the model picked
 # uniformly among `n` characters, its loss would be `log n`. As how many equally likely
 # characters does the bigram's validation loss `bigram_val` feel?
 
@@ -469,25 +478,28 @@ answer = ...
 choices = ...
 
 # %% [markdown]
-# **Exercise 3.** GPT-2 small has a vocabulary of 50,257 tokens and a width of 768.
-# How many parameters does its token embedding table hold?
+# **Exercise 2: break it, take the positions away.** Set the trained model's position
+# vectors to zero (`model.positions.zero_()`: the buffer the sinusoids live in), measure
+# the validation loss with `estimate_loss(model, val_data, 16, 64, 10)`, and put them
+# back (`model.positions.copy_(saved)`). How much of what it learned needs to know
+# where each character stands? Compare with the loss measured the same way before, and
+# run `check_no_positions(with_positions, without_positions)`.
 
 # %%
-# Your turn: replace the ... and run check_gpt2_embedding(table_size).
-table_size = ...
+with_positions, without_positions = ..., ...  # two validation losses
 
 # %% [markdown]
 # ## Solutions
 
 # %%
-answer = -math.log(1 / 65)  # every character has probability 1/65
-assert check_uniform_loss(answer)
-
-# %%
 choices = math.exp(bigram_val)  # invert loss = log(choices)
 print(f"the bigram feels like {choices:.1f} choices per character")
-assert check_choices(choices, bigram_val)
+check_choices(choices, bigram_val)
 
 # %%
-table_size = 50_257 * 768  # one row of 768 numbers per token
-assert check_gpt2_embedding(table_size)
+saved = model.positions.clone()
+with_positions = estimate_loss(model, val_data, 16, 64, 10)
+model.positions.zero_()  # every character looks the same wherever it stands
+without_positions = estimate_loss(model, val_data, 16, 64, 10)
+model.positions.copy_(saved)  # back as it was trained
+check_no_positions(with_positions, without_positions)

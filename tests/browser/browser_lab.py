@@ -346,11 +346,14 @@ class LabPage:
         dialog.locator(".jp-mod-accept").click()
         self.mark("answered JupyterLab's Select Kernel dialog")
 
-    def control(self, description: str, timeout: float):
-        """The widget whose description label reads exactly `description`."""
+    def control(self, description: str, timeout: float, last: bool = False):
+        """The widget whose description label reads exactly `description` (the first one on
+        the page, or the last: notebook 07's explorer comes before its sample widget and
+        shares some labels)."""
         exact = re.compile(rf"^\s*{re.escape(description)}\s*$")
         label = self.page.locator(".widget-label, .widget-label-basic span").filter(has_text=exact)
-        widget = self.page.locator(".jupyter-widgets.widget-inline-hbox").filter(has=label).first
+        matches = self.page.locator(".jupyter-widgets.widget-inline-hbox").filter(has=label)
+        widget = matches.last if last else matches.first
         deadline = time.monotonic() + timeout
         while not widget.is_visible():
             errors = self.errors()  # a cell above failed: Run All stops there, fail now
