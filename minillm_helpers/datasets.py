@@ -129,7 +129,7 @@ def download(url: str, destination, sha256: str, progress: bool = True) -> Path:
         with os.fdopen(handle, "wb") as file, urllib.request.urlopen(url, timeout=30) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
             with tqdm(total=total, unit="B", unit_scale=True, disable=not progress,
-                      desc=f"downloading {destination.name}") as bar:  # fmt: skip
+                      desc=f"downloading {destination.name}") as bar:
                 for chunk in iter(lambda: response.read(CHUNK), b""):
                     file.write(chunk)
                     digest.update(chunk)
@@ -153,7 +153,7 @@ def download(url: str, destination, sha256: str, progress: bool = True) -> Path:
 
 
 def dataset_path(name: str, *, folder=None, url: str | None = None,
-                 progress: bool = True) -> Path:  # fmt: skip
+                 progress: bool = True) -> Path:
     """The path of data set `name` on this machine, downloaded and checked if needed.
 
     `folder` overrides data_dir(); `url` overrides the data set's source (tests

@@ -133,7 +133,7 @@ def test_ctrl_c_saves_and_exits_with_status_130(text_file, tmp_path, capsys, mon
     interrupt_after_step(monkeypatch, 5)
     out = tmp_path / "run"
     code, stdout, err = run_cli(capsys, "train", text_file, "--out", out, "--steps", "50",
-                                "--no-plot", *TINY)  # fmt: skip
+                                "--no-plot", *TINY)
     assert code == 130
     assert "Saved step 5" in stdout and "continue with --resume" in stdout
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 5
@@ -144,7 +144,7 @@ def test_ctrl_c_on_the_real_command(text_file, tmp_path):
     out = tmp_path / "run"
     command = [sys.executable, "-u", "-m", "minillm_helpers", "train", str(text_file),
                "--out", str(out), "--steps", "1000000", "--eval-every", "1", "--no-plot",
-               *TINY]  # fmt: skip
+               *TINY]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout.readline()  # the run's description: the loop starts next
@@ -211,7 +211,7 @@ def test_the_trainer_and_the_notebooks_train_build_one_optimizer(text_file, tmp_
 def test_python_dash_m_runs_the_command(text_file, tmp_path):
     out = tmp_path / "run"
     command = [sys.executable, "-m", "minillm_helpers", "train", str(text_file), "--out", str(out),
-               "--steps", "2", "--no-plot", *TINY]  # fmt: skip
+               "--steps", "2", "--no-plot", *TINY]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (out / "checkpoint.pt").is_file()
@@ -227,12 +227,12 @@ def test_a_data_set_name_stands_for_its_file(text_file, tmp_path, capsys, monkey
     folder.mkdir()
     (folder / "tiny.txt").write_bytes(text_file.read_bytes())
     known = datasets.Dataset("tiny.txt", "file:///nowhere", datasets.sha256_of(text_file),
-                             text_file.stat().st_size, "a test text")  # fmt: skip
+                             text_file.stat().st_size, "a test text")
     monkeypatch.setitem(datasets.DATASETS, "tiny", known)
     monkeypatch.setenv("MINILLM_DATA_DIR", str(folder))
     out = tmp_path / "run"
     code, _, err = run_cli(capsys, "train", "tiny", "--out", out, "--steps", "2", "--no-plot",
-                           *TINY)  # fmt: skip
+                           *TINY)
     assert code == 0, err
     assert (out / "checkpoint.pt").is_file()
 
@@ -339,7 +339,7 @@ def test_fine_tune_continues_on_another_text_and_says_so(text_file, tmp_path, ca
     run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
     other = lines_reversed(text_file, tmp_path)
     code, stdout, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune",
-                                "--steps", "4", *TINY)  # fmt: skip
+                                "--steps", "4", *TINY)
     assert code == 0, err
     assert sum(line.startswith("Fine-tuning on") for line in stdout.splitlines()) == 1
     saved = torch.load(out / "checkpoint.pt", weights_only=True)
@@ -426,7 +426,7 @@ def test_resume_takes_the_settings_not_given_from_the_checkpoint(text_file, tmp_
     assert run_cli(capsys, "train", text_file, "--out", out, *flags, *TINY)[0] == 0
     # no model flags, no --learning-rate: the checkpoint's; --steps given: 4 more steps
     code, stdout, err = run_cli(capsys, "train", text_file, "--out", out, "--resume",
-                                "--steps", "8", "--no-progress")  # fmt: skip
+                                "--steps", "8", "--no-progress")
     assert code == 0, err
     saved = torch.load(out / "checkpoint.pt", weights_only=True)
     assert saved["step"] == 8 and "Resuming from step 4 of 8" in stdout
@@ -439,7 +439,7 @@ def test_resume_with_other_model_flags_names_each_difference(text_file, tmp_path
     run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
     before = (out / "checkpoint.pt").read_bytes()
     code, _, err = run_cli(capsys, "train", text_file, "--out", out, "--resume", *TINY,
-                           "--width", "32", "--num-layers", "2")  # fmt: skip
+                           "--width", "32", "--num-layers", "2")
     assert_one_line_error(code, err, "--resume continues the run")
     assert "--width 32 differs (the checkpoint has 16)" in err
     assert "--num-layers 2 differs (the checkpoint has 1)" in err
@@ -453,7 +453,7 @@ def test_resume_with_other_model_flags_names_each_difference(text_file, tmp_path
         lambda path: path.write_bytes(path.read_bytes()[:1000]),  # cut short
         lambda path: path.write_bytes(b"\x80\x04garbage that is not a checkpoint"),
         lambda path: torch.save({"format": "minillm-checkpoint-1", "x": os.terminal_size((1, 2))},
-                                path),  # fmt: skip  # an object: refused by weights_only
+                                path),  # an object: refused by weights_only
     ],
 )
 def test_loader_errors_are_one_short_line_of_ours(text_file, tmp_path, capsys, damage):
@@ -479,7 +479,7 @@ def test_every_setting_is_a_flag_and_flags_left_out_stay_unset():
     parser = build_parser()
     assert vars(parser.parse_args(["train", "x.txt"])) == {
         "command": "train", "data": "x.txt", "resume": False, "fine_tune": False, "progress": True,
-    }  # fmt: skip
+    }
     for f in fields(TrainSettings):
         if f.name == "data":
             continue
@@ -518,7 +518,7 @@ def test_no_fused_trains_the_same_model_with_the_written_out_attention(text_file
 
 def test_bf16_autocast_wraps_the_training_forward(text_file, tmp_path):
     run = run_training(settings(text_file, tmp_path / "run", steps=2, bf16=True),
-                       progress=False, say=lambda *a: None)  # fmt: skip
+                       progress=False, say=lambda *a: None)
     assert all(torch.isfinite(torch.tensor(run.history.losses)))
     assert run.model.output.weight.dtype == torch.float32  # the weights stay in float32
 

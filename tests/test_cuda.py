@@ -28,7 +28,7 @@ def settings(text_file, out, **changes):
     sizes = {**TINY_MODEL, "device": "cuda", "dropout": 0.1}
     return TrainSettings(data=str(text_file), out=str(out), **sizes, steps=12, eval_every=4,
                          warmup_steps=3, batch_size=4, eval_batches=2, eval_batch_size=4,
-                         plot=False, **changes)  # fmt: skip
+                         plot=False, **changes)
 
 
 def test_train_on_cuda_save_and_resume_exactly(text_file, tmp_path, monkeypatch):

@@ -30,7 +30,7 @@ def test_two_processes_first_update_equals_one_process_on_the_combined_batch(tmp
     flags = [*as_flags(**SIZES, steps=1), "--no-progress", "--no-plot"]
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
                "--nproc_per_node", "2", "-m", "minillm_helpers", "train", str(data),
-               "--out", str(tmp_path / "ddp"), "--batch-size", "3", *flags]  # fmt: skip
+               "--out", str(tmp_path / "ddp"), "--batch-size", "3", *flags]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     two = load_training_checkpoint(tmp_path / "ddp")
@@ -54,7 +54,7 @@ def test_two_processes_first_update_equals_one_process_on_the_combined_batch(tmp
 def torchrun_train(data, out, *flags):
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
                "--nproc_per_node", "2", "-m", "minillm_helpers", "train", str(data),
-               "--out", str(out), "--no-progress", "--no-plot", *flags]  # fmt: skip
+               "--out", str(out), "--no-progress", "--no-plot", *flags]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     return load_training_checkpoint(out)

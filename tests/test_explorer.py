@@ -33,7 +33,7 @@ CONTEXT = 8
 def tiny(vocab_size, layers=2, heads=2, seed=0):
     torch.manual_seed(seed)
     config = GPTConfig(vocab_size=vocab_size, context_length=CONTEXT, width=16,
-                       num_heads=heads, num_layers=layers)  # fmt: skip
+                       num_heads=heads, num_layers=layers)
     return GPT(config).eval()
 
 
@@ -153,7 +153,7 @@ def test_no_hook_of_the_explorer_stays_on_the_model(model, tokenizer):
     watching = [model.blocks[0].register_forward_pre_hook(
         lambda block, args: streams.append(weakref.ref(args[0])))]
     watching += [block.register_forward_hook(lambda block, args, out: streams.append(
-        weakref.ref(out))) for block in model.blocks]  # fmt: skip
+        weakref.ref(out))) for block in model.blocks]
     with torch.no_grad():
         model(torch.tensor([tokenizer.encode("the")]))
     for handle in watching:
@@ -206,7 +206,7 @@ def test_unseen_characters_get_one_sentence_naming_them(tokenizer):
     tokens = views.read_prompt("the Zebra é", tokenizer)
     assert not tokens.readable
     assert tokens.message == ("The model never saw the characters 'Z', 'é': use only "
-                              "characters of the text it trained on.")  # fmt: skip
+                              "characters of the text it trained on.")
     assert tokens.ids[:4] == tokenizer.encode("the ") and tokens.ids[4] is None
     one = views.read_prompt("thé", tokenizer).message
     assert one.startswith("The model never saw the character 'é': ")
@@ -216,7 +216,7 @@ def test_unseen_words_are_called_words_and_a_long_list_is_cut():
     words = WordTokenizer.from_text(TEXT)
     message = views.read_prompt("the unicorn sat", words).message
     assert message == ("The model never saw the word 'unicorn': use only words of the "
-                       "text it trained on.")  # fmt: skip
+                       "text it trained on.")
     many = views.read_prompt(" ".join(f"w{i}" for i in range(13)), words).message
     assert "'w9' and 3 more:" in many and "'w10'" not in many
 
@@ -238,7 +238,7 @@ def test_chips_show_each_token_and_its_id_coloured_by_its_part(tokenizer):
     ids = tokenizer.encode("the cat")
     chips = views.chips_html(list("the cat"), ids, context_length=5, added=2)
     shown = re.findall(r"background:([^;]+);(opacity:0.35;)?[^>]*>([^<]+)<br><small[^>]*>(\d+)<",
-                       chips)  # fmt: skip
+                       chips)
     assert [(unit, int(i)) for _, _, unit, i in shown] == list(zip("the␣cat", ids, strict=True))
     assert [bool(faded) for _, faded, _, _ in shown] == [True, True] + [False] * 5
     assert [colour == views.GREEN for colour, *_ in shown] == [False] * 5 + [True] * 2
@@ -279,7 +279,7 @@ def test_attention_matrix_is_one_heads_weights_or_every_heads(attention):
      (-1, 0, ValueError, "layer must be from 0 to 1, got -1."),
      (0, 2, ValueError, "head must be from 0 to 1, got 2: None shows every head."),
      (0.5, 0, TypeError, "layer must be a whole number (an int), got 0.5")],
-)  # fmt: skip
+)
 def test_a_layer_or_head_the_model_lacks_is_refused(attention, layer, head, error, message):
     with pytest.raises(error, match=re.escape(message)):
         views.attention_matrix(attention, layer, head)
@@ -329,7 +329,7 @@ def test_attention_html_labels_both_sides_and_frames_the_chosen_row(attention):
     assert page.count(">␣</") == 2  # the space, once along each side
     assert "layer 1, head 2 · row: the token looking" in page
     grid = views.attention_html(views.attention_matrix(attention, 0, None), list("the cat"),
-                                3, "layer 1, all heads")  # fmt: skip
+                                3, "layer 1, all heads")
     assert grid.count("<img ") == 2 and "head 2</div>" in grid
 
 
@@ -345,7 +345,7 @@ def test_lens_rows_list_the_top_tokens_per_stage_the_last_one_the_prediction():
     rows = views.lens_rows(lens, ["a", "b", "c"], top=2)
     assert [label for label, _ in rows] == ["embeddings", "block 1", "block 2 = prediction"]
     assert [[unit for unit, _ in best] for _, best in rows] == [["b", "c"], ["a", "c"],
-                                                               ["c", "b"]]  # fmt: skip
+                                                               ["c", "b"]]
     assert rows[2][1][0][1] == pytest.approx(0.8)
 
 
@@ -529,7 +529,7 @@ def test_next_token_twice_then_undo(panel, model, tokenizer):
     panel.undo_button.click()
     assert panel.prompt.value == tokenizer.decode(steps.ids[:-1]) and len(chips_of(panel)) == 7
     assert panel.lens.value == views.lens_html(views.lens_rows(
-        logit_lens(model, steps.ids[:-1]), tokenizer.vocabulary))  # fmt: skip
+        logit_lens(model, steps.ids[:-1]), tokenizer.vocabulary))
     panel.undo_button.click()
     assert panel.prompt.value == "the ca" and panel.undo_button.disabled
     panel.undo_button.click()  # nothing more to undo: the prompt stays
@@ -637,7 +637,7 @@ def bad_checkpoints(tmp_path, model):
     torch.save({"state_dict": {}}, tmp_path / "foreign.pt")
     save_checkpoint(tmp_path / "wordless.pt", model)  # no tokenizer saved
     return {"missing": tmp_path / "nothing", "garbage": tmp_path / "garbage",
-            "foreign": tmp_path / "foreign.pt", "wordless": tmp_path / "wordless.pt"}  # fmt: skip
+            "foreign": tmp_path / "foreign.pt", "wordless": tmp_path / "wordless.pt"}
 
 
 @pytest.mark.parametrize("kind", ["missing", "garbage", "foreign", "wordless"])
@@ -664,7 +664,7 @@ def test_a_bad_checkpoint_gets_the_same_one_line_error_as_minillm_sample(
         (lambda m, t: explore(m, t, top=0), ValueError, "top must be at least 1, got 0."),
         (lambda m, t: explore(m, t, prompt=5), TypeError, "prompt must be text, got int"),
     ],
-)  # fmt: skip
+)
 def test_explore_refuses_what_it_cannot_show(model, tokenizer, call, error, message):
     with pytest.raises(error, match=re.escape(message)) as raised:
         call(model, tokenizer)

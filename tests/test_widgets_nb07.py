@@ -163,7 +163,7 @@ def test_live_progress_watches_train_through_a_forward_hook():
     data = torch.tensor(tokenizer.encode(text))
     torch.manual_seed(0)
     model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=8, width=16,
-                          num_heads=2))  # fmt: skip
+                          num_heads=2))
 
     def sample(model):
         return tokenizer.decode(generate(model, [0], 5, seed=0))

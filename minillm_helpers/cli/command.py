@@ -76,7 +76,7 @@ def add_setting_flags(parser: argparse.ArgumentParser) -> None:
             groups[meta["group"]] = parser.add_argument_group(meta["group"])
         group = groups[meta["group"]]
         kind = next((t for t in typing.get_args(hints[f.name]) if t is not type(None)),
-                    hints[f.name])  # fmt: skip
+                    hints[f.name])
         if f.name == "data":
             group.add_argument("data", help=meta["help"])
         elif kind is bool:
@@ -87,12 +87,12 @@ def add_setting_flags(parser: argparse.ArgumentParser) -> None:
             if old:
                 shown += f" ({old[0]}: the old spelling, until the next release)"
             group.add_argument(name, *old, dest=f.name, action=action,
-                               default=argparse.SUPPRESS, help=shown)  # fmt: skip
+                               default=argparse.SUPPRESS, help=shown)
         else:
             parse = {int: whole(meta["minimum"]), float: number, str: str}[kind]
             shown = "" if f.default in (None, "") else f" (default {f.default})"
             group.add_argument(f"--{flag(f.name)}", dest=f.name, type=parse,
-                               default=argparse.SUPPRESS, help=meta["help"] + shown)  # fmt: skip
+                               default=argparse.SUPPRESS, help=meta["help"] + shown)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -105,11 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--resume", action="store_true",
         help="continue the checkpoint in --out; settings not given are taken from it",
-    )  # fmt: skip
+    )
     train.add_argument(
         "--fine-tune", action="store_true",
         help="with --resume: continue on a different text than the run began with, on purpose",
-    )  # fmt: skip
+    )
     train.add_argument(
         "--no-progress", dest="progress", action="store_false", help="no progress bar"
     )
@@ -145,7 +145,7 @@ def train_command(args) -> int:
     given["data"] = str(data_file(given["data"]))  # a data set's name -> its file, fetched once
     settings = TrainSettings(**given)
     result = run_training(settings, resume=args.resume, progress=args.progress, given=given,
-                          fine_tune=args.fine_tune)  # fmt: skip
+                          fine_tune=args.fine_tune)
     if result.history.val_eval:
         print(
             f"Done: step {result.step}, validation loss {result.history.val_eval[-1]:.4f}; "
@@ -181,7 +181,7 @@ def sample_command(args) -> int:
         new_ids = generate(
             model, ids, args.max_new_tokens, args.temperature, args.top_k, args.top_p,
             seed=seed, use_cache=args.cache, past_context=args.past_context,
-        )  # fmt: skip
+        )
     sys.stdout.write(prompt + tokenizer.decode(new_ids) + "\n")
     return 0
 

@@ -54,13 +54,13 @@ class Trainer:
     """A run's settings, data and TrainingState, and the three things the loop does."""
 
     def __init__(self, settings, tokenizer, train_data, val_data, text_sha256=None,
-                 process=None, checkpoint=None):  # fmt: skip
+                 process=None, checkpoint=None):
         self.settings, self.tokenizer = settings, tokenizer
         self.train_data, self.val_data = train_data, val_data
         self.process = process or distributed.Process(device=pick_device(settings.device))
         self.device = self.process.device
         self.state = TrainingState.new(settings, tokenizer.vocab_size, self.device,
-                                       self.process.rank, text_sha256)  # fmt: skip
+                                       self.process.rank, text_sha256)
         if checkpoint is not None:
             self.state.restore(checkpoint, settings.out, self.process.rank, self.device)
         # what the step calls: DistributedDataParallel around state.model under torchrun
@@ -77,7 +77,7 @@ class Trainer:
             group["lr"] = learning_rate_at(state.step + 1, s)
         # every process draws the same global batch and trains on its own rows
         x, y = get_batch(self.train_data, s.batch_size * self.process.world_size,
-                         s.context_length, state.batch_generator)  # fmt: skip
+                         s.context_length, state.batch_generator)
         x, y = (distributed.my_slice(t, self.process).to(self.device) for t in (x, y))
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=s.bf16):
             _, loss = self.parallel_model(x, y)
@@ -128,7 +128,7 @@ class Trainer:
         self.state.save(out, self.tokenizer, s, states)
         config = {"step": self.state.step, "settings": s.to_dict(),
                   "model": asdict(self.state.model.config),
-                  "text_sha256": self.state.text_sha256}  # fmt: skip
+                  "text_sha256": self.state.text_sha256}
         text = json.dumps(config, indent=1, ensure_ascii=False) + "\n"
         atomic_write_text(text, out / "config.json")
         if s.plot and self.state.history.eval_steps:
@@ -190,7 +190,7 @@ class ProgressBar:
         self.trainer, self.read_every = trainer, read_every
         self.tokens_per_step = s.batch_size * trainer.process.world_size * s.context_length
         self.bar = tqdm(total=s.steps, initial=trainer.state.step, disable=not show,
-                        desc="training", unit="step", dynamic_ncols=True)  # fmt: skip
+                        desc="training", unit="step", dynamic_ncols=True)
         self.write = self.bar.write if show else say
         self.seconds, self.steps, self.val_loss = 0.0, 0, math.nan
 
@@ -201,7 +201,7 @@ class ProgressBar:
             rate = self.steps * self.tokens_per_step / max(1e-9, self.seconds)
             loss = self.trainer.read_losses()
             self.bar.set_postfix(loss=f"{loss:.3f}", val=f"{self.val_loss:.3f}",
-                                 tok_s=f"{rate:,.0f}")  # fmt: skip
+                                 tok_s=f"{rate:,.0f}")
 
 
 @dataclass
@@ -228,7 +228,7 @@ def train_loop(trainer: Trainer, progress: bool = True, say=print) -> RunResult:
             if state.step % s.eval_every == 0 or state.step == s.steps:
                 bar.val_loss = trainer.evaluate()
                 bar.write(f"step {state.step}: train {state.history.train_eval[-1]:.4f}, "
-                          f"val {bar.val_loss:.4f}")  # fmt: skip
+                          f"val {bar.val_loss:.4f}")
                 trainer.save()
                 reached = s.target_loss is not None and bar.val_loss <= s.target_loss
                 reached_target = distributed.any_process(reached, process)
@@ -240,11 +240,11 @@ def train_loop(trainer: Trainer, progress: bool = True, say=print) -> RunResult:
     trainer.read_losses()
     state.evaluated.eval()
     return RunResult(state.step, state.history, Path(s.out), state.evaluated, interrupted,
-                     reached_target)  # fmt: skip
+                     reached_target)
 
 
 def run_training(settings: TrainSettings, resume: bool = False, progress: bool = True,
-                 say=print, given=None, fine_tune: bool = False) -> RunResult:  # fmt: skip
+                 say=print, given=None, fine_tune: bool = False) -> RunResult:
     """Train according to `settings`, or continue the checkpoint in settings.out (resume;
     fine_tune: on purpose on a text other than the one it began with); see the module
     docstring. `given` names the settings chosen on the command line (None: all): a
@@ -270,9 +270,9 @@ def run_training(settings: TrainSettings, resume: bool = False, progress: bool =
     try:
         say = say if process.is_main else (lambda *a, **k: None)
         tokenizer, train_data, val_data, text_sha256 = read_data(settings, checkpoint,
-                                                                 fine_tune, say)  # fmt: skip
+                                                                 fine_tune, say)
         trainer = Trainer(settings, tokenizer, train_data, val_data, text_sha256, process,
-                          checkpoint)  # fmt: skip
+                          checkpoint)
         say(describe_run(trainer))
         return train_loop(trainer, progress, say)
     finally:

@@ -42,7 +42,7 @@ def check_model(model) -> None:
     if not isinstance(model, GPT):
         fail(InputTypeError, "Expected the package's GPT (minillm_helpers.model.GPT), got "
              f"{type(model).__name__}", "pass the trained model, or a checkpoint folder "
-             "written by `minillm train`, e.g. explore('runs/book')")  # fmt: skip
+             "written by `minillm train`, e.g. explore('runs/book')")
 
 
 def as_id_list(ids, model) -> list[int]:
@@ -50,11 +50,11 @@ def as_id_list(ids, model) -> list[int]:
     be in the model's vocabulary."""
     if isinstance(ids, str):
         fail(InputTypeError, "ids must be token IDs, not text",
-             "encode it first, e.g. tokenizer.encode(text)")  # fmt: skip
+             "encode it first, e.g. tokenizer.encode(text)")
     if torch.is_tensor(ids):
         if ids.dim() != 1:
             fail(InputError, f"ids must be one sequence (a 1-D tensor), got shape "
-                 f"{tuple(ids.shape)}", "pass one row, e.g. ids[0]")  # fmt: skip
+                 f"{tuple(ids.shape)}", "pass one row, e.g. ids[0]")
         ids = ids.tolist()
     ids = list(ids)
     check_prompt(ids, model)  # at least one ID, each a whole number in the vocabulary
@@ -88,7 +88,7 @@ def look_inside(model, ids) -> Inside:
     streams = []  # (1, T, width) each: the first block's input, then every block's output
     first = model.blocks[0].register_forward_pre_hook(lambda block, args: streams.append(args[0]))
     handles = [first] + [block.register_forward_hook(lambda block, args, out: streams.append(out))
-                         for block in model.blocks]  # fmt: skip
+                         for block in model.blocks]
     attentions = [module for module in model.modules() if isinstance(module, MultiHeadAttention)]
     before = [(module.keep_weights, module.last_weights) for module in attentions]
     was_training = model.training
@@ -118,7 +118,7 @@ def logit_lens(model, ids) -> torch.Tensor:
 
 
 def append_token(model, steps: views.Steps, greedy: bool = False, seed: int = 0,
-                 temperature: float = 1.0, top_k=0, top_p=1.0) -> int:  # fmt: skip
+                 temperature: float = 1.0, top_k=0, top_p=1.0) -> int:
     """Append one token to `steps` and return it: the likeliest (greedy, "Most likely"), or
     one draw of `generate` with the settings ("Next token"; top_k 0 / top_p 1: no cut)
     and the seed `steps.draw_seed(seed)`, so the same presses give the same tokens."""
@@ -127,7 +127,7 @@ def append_token(model, steps: views.Steps, greedy: bool = False, seed: int = 0,
     else:
         cut_k, cut_p = views.cut_settings(top_k, top_p)
         token = generate(model, steps.ids, 1, temperature, cut_k, cut_p,
-                         seed=steps.draw_seed(seed))[0]  # fmt: skip
+                         seed=steps.draw_seed(seed))[0]
     steps.append(token, sampled=not greedy)
     return token
 
@@ -147,22 +147,22 @@ def explore(model, tokenizer=None, prompt: str | None = None, top: int = 15) -> 
     if isinstance(model, (str, os.PathLike)):
         if tokenizer is not None:
             fail(InputTypeError, "A checkpoint brings its own tokenizer",
-                 "call explore(path) alone, or explore(model, tokenizer) with a model")  # fmt: skip
+                 "call explore(path) alone, or explore(model, tokenizer) with a model")
         model, tokenizer = load_for_exploring(model)
     check_model(model)
     if tokenizer is None or not hasattr(tokenizer, "unit_to_id"):
         fail(InputTypeError, "explore(model, tokenizer) needs the tokenizer the model was "
-             "trained with (a CharTokenizer or WordTokenizer) as its second argument")  # fmt: skip
+             "trained with (a CharTokenizer or WordTokenizer) as its second argument")
     if tokenizer.vocab_size != model.config.vocab_size:
         fail(InputError, f"The tokenizer has {tokenizer.vocab_size} units but the model's "
              f"vocabulary is {model.config.vocab_size}",
-             "pass the tokenizer the model was trained with")  # fmt: skip
+             "pass the tokenizer the model was trained with")
     top = check_int("top", top, 1)
     if prompt is None:
         prompt = "\n" if "\n" in tokenizer.unit_to_id else tokenizer.vocabulary[0]
     if not isinstance(prompt, str):
         fail(InputTypeError, f"prompt must be text, got {type(prompt).__name__}",
-             "e.g. prompt='ROMEO:'")  # fmt: skip
+             "e.g. prompt='ROMEO:'")
     return Explorer(model, tokenizer, prompt, top)
 
 
@@ -194,7 +194,7 @@ def reported(method):
                 return method(self, *args, **kwargs)
         except Exception as error:  # shown to the reader, not lost in a log
             self.problem.value = (f'<span style="color:#b00">{type(error).__name__}: '
-                                  f"{html.escape(str(error))}</span>")  # fmt: skip
+                                  f"{html.escape(str(error))}</span>")
             return None
 
     return run
@@ -218,46 +218,46 @@ class Explorer(widgets.VBox):
         full = {"style": {"description_width": "initial"}}
         # a text area, not a one-line box: a prompt may hold newlines ("ROMEO:\n")
         self.prompt = widgets.Textarea(value=prompt, description="Prompt", rows=2,
-                                       layout=widgets.Layout(width="95%"), **full)  # fmt: skip
+                                       layout=widgets.Layout(width="95%"), **full)
         self.status = widgets.HTML()
         self.chips = widgets.HTML()
         self.problem = widgets.HTML()
         self.next_button = widgets.Button(description="Next token", button_style="primary",
-                                          tooltip="append a token drawn as set")  # fmt: skip
+                                          tooltip="append a token drawn as set")
         self.most_likely_button = widgets.Button(description="Most likely",
-                                                 tooltip="append the likeliest token")  # fmt: skip
+                                                 tooltip="append the likeliest token")
         self.undo_button = widgets.Button(description="Undo", tooltip="remove the last token")
         self.seed = widgets.BoundedIntText(value=0, min=0, max=10**6, description="Seed",
                                            layout=widgets.Layout(width="150px"),
-                                           **full)  # fmt: skip
+                                           **full)
         self.layer = widgets.Dropdown(options=[(str(i + 1), i) for i in range(config.num_layers)],
                                       description="Layer", layout=widgets.Layout(width="120px"),
-                                      **full)  # fmt: skip
+                                      **full)
         self.head = widgets.Dropdown(
             options=[("all", -1)] + [(str(h + 1), h) for h in range(config.num_heads)],
             value=0, description="Head", layout=widgets.Layout(width="120px"), **full,
-        )  # fmt: skip
+        )
         self.token = widgets.Dropdown(description="Token", layout=widgets.Layout(width="160px"),
-                                      **full)  # fmt: skip
+                                      **full)
         self.attention = widgets.HTML()
         self.looks = widgets.HTML()
         self.lens = widgets.HTML()
         self.temperature = widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.05,
-                                               description="Temperature", **full)  # fmt: skip
+                                               description="Temperature", **full)
         self.top_k = widgets.IntSlider(value=0, min=0, max=config.vocab_size,
-                                       description="Top-k (0 = off)", **full)  # fmt: skip
+                                       description="Top-k (0 = off)", **full)
         self.top_p = widgets.FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05,
-                                         description="Top-p (1 = off)", **full)  # fmt: skip
+                                         description="Top-p (1 = off)", **full)
         self.bars = widgets.HTML()
         for widget, name in [(self.status, "status"), (self.chips, "chips"),
                              (self.problem, "problem"), (self.looks, "looks"),
                              (self.lens, "lens"), (self.bars, "next"),
-                             (self.attention, "attention")]:  # fmt: skip
+                             (self.attention, "attention")]:
             widget.add_class(f"minillm-explorer-{name}")
         singular, plural = views.unit_names(tokenizer)
         title = (f"<b>Inside your model</b>: {config.num_layers} blocks, {config.num_heads} "
                  f"heads, width {config.width}, context {config.context_length}, "
-                 f"{config.vocab_size} {plural}")  # fmt: skip
+                 f"{config.vocab_size} {plural}")
         self.views = widgets.VBox([
             widgets.HBox([
                 widgets.VBox([heading("Attention"),
@@ -268,13 +268,13 @@ class Explorer(widgets.VBox):
                               self.bars], layout=widgets.Layout(margin="0 0 0 16px")),
             ]),
             heading("Where the chosen token looks"), self.looks,
-        ])  # fmt: skip
+        ])
         super().__init__([
             widgets.HTML(title), self.prompt, self.status, self.chips,
             widgets.HBox([self.next_button, self.most_likely_button, self.undo_button,
                           self.seed]),
             self.problem, self.views,
-        ])  # fmt: skip
+        ])
         self.add_class("minillm-explorer")
         self.prompt.observe(lambda change: self.typed(change["new"]), names="value")
         for control in (self.layer, self.head, self.token):
@@ -291,7 +291,7 @@ class Explorer(widgets.VBox):
         """Short (a notebook stores it as the panel's text/plain output)."""
         config, plural = self.model.config, views.unit_names(self.tokenizer)[1]
         return (f"Explorer({config.num_layers} blocks, {config.num_heads} heads, context "
-                f"{config.context_length}, {config.vocab_size} {plural})")  # fmt: skip
+                f"{config.context_length}, {config.vocab_size} {plural})")
 
     @contextmanager
     def quiet(self):
@@ -315,7 +315,7 @@ class Explorer(widgets.VBox):
         if self.steps is None:
             return
         append_token(self.model, self.steps, greedy, self.seed.value, self.temperature.value,
-                     self.top_k.value, self.top_p.value)  # fmt: skip
+                     self.top_k.value, self.top_p.value)
         self.show_steps()
 
     @reported
@@ -363,7 +363,7 @@ class Explorer(widgets.VBox):
         window = tokens.units[-context:]
         with self.quiet():
             self.token.options = [(f"{i} {views.shown_unit(unit)}", i)
-                                  for i, unit in enumerate(window)]  # fmt: skip
+                                  for i, unit in enumerate(window)]
             self.token.value = len(window) - 1  # the token whose next one is predicted
         self.window_units = window
         self.redraw_attention()
@@ -388,5 +388,5 @@ class Explorer(widgets.VBox):
         settings = (self.temperature.value, self.top_k.value, self.top_p.value)
         vocabulary = self.tokenizer.vocabulary
         bars, left = views.next_token_bars(self.inside.logits, *settings, vocabulary,
-                                           probabilities, self.top)  # fmt: skip
+                                           probabilities, self.top)
         self.bars.value = views.next_token_html(bars, *settings, len(vocabulary), left)

@@ -193,14 +193,14 @@ class LabServer:
                 "--ServerApp.terminals_enabled=False",
                 f"--LabApp.user_settings_dir={settings}",
                 f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
-            ]  # fmt: skip
+            ]
             if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in command:
                 command.append("--allow-root")
             with open(self.log_path, "ab") as log:
                 self.process = subprocess.Popen(
                     command, cwd=self.tmp, env=env, stdout=log, stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL, start_new_session=True,
-                )  # fmt: skip
+                )
             if self._wait_until_up():
                 return self
             self._kill()
@@ -402,7 +402,7 @@ class LabPage:
                 raise AssertionError(
                     f"No line matching {pattern!r}" + (f" other than {unlike!r}" if unlike else "")
                     + f" appeared within {timeout:.0f} s; the widget printed: {seen!r}"
-                )  # fmt: skip
+                )
             time.sleep(0.2)
 
     @staticmethod

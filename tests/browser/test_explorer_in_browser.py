@@ -25,7 +25,7 @@ TEXT = "the cat sat on the mat. the dog ran to the red barn while birds sang.\n"
 TINY = ["--context-length", "16", "--width", "16", "--num-heads", "2", "--num-layers", "2",
         "--batch-size", "4", "--eval-batches", "1", "--eval-batch-size", "4",
         "--warmup-steps", "2", "--steps", "6", "--eval-every", "6", "--threads", "1",
-        "--device", "cpu", "--no-plot", "--no-progress"]  # fmt: skip
+        "--device", "cpu", "--no-plot", "--no-progress"]
 STATUS = r"^(\d+) tokens \(characters\)(?:, (\d+) appended here)? · "
 
 
@@ -35,13 +35,13 @@ def write_explorer_notebook(root) -> str:
 
     (root / "tiny.txt").write_text(TEXT, encoding="utf-8")
     assert minillm(["train", str(root / "tiny.txt"), "--out", str(root / "runs" / "tiny"),
-                    *TINY]) == 0  # fmt: skip
+                    *TINY]) == 0
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     notebook.cells = [nbformat.v4.new_code_cell(
         "from minillm_helpers.notebook_support.explorer import explore\n"
         "explore('runs/tiny', prompt='the cat')"
-    )]  # fmt: skip
+    )]
     nbformat.write(notebook, root / "explorer_check.ipynb")
     return "explorer_check.ipynb"
 
@@ -55,7 +55,7 @@ def wait_until(read, accept, what: str, timeout: float = 30.0):
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} did not appear within {timeout:.0f} s; last seen: "
-                                 f"{value!r}")  # fmt: skip
+                                 f"{value!r}")
         time.sleep(0.05)
 
 
@@ -86,7 +86,7 @@ def test_explorer_answers_a_reader(lab):
     box.press_sequentially("the dog ran", delay=30)
     wait_until(status_text, lambda t: counted(t) == (11, 0), "the status of 'the dog ran'")
     wait_until(lambda: panel.locator(".minillm-explorer-chips span").count(), lambda n: n == 11,
-               "eleven chips")  # fmt: skip
+               "eleven chips")
 
     # Layer 2, head 2: the attention view says which head it shows.
     lab.control("Layer", timeout=10).locator("select").select_option(label="2")
@@ -96,7 +96,7 @@ def test_explorer_answers_a_reader(lab):
     assert panel.locator(".minillm-explorer-attention img").count() == 1
     lab.control("Head", timeout=10).locator("select").select_option(label="all")
     wait_until(lambda: panel.locator(".minillm-explorer-attention img").count(),
-               lambda n: n == 2, "one heat map per head")  # fmt: skip
+               lambda n: n == 2, "one heat map per head")
     lab.control("Head", timeout=10).locator("select").select_option(label="1")
 
     # A hotter temperature: the bars redraw under the new setting.
@@ -105,7 +105,7 @@ def test_explorer_answers_a_reader(lab):
     lab.press_on_slider(temperature, "ArrowRight", "ArrowRight", "ArrowRight", "ArrowRight")
     assert lab.readout(temperature) == "1.20"
     wait_until(bars.inner_text, lambda t: "temperature 1.20, top-k off, top-p off" in t,
-               "the bars at temperature 1.20")  # fmt: skip
+               "the bars at temperature 1.20")
     lab.mark(f"temperature moved and the bars redrawn in {time.monotonic() - started:.2f} s")
     ARTIFACTS.mkdir(exist_ok=True)
     panel.screenshot(path=str(ARTIFACTS / "explorer_panel.png"))
@@ -122,12 +122,12 @@ def test_explorer_answers_a_reader(lab):
     page.locator("button").filter(has_text="Undo").click()
     wait_until(status_text, lambda t: counted(t) == (12, 1), "one token undone")
     assert wait_until(box.input_value, lambda v: len(v) == len(before) + 1,
-                      "the prompt one shorter") == grown[:-1]  # fmt: skip
+                      "the prompt one shorter") == grown[:-1]
 
     # A character the model never saw: one sentence, no traceback.
     box.fill("the Zebra")
     line = wait_until(status_text, lambda t: t.startswith("The model never saw"), "the sentence")
     assert line == ("The model never saw the character 'Z': use only characters of the text "
-                    "it trained on.")  # fmt: skip
+                    "it trained on.")
     assert panel.locator(".minillm-explorer-problem").inner_text().strip() == ""
     assert lab.errors() == [], lab.errors()

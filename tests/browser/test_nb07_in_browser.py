@@ -59,7 +59,7 @@ def test_07_sample_widget_and_own_text_training(lab):
     line = lab.wait_for_line(
         cell, SETTINGS_LINE, unlike=first, timeout=60,
         accept=lambda m: math.isclose(float(m[2]), float(shown), abs_tol=1e-9),
-    )  # fmt: skip
+    )
     assert sample_after(lab, cell, line)[0].startswith("ROMEO:")
 
     # A prompt of the reader's: the sample continues it.
@@ -81,7 +81,7 @@ def test_07_sample_widget_and_own_text_training(lab):
     trained = lab.wait_for_line(
         own_cell, r"^Trained on corpus\.txt \([\d,]+ characters, \d+ distinct\) for 100 steps: "
         r"validation loss \d+\.\d\d$", timeout=WIDGET_TIMEOUT,
-    )  # fmt: skip
+    )
     lines = lab.lines(own_cell)
     assert len(lines) > lines.index(trained) + 1, "no sample after the training line"
     assert lab.errors() == [], lab.errors()

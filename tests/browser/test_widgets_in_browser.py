@@ -175,7 +175,7 @@ def test_03_frequency_slider_changes_the_printed_sine(lab):
     line = lab.wait_for_line(
         cell, pattern, unlike=first,
         accept=lambda m: math.isclose(float(m[2]), float(shown), abs_tol=1e-9),
-    )  # fmt: skip
+    )
     i, f, value = re.match(pattern, line).groups()
     assert int(i) == int(lab.readout(index))
     assert math.isclose(float(f), float(shown), abs_tol=1e-9), (line, shown)
@@ -241,7 +241,7 @@ def test_06_prompt_temperature_and_cuts_reshape_the_distribution(lab):
     line = lab.wait_for_line(
         cell, SAMPLING_LINE, unlike=first, timeout=60,
         accept=lambda m: math.isclose(float(m[2]), float(shown), abs_tol=1e-9),
-    )  # fmt: skip
+    )
     assert re.match(SAMPLING_LINE, line)[1] == old_prompt
     assert listed_words(line) != listed_words(first), "the temperature changed nothing"
     assert all(0.0 <= value <= 1.0 for value in listed_words(line).values()), line

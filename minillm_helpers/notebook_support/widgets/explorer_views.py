@@ -74,7 +74,7 @@ def read_prompt(text: str, tokenizer, shown: int = 10) -> PromptTokens:
         more = f" and {len(unseen) - shown} more" if len(unseen) > shown else ""
         what = singular if len(unseen) == 1 else plural
         message = (f"The model never saw the {what} {listed}{more}: use only {plural} of the "
-                   "text it trained on.")  # fmt: skip
+                   "text it trained on.")
         return PromptTokens(units, [known.get(unit) for unit in units], message)
     return PromptTokens(units, tokenizer.encode(text))
 
@@ -121,7 +121,7 @@ def prompt_status(tokens: PromptTokens, context_length: int, added: int, tokeniz
     parts.append(
         f"the model reads the last {context_length}" if count > context_length
         else "the model reads them all"
-    )  # fmt: skip
+    )
     return " · ".join(parts)
 
 
@@ -173,10 +173,10 @@ def looks_at_html(weights, units, position: int, where: str = "") -> str:
     strongest = max(range(len(weights)), key=weights.__getitem__)
     me, it = (html.escape(shown_unit(units[i])) for i in (position, strongest))
     caption = (f"{where + ': ' if where else ''}token {position} ({me}) looks most at "
-               f"token {strongest} ({it}), weight {weights[strongest]:.2f}")  # fmt: skip
+               f"token {strongest} ({it}), weight {weights[strongest]:.2f}")
     return (f'<div class="minillm-looks" style="display:flex;align-items:flex-end;'
             f'height:80px;overflow-x:auto">{"".join(columns)}</div>'
-            f'<div class="minillm-looks-caption">{caption}</div>')  # fmt: skip
+            f'<div class="minillm-looks-caption">{caption}</div>')
 
 
 @functools.cache
@@ -207,13 +207,13 @@ def heatmap_png(matrix) -> bytes:
 def png_tag(png: bytes, size: int) -> str:
     data = base64.b64encode(png).decode("ascii")
     return (f'<img src="data:image/png;base64,{data}" style="display:block;width:{size}px;'
-            f'height:{size}px;image-rendering:pixelated">')  # fmt: skip
+            f'height:{size}px;image-rendering:pixelated">')
 
 
 def row_outline(position: int, cell: int) -> str:
     """A frame around the chosen token's row of a heat map."""
     return (f'<div style="position:absolute;left:0;right:0;top:{position * cell}px;'
-            f'height:{cell}px;box-sizing:border-box;border:2px solid {ORANGE}"></div>')  # fmt: skip
+            f'height:{cell}px;box-sizing:border-box;border:2px solid {ORANGE}"></div>')
 
 
 @functools.cache
@@ -225,7 +225,7 @@ def scale_html() -> str:
     )
     return ('<div style="display:flex;align-items:center;gap:4px;font-size:11px">weight 0'
             f'<span style="width:120px;height:8px;background:linear-gradient(to right, {stops})">'
-            "</span>1 (square-root scale)</div>")  # fmt: skip
+            "</span>1 (square-root scale)</div>")
 
 
 def attention_html(matrix, units, position: int, title: str, size: int = 400) -> str:
@@ -242,7 +242,7 @@ def attention_html(matrix, units, position: int, title: str, size: int = 400) ->
             for h, weights in enumerate(matrix)
         )
         body = (f'<div style="display:grid;grid-template-columns:repeat(2, max-content)">'
-                f"{maps}</div>")  # fmt: skip
+                f"{maps}</div>")
     else:
         cell = max(6, min(28, size // length))
         font = f"font-family:monospace;font-size:{min(cell - 1, 12)}px;line-height:{cell}px;"
@@ -263,10 +263,10 @@ def attention_html(matrix, units, position: int, title: str, size: int = 400) ->
                 f'<div></div><div style="display:flex;align-items:flex-end">{columns}</div>'
                 f"<div>{rows}</div>"
                 f'<div style="position:relative">{png_tag(heatmap_png(matrix), cell * length)}'
-                f"{row_outline(position, cell)}</div></div>")  # fmt: skip
+                f"{row_outline(position, cell)}</div></div>")
     return (f'<div class="minillm-attention"><div style="font-size:12px">{html.escape(title)}'
             " · row: the token looking · column: where it looks</div>"
-            f"{body}{scale_html()}</div>")  # fmt: skip
+            f"{body}{scale_html()}</div>")
 
 
 # ---------------------------------------------------------------- the prediction forming
@@ -282,7 +282,7 @@ def lens_rows(lens, vocabulary, top: int = 5) -> list[tuple[str, list[tuple[str,
         if i == last:
             label += " = prediction"
         best = [(vocabulary[int(j)], float(v)) for v, j in zip(values[:top], order[:top],
-                                                               strict=True)]  # fmt: skip
+                                                               strict=True)]
         rows.append((label, best))
     return rows
 
@@ -300,7 +300,7 @@ def lens_html(rows) -> str:
             for unit, p in best
         )
         body.append(f'<tr style="{weight}"><td style="padding:1px 6px;white-space:nowrap">'
-                    f"{label}</td>{cells}</tr>")  # fmt: skip
+                    f"{label}</td>{cells}</tr>")
     return f'<table class="minillm-lens" style="border-collapse:collapse">{"".join(body)}</table>'
 
 
@@ -330,7 +330,7 @@ def cut_settings(top_k, top_p) -> tuple[int | None, float | None]:
 
 
 def next_token_bars(logits, temperature, top_k, top_p, vocabulary, probabilities,
-                    top: int = 15) -> tuple[list[Bar], int]:  # fmt: skip
+                    top: int = 15) -> tuple[list[Bar], int]:
     """The `top` best-scored next tokens (an order no setting changes), each with its
     probability before and after the cut, and how many tokens of the whole vocabulary
     can still be drawn; `probabilities` is the sampling module's, so the bars are exactly
@@ -362,7 +362,7 @@ def next_token_html(bars, temperature, top_k, top_p, vocab_size: int, left: int)
         )
     settings = describe_settings(temperature, top_k, top_p)
     header = (f'<div class="minillm-next-header">{settings} · {left} of {vocab_size} tokens '
-              "can be drawn</div>")  # fmt: skip
+              "can be drawn</div>")
     return f'<div class="minillm-next">{header}{"".join(rows)}</div>'
 
 

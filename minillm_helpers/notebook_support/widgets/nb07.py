@@ -30,7 +30,7 @@ def progress_line(step: int, steps: int, history, seconds: float, recent: int = 
     parts = [f"step {step} of {steps}", f"{seconds:.0f} s"]
     if history.val_eval:
         parts += [f"training loss {history.train_eval[-1]:.2f}",
-                  f"validation loss {history.val_eval[-1]:.2f}"]  # fmt: skip
+                  f"validation loss {history.val_eval[-1]:.2f}"]
     elif history.losses:
         last = history.losses[-recent:]
         parts.append(f"loss {sum(last) / len(last):.2f} (last {len(last)} batches)")
@@ -51,7 +51,7 @@ class LiveProgress:
     """
 
     def __init__(self, steps: int, every: int = 25, baseline: float | None = None,
-                 snapshots=(), sample=None, show: bool = True):  # fmt: skip
+                 snapshots=(), sample=None, show: bool = True):
         self.steps, self.every, self.baseline = steps, every, baseline
         self.snapshots, self.sample, self.show = set(snapshots), sample, show
         self.samples: dict[int, str] = {}
@@ -74,7 +74,7 @@ class LiveProgress:
     def finish(self, history) -> str:
         """Redraw once more from train's own history (validation losses included)."""
         line = progress_line(history.steps[-1], self.steps, history,
-                             time.monotonic() - self.started)  # fmt: skip
+                             time.monotonic() - self.started)
         self.lines.append(line)
         if self.show:
             self.redraw(line, history)
@@ -103,7 +103,7 @@ class LiveProgress:
 
 
 def sample_readout(prompt: str, temperature: float, top_k: int, top_p: float, length: int,
-                   vocabulary, write) -> str:  # fmt: skip
+                   vocabulary, write) -> str:
     """The sample widget's text: the settings on one line, then the prompt and a fresh sample.
 
     top_k 0 and top_p 1 mean "no cut". `write(prompt, length, temperature, top_k, top_p)`
@@ -114,7 +114,7 @@ def sample_readout(prompt: str, temperature: float, top_k: int, top_p: float, le
     top_p = float(top_p) if top_p < 1 else None
     settings = SETTINGS_LINE.format(prompt=prompt, temperature=float(temperature),
                                     top_k=top_k or "off",
-                                    top_p="off" if top_p is None else f"{top_p:.2f}")  # fmt: skip
+                                    top_p="off" if top_p is None else f"{top_p:.2f}")
     if not prompt:
         return f"{settings}\nType a prompt of at least one character, e.g. ROMEO:"
     unseen = sorted(set(prompt) - set(vocabulary))
