@@ -167,12 +167,14 @@ def step_cost(args) -> None:
     for trainer in trainers.values():  # warm-up: first steps allocate, compile, fill caches
         for _ in range(args.warmup):
             trainer.train_step()
+            trainer.read_losses()
     times = {name: [] for name in trainers}
     for _ in range(args.blocks):
         for name, trainer in trainers.items():
             for _ in range(args.steps):
                 began = time.perf_counter()
                 trainer.train_step()
+                trainer.read_losses()
                 times[name].append(time.perf_counter() - began)
     ms = {name: 1000 * statistics.median(t) for name, t in times.items()}
     print(f"A ({args.a or 'defaults'}): {ms['A']:.1f} ms/step; B ({args.b or 'defaults'}): "

@@ -82,6 +82,9 @@ def race(trainer, target: float, started: float, snapshots=None, levels=()) -> d
     while state.step < s.steps:
         began = time.perf_counter()
         trainer.train_step()
+        # the loss as a number at once, as the old train_step did: a run of kept 0-d tensors
+        # fragments the heap (about 0.4 MiB more resident memory per step here)
+        trainer.read_losses()
         durations.append(time.perf_counter() - began)
         last = state.step == s.steps
         if target_s is None and (state.step >= evaluate_at or last):

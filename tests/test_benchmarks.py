@@ -89,9 +89,18 @@ def tiny_trainer(tmp_path) -> Trainer:
     words = "the cat sat on a mat and the dog ran to the red barn".split()
     data = tmp_path / "data.txt"
     data.write_text(" ".join(rng.choice(words) for _ in range(400)) + ".\n", encoding="utf-8")
-    settings = TrainSettings(data=str(data), out=str(tmp_path / "unused"), **TINY_MODEL,
-                             batch_size=4, eval_batches=2, eval_batch_size=4, steps=40,
-                             eval_every=8, warmup_steps=3, grad_clip=0.0)
+    settings = TrainSettings(
+        data=str(data),
+        out=str(tmp_path / "unused"),
+        **TINY_MODEL,
+        batch_size=4,
+        eval_batches=2,
+        eval_batch_size=4,
+        steps=40,
+        eval_every=8,
+        warmup_steps=3,
+        grad_clip=0.0,
+    )
     return Trainer(settings, *read_data(settings))
 
 
@@ -120,12 +129,14 @@ def test_race_goes_on_until_the_whole_text_too_is_below_every_level(tmp_path):
         return 10.0 if trainer.state.step < 30 else 0.0  # "reached" from step 30 on
 
     snapshots = Snapshots(5, trainer.state.evaluated, loss_of)
-    run = race(trainer, target=99.0, started=time.perf_counter(), snapshots=snapshots,
-               levels=(1.0, 2.0))
+    run = race(
+        trainer, target=99.0, started=time.perf_counter(), snapshots=snapshots, levels=(1.0, 2.0)
+    )
     assert run["evals"][0][0] == 8 and len(run["evals"]) == 1  # the estimate: at once
     assert scored_steps == [10, 15, 20, 25, 30]  # then the whole text at each snapshot
     assert trainer.state.step == 30 and sorted(snapshots.seconds) == [5, 10, 15, 20, 25, 30]
     assert snapshots.seconds[30] == pytest.approx(run["train_s"])
+    assert trainer.state.history.steps == list(range(1, 31))  # each loss read as it came
     snapshots.finish()
     assert snapshots.settled_at_or_below(1.0) == (30, pytest.approx(run["train_s"]))
     snapshots.close()
