@@ -62,7 +62,7 @@ def split_for_muon(model) -> tuple[list, list]:
     matrices that map one hidden vector to another; the embedding table, the output layer,
     the norms and the biases stay with AdamW."""
     matrices = [p for name, p in model.named_parameters()
-                if name.startswith("blocks.") and p.dim() == 2]  # fmt: skip
+                if name.startswith("blocks.") and p.dim() == 2]
     chosen = {id(p) for p in matrices}
     return matrices, [p for p in model.parameters() if id(p) not in chosen]
 
@@ -70,15 +70,15 @@ def split_for_muon(model) -> tuple[list, list]:
 def muon_and_adamw(model, muon_lr: float, adamw_lr: float, *, adjust="match_rms_adamw",
                    momentum: float = 0.95, muon_weight_decay: float = 0.1,
                    weight_decay: float = 0.1, ns_steps: int = 5,
-                   fused: bool = True) -> list:  # fmt: skip
+                   fused: bool = True) -> list:
     """torch.optim.Muon for split_for_muon's matrices; AdamW (the trainer's betas, weight
     decay on 2-D tensors only) for the rest."""
     matrices, rest = split_for_muon(model)
     muon = torch.optim.Muon(matrices, lr=muon_lr, weight_decay=muon_weight_decay,
                             momentum=momentum, adjust_lr_fn=adjust or None,
-                            ns_steps=ns_steps)  # fmt: skip
+                            ns_steps=ns_steps)
     groups = [{"params": [p for p in rest if p.dim() >= 2], "weight_decay": weight_decay},
-              {"params": [p for p in rest if p.dim() < 2], "weight_decay": 0.0}]  # fmt: skip
+              {"params": [p for p in rest if p.dim() < 2], "weight_decay": 0.0}]
     adamw = torch.optim.AdamW(groups, lr=adamw_lr, betas=(0.9, 0.99), fused=fused)
     return [muon, adamw]
 
@@ -116,19 +116,19 @@ def add_lever_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("levers (benchmarks/levers.py)")
     group.add_argument("--optimizer", choices=("adamw", "muon"), default="adamw",
                        help="muon: torch.optim.Muon for the blocks' matrices, AdamW for "
-                       "the rest")  # fmt: skip
+                       "the rest")
     group.add_argument("--muon-lr", type=float, default=4e-3, help="Muon's peak learning rate")
     group.add_argument("--muon-adjust", default="match_rms_adamw",
-                       help="Muon's adjust_lr_fn: match_rms_adamw, original or ''")  # fmt: skip
+                       help="Muon's adjust_lr_fn: match_rms_adamw, original or ''")
     group.add_argument("--muon-momentum", type=float, default=0.95)
     group.add_argument("--muon-weight-decay", type=float, default=0.1)
     group.add_argument("--ns-steps", type=int, default=5, help="Muon's Newton-Schulz steps")
     group.add_argument("--lr-shape", choices=("cosine", "linear", "wsd"), default="cosine")
     group.add_argument("--lr-floor", type=float, default=0.1,
-                       help="the last step's learning rate as a fraction of the peak")  # fmt: skip
+                       help="the last step's learning rate as a fraction of the peak")
     group.add_argument("--decay-fraction", type=float, default=0.3, help="wsd: the decay's share")
     group.add_argument("--compile", action="store_true",
-                       help="torch.compile the training forward (on the clock)")  # fmt: skip
+                       help="torch.compile the training forward (on the clock)")
 
 
 def pull_levers(trainer, args) -> None:
@@ -140,7 +140,7 @@ def pull_levers(trainer, args) -> None:
                                     adjust=args.muon_adjust, momentum=args.muon_momentum,
                                     muon_weight_decay=args.muon_weight_decay,
                                     weight_decay=s.weight_decay, ns_steps=args.ns_steps,
-                                    fused=trainer.device.type in ("cpu", "cuda"))  # fmt: skip
+                                    fused=trainer.device.type in ("cpu", "cuda"))
     elif not default_shape:
         optimizers = [state.optimizer]
         for group in state.optimizer.param_groups:
@@ -149,7 +149,7 @@ def pull_levers(trainer, args) -> None:
         optimizers = None
     if optimizers is not None:
         shape = lr_shape(args.lr_shape, s.steps, s.warmup_steps, args.lr_floor,
-                         args.decay_fraction)  # fmt: skip
+                         args.decay_fraction)
         state.optimizer = Optimizers(optimizers, s.learning_rate, shape)
     if args.compile:
         trainer.parallel_model = torch.compile(trainer.parallel_model)
@@ -179,7 +179,7 @@ def step_cost(args) -> None:
     ms = {name: 1000 * statistics.median(t) for name, t in times.items()}
     print(f"A ({args.a or 'defaults'}): {ms['A']:.1f} ms/step; B ({args.b or 'defaults'}): "
           f"{ms['B']:.1f} ms/step; B / A = {ms['B'] / ms['A']:.3f} "
-          f"({args.blocks} alternating blocks of {args.steps} steps each)")  # fmt: skip
+          f"({args.blocks} alternating blocks of {args.steps} steps each)")
 
 
 def main() -> None:

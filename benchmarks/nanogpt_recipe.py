@@ -139,7 +139,7 @@ def main() -> None:
         # training batches match nanoGPT's) and time (so the wall clock does)
         model.eval()
         losses = {k: statistics.fmean(float(model(*batch(d))) for _ in range(EVAL_BATCHES))
-                  for k, d in splits.items()}  # fmt: skip
+                  for k, d in splits.items()}
         model.train()
         return losses
 
@@ -179,7 +179,7 @@ def main() -> None:
     snapshots.finish()
     final = snapshots.loss(STEPS)  # the last weights, as nanoGPT evaluates them
     settled = [[level, *(snapshots.settled_at_or_below(level) or (None, None))]
-               for level in (final, args.target)]  # fmt: skip
+               for level in (final, args.target)]
     print(json.dumps({
         "steps": STEPS,
         "val_whole": final,
@@ -192,7 +192,7 @@ def main() -> None:
         "target_s": target_s,
         "wall_s": wall,
         "peak_mib": peak_mib,
-    }))  # fmt: skip
+    }))
 
 
 if __name__ == "__main__":

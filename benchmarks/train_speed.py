@@ -107,7 +107,7 @@ def race(trainer, target: float, started: float, snapshots=None, levels=()) -> d
                 break
     wall = time.perf_counter() - started - paused
     return {"durations": durations, "evals": evals, "target_s": target_s, "wall_s": wall,
-            "train_s": sum(durations)}  # fmt: skip
+            "train_s": sum(durations)}
 
 
 def build_trainer(args):
@@ -126,7 +126,7 @@ def build_trainer(args):
         eval_every=args.eval_every, eval_batches=args.eval_batches,
         eval_batch_size=args.eval_batch_size, target_loss=args.target, device="cpu",
         threads=args.threads, fused_attention=not args.no_fused, bf16=args.bf16, seed=args.seed,
-    )  # fmt: skip
+    )
     trainer = Trainer(settings, *read_data(settings))
     pull_levers(trainer, args)
     return trainer
@@ -162,7 +162,7 @@ def child(args) -> None:
     if snapshots is not None:
         snapshots.finish()
         settled = [[level, *(snapshots.settled_at_or_below(level) or (None, None))]
-                   for level in levels]  # fmt: skip
+                   for level in levels]
         val_whole = snapshots.loss(max(snapshots.seconds))
         whole = snapshots.scored()
         snapshots.close()
@@ -179,7 +179,7 @@ def child(args) -> None:
         "wall_s": run["wall_s"],
         "peak_mib": peak_mib,
         "setup_s": setup_s,
-    }))  # fmt: skip
+    }))
 
 
 def run_child(command: list[str]) -> dict:
@@ -197,7 +197,7 @@ def describe(name: str, result: dict, target: float) -> str:
         f"whole text <= {level:.4f} from step {step} ({seconds:.1f} s of training)"
         if step is not None else f"whole text <= {level:.4f} not reached"
         for level, step, seconds in result.get("settled", [])
-    )  # fmt: skip
+    )
     return (
         f"{name}: {result['ms_per_step']:.1f} ms/step, "
         f"{1000 * result['tokens_per_step'] / result['ms_per_step']:,.0f} tokens/s, "
@@ -225,7 +225,7 @@ def summary(name: str, runs: list[dict]) -> tuple[str, float | None]:
             if wall is not None
             else f"estimate <= target in {len(reached)} of {len(runs)} runs"
         )
-    )  # fmt: skip
+    )
     return text, wall
 
 
@@ -233,7 +233,7 @@ def settled_seconds(runs: list[dict], index: int) -> list:
     """Each run's (step, training seconds) from which its whole-text loss stays <= its
     index-th level (None where it never does)."""
     return [tuple(r["settled"][index][1:]) if r["settled"][index][1] is not None else None
-            for r in runs]  # fmt: skip
+            for r in runs]
 
 
 def headline(runs: list[dict], references: list[dict]) -> str:
@@ -250,7 +250,7 @@ def headline(runs: list[dict], references: list[dict]) -> str:
     level = statistics.median(r["settled"][0][0] for r in references)
     if None in ours or None in theirs:
         return (f"same loss on the whole validation text, minillm / nanoGPT recipe: not "
-                f"reached in every run (steps {[o and o[0] for o in ours]})")  # fmt: skip
+                f"reached in every run (steps {[o and o[0] for o in ours]})")
     mine, recipe = (statistics.median(s for _, s in runs) for runs in (ours, theirs))
     ratios = ", ".join(f"{o[1] / t[1]:.2f}" for o, t in zip(ours, theirs, strict=True))
     return (
@@ -270,13 +270,13 @@ def arithmetic(name: str, runs: list[dict], flops_per_token: float, peak: float)
     reached = settled_seconds(runs, 0)
     line = (f"{name}: {flops_per_token / 1e6:.2f} MFLOP per token (forward and backward), "
             f"{achieved:.0f} GFLOP/s at the median step, {achieved / peak:.0%} of the float32 "
-            f"matrix peak")  # fmt: skip
+            f"matrix peak")
     if None not in reached:
         steps = statistics.median(step for step, _ in reached)
         tokens = steps * runs[0]["tokens_per_step"]
         line += (f"; the arithmetic to the headline loss ({tokens / 1e6:.2f} M tokens) would "
                  f"take {flops_per_token * tokens / peak / 1e9:.1f} s at that peak, took "
-                 f"{statistics.median(s for _, s in reached):.1f} s")  # fmt: skip
+                 f"{statistics.median(s for _, s in reached):.1f} s")
     return line
 
 
@@ -286,12 +286,12 @@ def whole_text_summary(runs: list[dict], references: list[dict], target: float) 
     reached = settled_seconds(runs, 1)
     if None in reached:
         print(f"whole validation text <= {target}: not reached in every run "
-              f"(steps {[r and r[0] for r in reached]})")  # fmt: skip
+              f"(steps {[r and r[0] for r in reached]})")
         return
     seconds = statistics.median(s for _, s in reached)
     each = ", ".join(f"{s:.1f}" for _, s in reached)
     line = (f"whole validation text <= {target}: from steps {[step for step, _ in reached]}, "
-            f"{seconds:.1f} s of training ({each})")  # fmt: skip
+            f"{seconds:.1f} s of training ({each})")
     if references:
         nanogpt = statistics.median(r["train_s"] for r in references)
         line += f"; {seconds / nanogpt:.2f} of the recipe's whole run ({nanogpt:.1f} s)"
@@ -319,17 +319,17 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--eval-batches", type=int, default=20)
     parser.add_argument("--eval-batch-size", type=int, default=16)
     parser.add_argument("--target", type=float, default=NANOGPT["val"],
-                        help="the estimate's target (and a second whole-text level)")  # fmt: skip
+                        help="the estimate's target (and a second whole-text level)")
     parser.add_argument(
         "--whole-target", type=float, default=NANOGPT["val_whole"],
         help="the whole-text level of the headline; with --against-nanogpt, each run takes "
         "its recipe run's final whole-text loss",
-    )  # fmt: skip
+    )
     parser.add_argument(
         "--check-every", type=int, default=25,
         help="snapshot the evaluated weights every this many steps, for both recipes, to score "
         "them on the whole validation text off the clock; 0: none",
-    )  # fmt: skip
+    )
     parser.add_argument("--bf16", action="store_true")
     parser.add_argument("--no-fused", action="store_true")
     parser.add_argument(
@@ -357,7 +357,7 @@ def measure_machine(args) -> tuple[float, dict]:
     peak = matrix_peak()
     vocab = len(set(Path(args.data).read_text(encoding="utf-8")))
     ours = GPT(GPTConfig(vocab_size=vocab, context_length=64, width=128, num_heads=4,
-                         num_layers=4))  # fmt: skip
+                         num_layers=4))
     flops = {
         "minillm": model_flops_per_token(lambda x, y: ours(x, y)[1], args.batch_size, 64, 128, 4),
         "nanoGPT recipe": model_flops_per_token(ReferenceGPT(vocab), 12, 64, 128, 4),
@@ -377,10 +377,10 @@ def main() -> None:
     )
     peak, flops = measure_machine(args)
     print(f"float32 matrix peak now: {peak:.0f} GFLOP/s (fastest of 10 products of 1024 x 1024, "
-          f"{args.threads} thread(s))", flush=True)  # fmt: skip
+          f"{args.threads} thread(s))", flush=True)
     recipe = [sys.executable, str(Path(__file__).with_name("nanogpt_recipe.py")), args.data,
               "--threads", str(args.threads), "--target", str(args.target),
-              "--check-every", str(args.check_every or 25)]  # fmt: skip
+              "--check-every", str(args.check_every or 25)]
     runs, references = [], []
     for run in range(args.runs):
         ours = [sys.executable, __file__, *sys.argv[1:], "--child", "--seed", str(args.seed + run)]
@@ -399,7 +399,7 @@ def main() -> None:
             level = runs[0]["settled"][0][0]
             reached = settled_seconds(runs, 0)
             print(f"whole validation text <= {level} (nanoGPT's recipe's final, as measured "
-                  f"before): from steps {[r and r[0] for r in reached]}")  # fmt: skip
+                  f"before): from steps {[r and r[0] for r in reached]}")
         print(arithmetic("minillm", runs, flops["minillm"], peak))
         if references:
             print(arithmetic("nanoGPT recipe", references, flops["nanoGPT recipe"], peak))

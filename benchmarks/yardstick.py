@@ -28,7 +28,7 @@ def whole_split_loss(loss_of, data, context: int = 64, chunk: int = 64) -> float
     x = data[: count * context].view(count, context)
     y = data[1 : count * context + 1].view(count, context)
     total = sum(float(loss_of(x[i : i + chunk], y[i : i + chunk])) * len(x[i : i + chunk])
-                for i in range(0, count, chunk))  # fmt: skip
+                for i in range(0, count, chunk))
     return total / count
 
 
