@@ -296,6 +296,16 @@ def check_training(model, train_data, val_data, context_length, learning_rate, *
     check_number("learning_rate", learning_rate, above=0)
 
 
+def check_recipe(muon_learning_rate, warmup_steps, final_rate, ema_decay) -> None:
+    """train()'s recipe settings: a positive Muon rate (or None), a warm-up of 0 or more
+    steps, a final rate from 0 to 1 times the peak, a moving-average decay in [0, 1)."""
+    if muon_learning_rate is not None:
+        check_number("muon_learning_rate", muon_learning_rate, above=0, fix="None: AdamW only")
+    check_int("warmup_steps", warmup_steps, 0)
+    check_number("final_rate", final_rate, at_least=0, at_most=1, fix="1 keeps the rate")
+    check_number("ema_decay", ema_decay, at_least=0, below=1, fix="0 turns averaging off")
+
+
 def check_model_output(output, step: int) -> None:
     """A model's forward(ids, targets) returns (logits, loss) with a finite scalar loss."""
     loss = output[1] if isinstance(output, tuple) and len(output) == 2 else None

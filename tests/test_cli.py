@@ -101,16 +101,19 @@ def test_sample_with_and_without_cache_agree_greedily(text_file, tmp_path, capsy
     assert cached == plain
 
 
-def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path, monkeypatch):
-    """With dropout, so the random state must be restored too (bit for bit)."""
+@pytest.mark.parametrize("muon", [None, 0.01], ids=["adamw", "muon"])
+def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path, monkeypatch, muon):
+    """With dropout, so the random state must be restored too (bit for bit); with Muon,
+    both optimizers' states."""
     quiet = dict(progress=False, say=lambda *a: None)
-    straight = run_training(settings(text_file, tmp_path / "a", dropout=0.1), **quiet)
+    chosen = dict(dropout=0.1, muon_learning_rate=muon)
+    straight = run_training(settings(text_file, tmp_path / "a", **chosen), **quiet)
     with monkeypatch.context() as patch:
         interrupt_after_step(patch, 5)
-        first = run_training(settings(text_file, tmp_path / "b", dropout=0.1), **quiet)
+        first = run_training(settings(text_file, tmp_path / "b", **chosen), **quiet)
     assert first.interrupted and first.step == 5
     torch.manual_seed(12345)  # whatever happens in between must not matter
-    resumed = run_training(settings(text_file, tmp_path / "b", dropout=0.1), resume=True, **quiet)
+    resumed = run_training(settings(text_file, tmp_path / "b", **chosen), resume=True, **quiet)
     assert resumed.step == 12 and not resumed.interrupted
     for key, value in straight.model.state_dict().items():
         assert torch.equal(resumed.model.state_dict()[key], value), key
@@ -122,11 +125,24 @@ def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path, monke
         for key, value in a[weights].items():
             assert torch.equal(b[weights][key], value), (weights, key)
     assert not torch.equal(a["model"]["output.weight"], a["training_model"]["output.weight"])
-    states = zip(a["optimizer"]["state"].values(), b["optimizer"]["state"].values(), strict=True)
-    for state_a, state_b in states:
-        for k in state_a:
-            same = torch.equal(state_a[k], state_b[k]) if torch.is_tensor(state_a[k]) else None
-            assert same if same is not None else state_a[k] == state_b[k], k
+    assert_same(a["optimizer"], b["optimizer"])  # every moment estimate, step count, rate
+    assert ("optimizers" in a["optimizer"]) == (muon is not None)  # Muon's and AdamW's states
+
+
+def assert_same(a, b, where="optimizer"):
+    """Two saved states are equal: tensors bit for bit, everything else by ==."""
+    if isinstance(a, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            assert_same(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            assert_same(x, y, f"{where}[{i}]")
+    elif torch.is_tensor(a):
+        assert torch.equal(a, b), where
+    else:
+        assert a == b, where
 
 
 def test_ctrl_c_saves_and_exits_with_status_130(text_file, tmp_path, capsys, monkeypatch):

@@ -1,6 +1,7 @@
 """Stage 5, shared with 06: the training loop (minillm_helpers/training.py)."""
 
 import math
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -259,3 +260,59 @@ def test_a_loss_that_blows_up_is_reported():
 def test_estimate_loss_needs_at_least_one_batch():
     with pytest.raises(ValueError, match="num_batches must be at least 1"):
         estimate_loss(tiny_model(), cycle(), 2, 4, num_batches=0)
+
+
+def test_muon_takes_the_blocks_matrices_and_adamw_the_rest():
+    from minillm_helpers.model import GPT, GPTConfig
+    from minillm_helpers.training import Optimizers, configure_optimizer
+
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=7, context_length=8, width=16, num_heads=2, num_layers=2))
+    optimizer = configure_optimizer(model, 1e-3, muon_learning_rate=0.02)
+    assert isinstance(optimizer, Optimizers)
+    muon, adamw = optimizer.optimizers
+    assert isinstance(muon, torch.optim.Muon) and isinstance(adamw, torch.optim.AdamW)
+    names = {id(p): n for n, p in model.named_parameters()}
+    in_muon = {names[id(p)] for g in muon.param_groups for p in g["params"]}
+    in_adamw = {names[id(p)] for g in adamw.param_groups for p in g["params"]}
+    assert in_muon == {n for n, p in model.named_parameters() if n.startswith("blocks.")
+                       and p.dim() == 2}
+    assert in_muon.isdisjoint(in_adamw) and in_muon | in_adamw == set(names.values())
+    assert {"token_embedding.weight", "output.weight"} <= in_adamw
+    assert [g["initial_lr"] for g in optimizer.param_groups] == [0.02, 1e-3, 1e-3]
+    assert not isinstance(configure_optimizer(model, 1e-3), Optimizers)  # AdamW alone
+
+
+def test_the_recipe_options_of_train_change_what_they_say():
+    from minillm_helpers.model import GPT, GPTConfig
+
+    data = torch.arange(200) % 7
+
+    def trained(**recipe):
+        torch.manual_seed(0)
+        model = GPT(GPTConfig(vocab_size=7, context_length=8, width=16, num_heads=2))
+        history = train(model, data, data, steps=30, batch_size=4, eval_every=30,
+                        learning_rate=3e-3, **recipe)
+        return model, history
+
+    plain, plain_history = trained()
+    for recipe in ({"muon_learning_rate": 0.02}, {"warmup_steps": 10, "final_rate": 0.1},
+                   {"ema_decay": 0.9}):
+        model, history = trained(**recipe)
+        assert history.val_eval[0] < math.log(7), recipe  # it learned something
+        assert not torch.equal(model.output.weight, plain.output.weight), recipe
+    averaged, history = trained(ema_decay=0.9)
+    assert history.losses == plain_history.losses  # the same training steps
+    assert history.val_eval != plain_history.val_eval  # measured on the average
+
+
+@pytest.mark.parametrize(
+    ("recipe", "words"),
+    [({"muon_learning_rate": 0.0}, "muon_learning_rate must be a finite number > 0"),
+     ({"final_rate": 1.5}, "final_rate must be in [0, 1]"),
+     ({"ema_decay": 1.0}, "ema_decay must be in [0, 1)"),
+     ({"warmup_steps": -1}, "warmup_steps must be at least 0")],
+)
+def test_train_refuses_a_recipe_that_cannot_work(recipe, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        train(torch.nn.Linear(1, 1), torch.arange(50), steps=1, context_length=4, **recipe)

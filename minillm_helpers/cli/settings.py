@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
-from minillm_helpers.checks import check_int
+from minillm_helpers.checks import check_int, check_number
 from minillm_helpers.model import GPTConfig
 
 
@@ -48,7 +48,11 @@ class TrainSettings:
     learning_rate: float = setting(5e-3, "peak learning rate, after the warm-up", "training")
     min_learning_rate: float = setting(5e-4, "learning rate at the last step", "training")
     warmup_steps: int = setting(50, "steps of linear warm-up", "training", minimum=0)
-    weight_decay: float = setting(0.1, "AdamW weight decay of the matrices", "training")
+    muon_learning_rate: float | None = setting(
+        None, "peak learning rate of Muon (torch.optim.Muon) for the blocks' weight matrices, "
+        "AdamW keeping the rest; leave out for AdamW everywhere", "training", fixed=True,
+    )
+    weight_decay: float = setting(0.1, "weight decay of the matrices", "training")
     grad_clip: float = setting(1.0, "clip the gradient norm to this; 0: off", "training")
     ema_decay: float = setting(
         0.98, "evaluate, save and sample a moving average of the weights with this decay; "
@@ -82,6 +86,8 @@ class TrainSettings:
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f"--{flag(name)} must be a finite number >= 0, got {value}.")
+        if self.muon_learning_rate is not None:
+            check_number("--muon-learning-rate", self.muon_learning_rate, above=0)
         if not 0 <= self.ema_decay < 1:
             raise ValueError(
                 f"--ema-decay must be at least 0 and below 1 (e.g. 0.98; 0 turns averaging "

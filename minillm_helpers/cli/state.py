@@ -1,12 +1,12 @@
 """What a run is at any step, and what its checkpoint holds to continue exactly there:
-the model, the moving average of its weights, the optimizer, the learning-rate schedule
-they follow, the step, the loss history, the random states and the text's fingerprint.
+the model, the moving average of its weights, the optimizer, the step, the loss history,
+the random states and the text's fingerprint. The recipe itself (optimizer, schedule,
+moving average) is the notebooks' own, from `minillm_helpers.training`.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 from dataclasses import asdict, dataclass, field, fields
 
 import torch
@@ -14,43 +14,19 @@ import torch
 from minillm_helpers.attention import keep_attention_weights
 from minillm_helpers.cli.checkpoint import CheckpointError, save_training_checkpoint
 from minillm_helpers.model import GPT, GPTConfig
-from minillm_helpers.training import TrainingHistory, configure_optimizer
+from minillm_helpers.training import (
+    TrainingHistory,
+    configure_optimizer,
+    learning_rate_factor,
+)
 
 
 def learning_rate_at(step: int, settings) -> float:
-    """Linear warm-up to learning_rate, then cosine decay to min_learning_rate at the last step."""
-    if step <= settings.warmup_steps:
-        return settings.learning_rate * step / max(1, settings.warmup_steps)
-    progress = (step - settings.warmup_steps) / max(1, settings.steps - settings.warmup_steps)
-    progress = min(1.0, progress)
-    cosine = 0.5 * (1 + math.cos(math.pi * progress))
-    return settings.min_learning_rate + cosine * (
-        settings.learning_rate - settings.min_learning_rate
-    )
-
-
-def average_weights(averaged, trained, step: int, decay: float) -> None:
-    """Move each averaged weight towards its trained one: a <- a + (1 - d) (p - a).
-
-    d is `decay`, except early on: d = (step - 1) / step while that is smaller, so for the
-    first 1 / (1 - decay) steps the average is the plain mean of the weights so far
-    instead of remembering the random initial ones.
-
-    >>> a, p = torch.nn.Linear(1, 1), torch.nn.Linear(1, 1)
-    >>> _ = torch.nn.init.zeros_(a.weight), torch.nn.init.ones_(p.weight)
-    >>> average_weights(a, p, step=1, decay=0.9); a.weight.item()  # step 1: a copy
-    1.0
-    >>> _ = torch.nn.init.constant_(p.weight, 3.0)
-    >>> average_weights(a, p, step=2, decay=0.9); a.weight.item()  # the mean of 1 and 3
-    2.0
-    >>> _ = torch.nn.init.zeros_(p.weight)
-    >>> average_weights(a, p, step=100, decay=0.9); round(a.weight.item(), 6)  # 0.9 * 2
-    1.8
-    """
-    weight = 1 - min(decay, (step - 1) / step)
-    with torch.no_grad():
-        for a, p in zip(averaged.parameters(), trained.parameters(), strict=True):
-            a.lerp_(p, weight)
+    """Linear warm-up to learning_rate, then cosine decay to min_learning_rate at the last
+    step (training.learning_rate_factor, the notebooks' schedule too)."""
+    floor = settings.min_learning_rate / settings.learning_rate
+    return settings.learning_rate * learning_rate_factor(step, settings.steps,
+                                                         settings.warmup_steps, floor)
 
 
 def random_states(device) -> dict:
@@ -87,7 +63,8 @@ class TrainingState:
         if not settings.fused_attention:  # the notebooks' written-out attention
             keep_attention_weights(model)
         averaged = copy.deepcopy(model).requires_grad_(False) if settings.ema_decay > 0 else None
-        optimizer = configure_optimizer(model, settings.learning_rate, settings.weight_decay)
+        optimizer = configure_optimizer(model, settings.learning_rate, settings.weight_decay,
+                                        muon_learning_rate=settings.muon_learning_rate)
         torch.manual_seed(settings.seed + rank)  # each process its own dropout
         return cls(model, averaged, optimizer, torch.Generator().manual_seed(settings.seed),
                    text_sha256)

@@ -39,15 +39,16 @@ from minillm_helpers.cli.checkpoint import (
 )
 from minillm_helpers.cli.device import pick_device
 from minillm_helpers.cli.settings import TrainSettings, settings_to_resume
-from minillm_helpers.cli.state import (
-    TrainingState,
-    average_weights,
-    learning_rate_at,
-    random_states,
-)
+from minillm_helpers.cli.state import TrainingState, learning_rate_at, random_states
 from minillm_helpers.cli.text import read_data
 from minillm_helpers.model import GPT
-from minillm_helpers.training import TrainingHistory, estimate_loss, get_batch
+from minillm_helpers.training import (
+    TrainingHistory,
+    average_weights,
+    estimate_loss,
+    get_batch,
+    set_learning_rate,
+)
 
 
 class Trainer:
@@ -73,8 +74,7 @@ class Trainer:
         """One optimizer step on a fresh batch; returns the batch's loss as a tensor (read
         it later: on a GPU, `.item()` every step would wait for the step to finish)."""
         s, state = self.settings, self.state
-        for group in state.optimizer.param_groups:
-            group["lr"] = learning_rate_at(state.step + 1, s)
+        set_learning_rate(state.optimizer, learning_rate_at(state.step + 1, s) / s.learning_rate)
         # every process draws the same global batch and trains on its own rows
         x, y = get_batch(self.train_data, s.batch_size * self.process.world_size,
                          s.context_length, state.batch_generator)
