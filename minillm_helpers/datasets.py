@@ -33,6 +33,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from minillm_helpers.checks import InputError
+
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "datasets"
 CHUNK = 1 << 16  # bytes read from the network at a time
 
@@ -64,7 +66,7 @@ def decode_text(raw: bytes, name) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ValueError(
+        raise InputError(
             f"{name} is not UTF-8 text (byte 0x{raw[error.start]:02x} at position {error.start} "
             "cannot be decoded): save it as UTF-8, e.g. `iconv -f latin1 -t utf-8`."
         ) from None
@@ -74,12 +76,12 @@ def read_text(path) -> str:
     """The file's text; clear errors for missing, empty or non-UTF-8 files."""
     path = Path(path).expanduser()
     if not path.exists():
-        raise ValueError(f"The file {path} does not exist: pass the path of a UTF-8 text file.")
+        raise InputError(f"The file {path} does not exist: pass the path of a UTF-8 text file.")
     if path.is_dir():
-        raise ValueError(f"{path} is a folder, not a text file: pass a UTF-8 text file's path.")
+        raise InputError(f"{path} is a folder, not a text file: pass a UTF-8 text file's path.")
     text = decode_text(path.read_bytes(), path)
     if not text.strip():
-        raise ValueError(
+        raise InputError(
             f"The file {path} is empty (or only whitespace): there is nothing to learn from."
         )
     return text
@@ -107,7 +109,7 @@ def sha256_of(path) -> str:
 def lookup(name: str) -> Dataset:
     """The Dataset called `name`; a ValueError listing the known names otherwise."""
     if name not in DATASETS:
-        raise ValueError(f"Unknown data set {name!r}: the known ones are {sorted(DATASETS)}.")
+        raise InputError(f"Unknown data set {name!r}: the known ones are {sorted(DATASETS)}.")
     return DATASETS[name]
 
 

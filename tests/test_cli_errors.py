@@ -4,7 +4,7 @@ import argparse
 
 import pytest
 
-from minillm_helpers.checks import InputTypeError, MinillmError
+from minillm_helpers.checks import InputError, InputTypeError, MinillmError
 from minillm_helpers.cli import command
 
 
@@ -17,7 +17,7 @@ def fails_with(error):
 
 @pytest.mark.parametrize("error", [InputTypeError("top_k must be a whole number (an int), got "
                                                   "'3' of type str."),
-                                   ValueError("--resume: there is no checkpoint in runs/x."),
+                                   InputError("--resume: there is no checkpoint in runs/x."),
                                    FileNotFoundError("No such file: data.txt")])
 def test_bad_input_is_one_line_and_exit_status_2(monkeypatch, capsys, error):
     monkeypatch.setattr(command, "sample_command", fails_with(error))
@@ -30,6 +30,14 @@ def test_a_type_error_no_check_raised_is_a_bug_and_keeps_its_traceback(monkeypat
     monkeypatch.setattr(command, "sample_command", fails_with(TypeError("'NoneType' object is "
                                                                         "not subscriptable")))
     with pytest.raises(TypeError, match="not subscriptable"):
+        command.main(["sample", "runs/x"])
+
+
+def test_a_plain_value_error_is_a_bug_too(monkeypatch):
+    """Every refusal of ours is a MinillmError; a ValueError from elsewhere (PyTorch, a
+    library) is not bad input we explained, so it keeps its traceback."""
+    monkeypatch.setattr(command, "sample_command", fails_with(ValueError("math domain error")))
+    with pytest.raises(ValueError, match="math domain error"):
         command.main(["sample", "runs/x"])
 
 

@@ -18,13 +18,14 @@ from pathlib import Path
 
 import torch
 
+from minillm_helpers.checks import InputError
 from minillm_helpers.model import GPT, config_from_dict
 from minillm_helpers.tokenizer import Tokenizer
 
 FORMAT = "minillm-checkpoint-1"
 
 
-class CheckpointError(ValueError):
+class CheckpointError(InputError):
     """The file is not a minillm checkpoint we can load safely."""
 
 

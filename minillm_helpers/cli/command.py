@@ -169,7 +169,7 @@ def sample_command(args) -> int:
     if prompt is None:
         prompt = "\n" if "\n" in tokenizer.unit_to_id else tokenizer.vocabulary[0]
     if prompt == "":
-        raise ValueError("The prompt is empty: give at least one character, e.g. --prompt 'The'.")
+        raise InputError("The prompt is empty: give at least one character, e.g. --prompt 'The'.")
     # the model's own tokenizer: its IDs are in the vocabulary by construction, unchecked
     ids = encode_known(tokenizer, prompt, "The prompt").tolist()
     model = model.to(device)
@@ -186,11 +186,10 @@ def sample_command(args) -> int:
     return 0
 
 
-# What main reports in one line: the checks' refusals (MinillmError: InputError, InputTypeError),
-# a damaged checkpoint, a usage mistake (argparse's too), a missing or unreadable file; and,
-# until settings, text, trainer, device and datasets raise InputError, their plain ValueErrors.
-# A TypeError that no check raised is a bug: it keeps its traceback.
-REFUSALS = (MinillmError, CheckpointError, UsageError, OSError, ValueError)
+# What main reports in one line: bad input (MinillmError: InputError, InputTypeError, which
+# every check and the cli modules raise), a damaged checkpoint, a usage mistake (argparse's
+# too), a missing or unreadable file. Any other error is a bug: it keeps its traceback.
+REFUSALS = (MinillmError, CheckpointError, UsageError, OSError)
 
 
 def main(argv=None) -> int:

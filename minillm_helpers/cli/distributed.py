@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import torch
 import torch.distributed as dist
 
+from minillm_helpers.checks import InputError
 from minillm_helpers.cli.device import pick_device
 
 
@@ -55,7 +56,7 @@ def start(device_name: str = "auto") -> Process:
         device = torch.device("cuda", local_rank)
         torch.cuda.set_device(device)
     elif device.type == "mps":
-        raise ValueError("Multi-process training is not supported on MPS: use --device cpu.")
+        raise InputError("Multi-process training is not supported on MPS: use --device cpu.")
     if not dist.is_initialized():
         dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
     return Process(rank, world_size, local_rank, device)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
-from minillm_helpers.checks import check_int, check_number
+from minillm_helpers.checks import InputError, check_int, check_number
 from minillm_helpers.model import GPTConfig
 
 
@@ -85,18 +85,18 @@ class TrainSettings:
         for name in ("learning_rate", "min_learning_rate", "weight_decay", "grad_clip"):
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
-                raise ValueError(f"--{flag(name)} must be a finite number >= 0, got {value}.")
+                raise InputError(f"--{flag(name)} must be a finite number >= 0, got {value}.")
         if self.muon_learning_rate is not None:
             check_number("--muon-learning-rate", self.muon_learning_rate, above=0)
         if not 0 <= self.ema_decay < 1:
-            raise ValueError(
+            raise InputError(
                 f"--ema-decay must be at least 0 and below 1 (e.g. 0.98; 0 turns averaging "
                 f"off), got {self.ema_decay}."
             )
         if self.learning_rate == 0:
-            raise ValueError("--learning-rate must be above 0, or the model never changes.")
+            raise InputError("--learning-rate must be above 0, or the model never changes.")
         if not 0 < self.val_fraction < 1:
-            raise ValueError(
+            raise InputError(
                 f"--val-fraction must be between 0 and 1 (e.g. 0.1), got {self.val_fraction}."
             )
         GPTConfig(vocab_size=1, **self.model_fields())  # heads dividing width, dropout range
@@ -148,7 +148,7 @@ def settings_to_resume(settings: TrainSettings, saved: dict, given=None) -> Trai
         and getattr(settings, f.name) != getattr(saved, f.name)
     ]
     if differences:
-        raise ValueError(
+        raise InputError(
             f"--resume continues the run in {settings.out} as it was built, but "
             f"{', '.join(differences)}. Leave those flags out (they are taken from the "
             "checkpoint) or start a new run with another --out."

@@ -12,6 +12,7 @@ import math
 
 import torch
 
+from minillm_helpers.checks import InputError
 from minillm_helpers.datasets import read_text
 from minillm_helpers.tokenizer import CharTokenizer, Tokenizer
 
@@ -28,7 +29,7 @@ def split_data(data, settings):
     need = settings.context_length + 1
     if min(len(train_data), len(val_data)) < need:
         enough = math.ceil(need / min(settings.val_fraction, 1 - settings.val_fraction)) + 1
-        raise ValueError(
+        raise InputError(
             f"The text is too short for a context of {settings.context_length}: its {len(data)} "
             f"tokens split into {len(train_data)} for training and {len(val_data)} for validation, "
             f"and each part needs at least {need}. Use a text of at least {enough} characters or a "
@@ -43,7 +44,7 @@ def encode_known(tokenizer: Tokenizer, text: str, what: str) -> torch.Tensor:
     unseen = sorted(set(tokenizer.split(text)) - set(tokenizer.unit_to_id))
     if unseen:
         shown = ", ".join(repr(u) for u in unseen[:20]) + (" ..." if len(unseen) > 20 else "")
-        raise ValueError(
+        raise InputError(
             f"{what} contains {len(unseen)} character(s) the model never saw: {shown}. "
             "Remove them or train on a text that contains them."
         )
@@ -68,7 +69,7 @@ def check_same_text(saved: str | None, found: str, path, fine_tune: bool, say=pr
     if saved is None or saved == found:
         return
     if not fine_tune:
-        raise ValueError(
+        raise InputError(
             f"--resume continues on the text the run began with (SHA-256 {saved[:16]}...), but "
             f"{path} is a different text (SHA-256 {found[:16]}...), so its validation split "
             "would differ. Pass the run's own text, or add --fine-tune to continue on this "

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import torch
 
+from minillm_helpers.checks import InputError
 from minillm_helpers.cli import distributed
 from minillm_helpers.cli.checkpoint import (
     CHECKPOINT_FILE,
@@ -252,14 +253,14 @@ def run_training(settings: TrainSettings, resume: bool = False, progress: bool =
     checkpoint_path = Path(settings.out) / CHECKPOINT_FILE
     checkpoint = None
     if fine_tune and not resume:
-        raise ValueError("--fine-tune continues a trained checkpoint on a new text: add --resume.")
+        raise InputError("--fine-tune continues a trained checkpoint on a new text: add --resume.")
     if resume:
         if not checkpoint_path.is_file():
-            raise ValueError(f"--resume: there is no checkpoint in {settings.out} to continue.")
+            raise InputError(f"--resume: there is no checkpoint in {settings.out} to continue.")
         checkpoint = load_training_checkpoint(checkpoint_path)
         settings = settings_to_resume(settings, checkpoint["settings"], given)
     elif checkpoint_path.exists():
-        raise ValueError(
+        raise InputError(
             f"{settings.out} already holds a checkpoint: pass --resume to continue it, or "
             "choose another --out (it is never overwritten by a new run)."
         )
