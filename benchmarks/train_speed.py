@@ -126,6 +126,7 @@ def build_trainer(args):
         eval_every=args.eval_every, eval_batches=args.eval_batches,
         eval_batch_size=args.eval_batch_size, target_loss=args.target, device="cpu",
         threads=args.threads, fused_attention=not args.no_fused, bf16=args.bf16, seed=args.seed,
+        muon_learning_rate=0.0,  # AdamW, as before; the levers (--optimizer muon) add Muon
     )
     trainer = Trainer(settings, *read_data(settings))
     pull_levers(trainer, args)

@@ -100,6 +100,7 @@ def tiny_trainer(tmp_path) -> Trainer:
         eval_every=8,
         warmup_steps=3,
         grad_clip=0.0,
+        muon_learning_rate=0.0,  # AdamW: the levers add their own optimizers
     )
     return Trainer(settings, *read_data(settings))
 

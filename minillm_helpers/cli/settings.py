@@ -48,9 +48,9 @@ class TrainSettings:
     learning_rate: float = setting(5e-3, "peak learning rate, after the warm-up", "training")
     min_learning_rate: float = setting(5e-4, "learning rate at the last step", "training")
     warmup_steps: int = setting(50, "steps of linear warm-up", "training", minimum=0)
-    muon_learning_rate: float | None = setting(
-        None, "peak learning rate of Muon (torch.optim.Muon) for the blocks' weight matrices, "
-        "AdamW keeping the rest; leave out for AdamW everywhere", "training", fixed=True,
+    muon_learning_rate: float = setting(
+        8e-3, "peak learning rate of Muon (torch.optim.Muon) for the blocks' weight matrices, "
+        "AdamW keeping the rest; 0: AdamW everywhere", "training", fixed=True,
     )
     weight_decay: float = setting(0.1, "weight decay of the matrices", "training")
     grad_clip: float = setting(1.0, "clip the gradient norm to this; 0: off", "training")
@@ -86,8 +86,8 @@ class TrainSettings:
             value = getattr(self, name)
             if not math.isfinite(value) or value < 0:
                 raise InputError(f"--{flag(name)} must be a finite number >= 0, got {value}.")
-        if self.muon_learning_rate is not None:
-            check_number("--muon-learning-rate", self.muon_learning_rate, above=0)
+        check_number("--muon-learning-rate", self.muon_learning_rate, at_least=0,
+                     fix="0 turns Muon off (AdamW everywhere)")
         if not 0 <= self.ema_decay < 1:
             raise InputError(
                 f"--ema-decay must be at least 0 and below 1 (e.g. 0.98; 0 turns averaging "
@@ -111,6 +111,7 @@ class TrainSettings:
     def from_dict(cls, data: dict) -> TrainSettings:
         """Settings from to_dict(); older spellings are read too, unknown keys ignored."""
         data = {RENAMED.get(k, k): v for k, v in data.items()}
+        data.setdefault("muon_learning_rate", 0.0)  # earlier releases trained with AdamW only
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
 

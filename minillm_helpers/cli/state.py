@@ -64,7 +64,7 @@ class TrainingState:
             keep_attention_weights(model)
         averaged = copy.deepcopy(model).requires_grad_(False) if settings.ema_decay > 0 else None
         optimizer = configure_optimizer(model, settings.learning_rate, settings.weight_decay,
-                                        muon_learning_rate=settings.muon_learning_rate)
+                                        muon_learning_rate=settings.muon_learning_rate or None)
         torch.manual_seed(settings.seed + rank)  # each process its own dropout
         return cls(model, averaged, optimizer, torch.Generator().manual_seed(settings.seed),
                    text_sha256)
