@@ -549,3 +549,13 @@ def test_encoding_in_pieces_equals_encoding_at_once():
         for piece in (1, 7, 50, 10_000):
             ids = encode_in_pieces(tokenizer, text, piece)
             assert ids.dtype == torch.long and ids.tolist() == tokenizer.encode(text), piece
+
+
+def test_settings_of_earlier_releases_read_as_they_trained():
+    """Before Muon and before the rename of --fused, a checkpoint's settings had neither."""
+    old = TrainSettings(steps=7).to_dict()
+    del old["muon_learning_rate"]
+    old["fused"] = old.pop("fused_attention") and False
+    read = TrainSettings.from_dict(old)
+    assert read.muon_learning_rate == 0.0 and read.fused_attention is False and read.steps == 7
+    assert TrainSettings().muon_learning_rate > 0  # new runs: Muon
