@@ -1,6 +1,8 @@
 """The `minillm` command-line trainer: train the notebooks' GPT on any text, sample, resume.
 
-command (argument parsing, `minillm train` / `minillm sample`), trainer (the training
-loop with checkpoints and resume), checkpoint (saving and loading), distributed
-(torchrun) and device (CPU, CUDA or Apple's MPS). No notebook imports these.
+command (argument parsing, `minillm train` / `minillm sample`), settings (one field per
+flag), text (read, fingerprint, encode, split), state (what a checkpoint holds), trainer
+(the loop), checkpoint (saving and loading), distributed (torchrun) and device (CPU, CUDA
+or Apple's MPS). The recipe (optimizer, schedule, moving average) is the notebooks' own,
+from minillm_helpers.training. No notebook imports these.
 """
