@@ -34,7 +34,8 @@ class Optimizers:
         for optimizer in self.optimizers:
             for group in optimizer.param_groups:
                 group["peak_lr"] = group["lr"]
-        self.param_groups = [{"lr": peak}]
+        # the trainer writes its rate here ("initial_lr": the peak its schedule scales)
+        self.param_groups = [{"lr": peak, "initial_lr": peak}]
 
     def factor(self) -> float:
         if self.shape is None:
@@ -57,6 +58,50 @@ class Optimizers:
         return {"steps": self.steps, "optimizers": [o.state_dict() for o in self.optimizers]}
 
 
+def newton_schulz(updates, steps: int = 5, eps: float = 1e-7):
+    """An approximately orthogonal matrix for each of `updates` (a batch of same-shaped
+    matrices): torch.optim.Muon's quintic Newton-Schulz iteration, with its coefficients,
+    bfloat16 arithmetic and fused multiply-adds, as batched products."""
+    a, b, c = 3.4445, -4.7750, 2.0315
+    x = updates.bfloat16()
+    wide = x.size(-2) <= x.size(-1)
+    x = x if wide else x.mT  # iterate on the smaller Gram matrix
+    x = x / x.norm(dim=(-2, -1), keepdim=True).clamp(min=eps)  # spectral norm <= 1
+    for _ in range(steps):
+        gram = x @ x.mT
+        x = torch.baddbmm(x, torch.baddbmm(gram, gram, gram, beta=b, alpha=c), x, beta=a)
+    return x if wide else x.mT
+
+
+class BatchedMuon(torch.optim.Optimizer):
+    """torch.optim.Muon's update (Nesterov momentum, Newton-Schulz, decoupled weight decay,
+    a learning rate scaled by adjust_lr_fn="match_rms_adamw"), with all matrices of one
+    shape orthogonalised together: one batched product instead of one per matrix."""
+
+    def __init__(self, params, lr: float, weight_decay: float = 0.1, momentum: float = 0.95,
+                 ns_steps: int = 5):
+        super().__init__(params, {"lr": lr, "weight_decay": weight_decay,
+                                  "momentum": momentum, "ns_steps": ns_steps})
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            lr, momentum = group["lr"], group["momentum"]
+            by_shape = {}
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                buffer = self.state[p].setdefault("momentum_buffer", torch.zeros_like(p))
+                buffer.lerp_(p.grad, 1 - momentum)
+                by_shape.setdefault(p.shape, []).append((p, p.grad.lerp(buffer, momentum)))
+            for shape, pairs in by_shape.items():
+                ortho = newton_schulz(torch.stack([u for _, u in pairs]), group["ns_steps"])
+                scaled = lr * 0.2 * math.sqrt(max(shape))  # match_rms_adamw
+                for (p, _), o in zip(pairs, ortho, strict=True):
+                    p.mul_(1 - lr * group["weight_decay"])
+                    p.add_(o.to(p.dtype), alpha=-scaled)
+
+
 def split_for_muon(model) -> tuple[list, list]:
     """(the blocks' 2-D weight matrices, everything else): Muon orthogonalises updates of
     matrices that map one hidden vector to another; the embedding table, the output layer,
@@ -69,14 +114,19 @@ def split_for_muon(model) -> tuple[list, list]:
 
 def muon_and_adamw(model, muon_lr: float, adamw_lr: float, *, adjust="match_rms_adamw",
                    momentum: float = 0.95, muon_weight_decay: float = 0.1,
-                   weight_decay: float = 0.1, ns_steps: int = 5,
-                   fused: bool = True) -> list:
-    """torch.optim.Muon for split_for_muon's matrices; AdamW (the trainer's betas, weight
-    decay on 2-D tensors only) for the rest."""
+                   weight_decay: float = 0.1, ns_steps: int = 5, fused: bool = True,
+                   batched: bool = False) -> list:
+    """torch.optim.Muon (or BatchedMuon) for split_for_muon's matrices; AdamW (the trainer's
+    betas, weight decay on 2-D tensors only) for the rest."""
     matrices, rest = split_for_muon(model)
-    muon = torch.optim.Muon(matrices, lr=muon_lr, weight_decay=muon_weight_decay,
-                            momentum=momentum, adjust_lr_fn=adjust or None,
-                            ns_steps=ns_steps)
+    if batched:
+        assert adjust == "match_rms_adamw", "BatchedMuon scales as match_rms_adamw does"
+        muon = BatchedMuon(matrices, lr=muon_lr, weight_decay=muon_weight_decay,
+                           momentum=momentum, ns_steps=ns_steps)
+    else:
+        muon = torch.optim.Muon(matrices, lr=muon_lr, weight_decay=muon_weight_decay,
+                                momentum=momentum, adjust_lr_fn=adjust or None,
+                                ns_steps=ns_steps)
     groups = [{"params": [p for p in rest if p.dim() >= 2], "weight_decay": weight_decay},
               {"params": [p for p in rest if p.dim() < 2], "weight_decay": 0.0}]
     adamw = torch.optim.AdamW(groups, lr=adamw_lr, betas=(0.9, 0.99), fused=fused)
@@ -114,9 +164,9 @@ def lr_shape(name: str, steps: int, warmup: int, floor: float, decay_fraction: f
 
 def add_lever_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("levers (benchmarks/levers.py)")
-    group.add_argument("--optimizer", choices=("adamw", "muon"), default="adamw",
+    group.add_argument("--optimizer", choices=("adamw", "muon", "batched-muon"), default="adamw",
                        help="muon: torch.optim.Muon for the blocks' matrices, AdamW for "
-                       "the rest")
+                       "the rest; batched-muon: the same update, one product per shape")
     group.add_argument("--muon-lr", type=float, default=4e-3, help="Muon's peak learning rate")
     group.add_argument("--muon-adjust", default="match_rms_adamw",
                        help="Muon's adjust_lr_fn: match_rms_adamw, original or ''")
@@ -135,12 +185,13 @@ def pull_levers(trainer, args) -> None:
     """Apply the levers that args choose to a freshly built Trainer (before the clock)."""
     s, state = trainer.settings, trainer.state
     default_shape = args.lr_shape == "cosine" and args.lr_floor == 0.1
-    if args.optimizer == "muon":
+    if args.optimizer in ("muon", "batched-muon"):
         optimizers = muon_and_adamw(state.model, args.muon_lr, s.learning_rate,
                                     adjust=args.muon_adjust, momentum=args.muon_momentum,
                                     muon_weight_decay=args.muon_weight_decay,
                                     weight_decay=s.weight_decay, ns_steps=args.ns_steps,
-                                    fused=trainer.device.type in ("cpu", "cuda"))
+                                    fused=trainer.device.type in ("cpu", "cuda"),
+                                    batched=args.optimizer == "batched-muon")
     elif not default_shape:
         optimizers = [state.optimizer]
         for group in state.optimizer.param_groups:
@@ -164,10 +215,13 @@ def step_cost(args) -> None:
         child_args = train_speed.parser().parse_args([args.data, *shlex.split(extra)])
         torch.set_num_threads(child_args.threads)
         trainers[name] = train_speed.build_trainer(child_args)
-    for trainer in trainers.values():  # warm-up: first steps allocate, compile, fill caches
+    warmup_s = {}
+    for name, trainer in trainers.items():  # first steps allocate, compile, fill caches
+        began = time.perf_counter()
         for _ in range(args.warmup):
             trainer.train_step()
             trainer.read_losses()
+        warmup_s[name] = time.perf_counter() - began
     times = {name: [] for name in trainers}
     for _ in range(args.blocks):
         for name, trainer in trainers.items():
@@ -179,7 +233,8 @@ def step_cost(args) -> None:
     ms = {name: 1000 * statistics.median(t) for name, t in times.items()}
     print(f"A ({args.a or 'defaults'}): {ms['A']:.1f} ms/step; B ({args.b or 'defaults'}): "
           f"{ms['B']:.1f} ms/step; B / A = {ms['B'] / ms['A']:.3f} "
-          f"({args.blocks} alternating blocks of {args.steps} steps each)")
+          f"({args.blocks} alternating blocks of {args.steps} steps each); the first "
+          f"{args.warmup} steps took {warmup_s['A']:.1f} s (A) and {warmup_s['B']:.1f} s (B)")
 
 
 def main() -> None:
