@@ -14,6 +14,7 @@ NOTEBOOK_NAMES = [
     "05_masked_attention.ipynb",
     "06_prediction_and_sampling.ipynb",
     "07_your_mini_llm.ipynb",
+    "08_taking_the_block_apart.ipynb",
 ]
 MACHINE_PATH = re.compile(r"(/root|/home|/tmp|/work|/Users|[A-Z]:\\\\)")
 MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]{4,}")
@@ -26,7 +27,7 @@ def output_text(output: dict) -> str:
     return json.dumps(parts)
 
 
-def test_all_seven_notebooks_exist():
+def test_every_notebook_of_the_series_exists():
     assert [path.name for path in notebook_paths()] == NOTEBOOK_NAMES
 
 
