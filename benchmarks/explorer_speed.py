@@ -39,7 +39,7 @@ def interactions(panel):
 
     def toggle(control, values):
         return lambda: setattr(control, "value", values[0] if control.value != values[0]
-                               else values[1])  # fmt: skip
+                               else values[1])
 
     def type_one_more():
         text = panel.prompt.value
@@ -71,7 +71,7 @@ def main() -> None:
     torch.manual_seed(0)
     tokenizer = CharTokenizer(list(CHARACTERS))
     config = GPTConfig(vocab_size=tokenizer.vocab_size, context_length=64, width=128,
-                       num_heads=4, num_layers=4)  # fmt: skip
+                       num_heads=4, num_layers=4)
     model = GPT(config).eval()
     started = time.perf_counter()
     panel = explore(model, tokenizer, prompt=PROMPT)
@@ -90,20 +90,20 @@ def main() -> None:
                 afterwards()
             if panel.problem.value or (name != "unseen character" and panel.next_button.disabled):
                 raise SystemExit(f"after {name!r} the panel cannot show the prompt: "
-                                 f"{panel.problem.value or panel.status.value}")  # fmt: skip
+                                 f"{panel.problem.value or panel.status.value}")
     print(f"explorer redraws, {config.num_layers} blocks x {config.num_heads} heads, width "
           f"{config.width}, context {config.context_length}, {config.vocab_size} characters; "
-          f"{args.threads} thread(s), {args.runs} runs; panel built in {built:.1f} s")  # fmt: skip
+          f"{args.threads} thread(s), {args.runs} runs; panel built in {built:.1f} s")
     print(f"  {'interaction':<18} {'median ms':>9} {'slowest':>8}")
     for name, values in times.items():
         print(f"  {name:<18} {statistics.median(values):9.1f} {max(values):8.1f}")
     worst = max(statistics.median(values) for values in times.values())
     sizes = {name: len(widget.value) for name, widget in [
         ("chips", panel.chips), ("attention", panel.attention), ("looks", panel.looks),
-        ("lens", panel.lens), ("next token", panel.bars)]}  # fmt: skip
+        ("lens", panel.lens), ("next token", panel.bars)]}
     print(f"slowest median: {worst:.1f} ms (budget 200 ms)")
     print("HTML sent per view (characters): "
-          + ", ".join(f"{name} {size:,}" for name, size in sizes.items()))  # fmt: skip
+          + ", ".join(f"{name} {size:,}" for name, size in sizes.items()))
 
 
 if __name__ == "__main__":

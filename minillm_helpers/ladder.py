@@ -52,10 +52,10 @@ class Rung(GPT):
     """The GPT with switchable blocks (and positions): one rung of the ladder."""
 
     def __init__(self, config: GPTConfig, *, feed_forward=True, residual=True,
-                 layer_norm=True, positions=True):  # fmt: skip
+                 layer_norm=True, positions=True):
         super().__init__(config)  # embeddings, positions, blocks, final norm, output layer
         self.blocks = nn.ModuleList(LadderBlock(config, feed_forward, residual, layer_norm)
-                                    for _ in range(config.num_layers))  # fmt: skip
+                                    for _ in range(config.num_layers))
         if not layer_norm:
             self.final_norm = nn.Identity()
         if not positions:
@@ -67,7 +67,7 @@ def gradient_per_block(model, ids, targets) -> list[float]:
     model.zero_grad(set_to_none=True)
     model(ids, targets)[1].backward()
     sizes = [torch.cat([p.grad.flatten() for p in block.parameters()]).norm()
-             for block in model.blocks]  # fmt: skip
+             for block in model.blocks]
     model.zero_grad(set_to_none=True)
     return [float(size) for size in sizes]
 

@@ -90,7 +90,7 @@ def text_ids():
     """A small text with structure: the checker trains on it."""
     generator = torch.Generator().manual_seed(0)
     words = [torch.tensor(w) for w in ([7, 4, 11, 11, 14, 0], [22, 14, 17, 11, 3, 0],
-                                       [2, 0, 19, 0], [3, 14, 6, 0])]  # fmt: skip
+                                       [2, 0, 19, 0], [3, 14, 6, 0])]
     picks = torch.randint(len(words), (4000,), generator=generator)
     ids = torch.cat([words[i] for i in picks])
     cut = int(0.9 * len(ids))

@@ -108,7 +108,7 @@ def test_gradient_per_block_is_the_norm_of_each_blocks_gradient_and_leaves_none(
     assert all(p.grad is None for p in model.parameters())
     model(x, y)[1].backward()
     by_hand = [math.sqrt(sum(float(p.grad.pow(2).sum()) for p in b.parameters()))
-               for b in model.blocks]  # fmt: skip
+               for b in model.blocks]
     assert sizes == pytest.approx(by_hand, rel=1e-4)
 
 

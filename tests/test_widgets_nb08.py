@@ -23,7 +23,7 @@ IDS = torch.randint(11, (4, 9), generator=torch.Generator().manual_seed(0))
 def build(num_blocks, residual, layer_norm):
     torch.manual_seed(0)
     config = GPTConfig(vocab_size=11, context_length=8, width=16, num_heads=2,
-                       num_layers=num_blocks)  # fmt: skip
+                       num_layers=num_blocks)
     return Rung(config, residual=residual, layer_norm=layer_norm)
 
 

@@ -63,7 +63,7 @@ data = torch.tensor(tokenizer.encode(text))
 split = int(0.9 * len(data))
 train_data, val_data = data[:split], data[split:]  # notebook 07's split
 bigram_val = bigram_loss(bigram_probabilities(bigram_counts(train_data, tokenizer.vocab_size)),
-                         val_data)  # fmt: skip
+                         val_data)
 print(f"{len(train_data):,} characters to train on, {len(val_data):,} held out; "
       f"the bigram's validation loss: {bigram_val:.2f}")
 
@@ -153,10 +153,10 @@ class Rung(GPT):
     """The GPT with switchable blocks (and positions): one rung of the ladder."""
 
     def __init__(self, config: GPTConfig, *, feed_forward=True, residual=True,
-                 layer_norm=True, positions=True):  # fmt: skip
+                 layer_norm=True, positions=True):
         super().__init__(config)  # embeddings, positions, blocks, final norm, output layer
         self.blocks = nn.ModuleList(LadderBlock(config, feed_forward, residual, layer_norm)
-                                    for _ in range(config.num_layers))  # fmt: skip
+                                    for _ in range(config.num_layers))
         if not layer_norm:
             self.final_norm = nn.Identity()
         if not positions:
@@ -314,7 +314,7 @@ def gradient_per_block(model, ids, targets) -> list[float]:
     model.zero_grad(set_to_none=True)
     model(ids, targets)[1].backward()
     sizes = [torch.cat([p.grad.flatten() for p in block.parameters()]).norm()
-             for block in model.blocks]  # fmt: skip
+             for block in model.blocks]
     model.zero_grad(set_to_none=True)
     return [float(size) for size in sizes]
 

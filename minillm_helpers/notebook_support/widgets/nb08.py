@@ -24,7 +24,7 @@ def stack_controls(max_blocks: int = 16) -> dict:
 
 
 def stack_readout(num_blocks, residual, layer_norm, build, gradients, scales,
-                  draw=False) -> str:  # fmt: skip
+                  draw=False) -> str:
     """Measure a fresh stack; return two lines (and draw two bar charts with draw=True):
         "8 blocks, residuals off, layer norm off"
         "gradient at block 1: 1.2e-09 (block 8: 1.5e-01, 1.3e+08 times more); activations
