@@ -38,8 +38,16 @@ def test_bag_of_characters_explains_wrong_answers(answer, hint, capsys):
 
 # ---------------------------------------------------------------- exercise 2
 def test_no_residuals_accepts_a_loss_that_rises_a_lot(capsys):
-    assert check_no_residuals(2.05, 4.3)
-    assert "residual stream" in capsys.readouterr().out
+    assert check_no_residuals(2.05, 3.9)
+    out = capsys.readouterr().out
+    assert "residual stream" in out and "guessing" not in out  # 3.9 beats ln 65 = 4.17
+
+
+def test_no_residuals_says_when_the_loss_is_worse_than_guessing(capsys):
+    # A wrecked model's loss moves in its second decimal with the thread count: whole units.
+    assert check_no_residuals(2.05, 5.16)
+    out = capsys.readouterr().out
+    assert "2.05 intact, 5 without residuals" in out and "ln 65 = 4.17" in out
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ def settings_to_resume(settings: TrainSettings, saved: dict, given=None) -> Trai
     >>> settings_to_resume(TrainSettings(width=128), saved, given={"width"})
     Traceback (most recent call last):
     ...
-    ValueError: --resume continues the run in runs/minillm as it was built, but --width 128 differs (the checkpoint has 64). Leave those flags out (they are taken from the checkpoint) or start a new run with another --out.
+    minillm_helpers.checks.InputError: --resume continues the run in runs/minillm as it was built, but --width 128 differs (the checkpoint has 64). Leave those flags out (they are taken from the checkpoint) or start a new run with another --out.
     """  # noqa: E501
     saved = TrainSettings.from_dict(saved)
     given = {f.name for f in fields(settings)} if given is None else set(given)

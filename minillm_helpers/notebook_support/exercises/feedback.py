@@ -53,9 +53,12 @@ def close(got, expected, tolerance: float = 0.01) -> bool:
     )
 
 
-def check_part_matters(intact, broken, part: str, lesson: str, margin: float) -> bool:
+def check_part_matters(intact, broken, part: str, lesson: str, margin: float,
+                       broken_digits: int = 2) -> bool:
     """A "break it yourself" verdict: the loss with a part of the model removed (`broken`)
-    should exceed the intact model's loss by at least `margin`."""
+    should exceed the intact model's loss by at least `margin`. `broken_digits`: how many
+    decimals of the broken loss to show (fewer where a wrecked model's loss is chaotic:
+    the thread count moves its second decimal)."""
     with_part, without = number(intact), number(broken)
     if with_part is None or without is None:
         return say(False, f"give two losses (numbers): the intact model's, then the one {part}.")
@@ -65,4 +68,4 @@ def check_part_matters(intact, broken, part: str, lesson: str, margin: float) ->
     if without - with_part < margin:
         return say(False, f"the two losses are too close ({with_part:.2f} and {without:.2f}): "
                           f"check that the part is really removed, on the trained model.")
-    return say(True, f"{with_part:.2f} intact, {without:.2f} {part}. {lesson}")
+    return say(True, f"{with_part:.2f} intact, {without:.{broken_digits}f} {part}. {lesson}")

@@ -3,10 +3,12 @@ the model on purpose. Each prints a verdict and returns a bool; a wrong answer n
 
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
-from minillm_helpers.notebook_support.exercises.feedback import check_part_matters, say
+from minillm_helpers.notebook_support.exercises.feedback import check_part_matters, number, say
 
 # A small stack for checking a block: width 32, 4 heads, 8 blocks, 65 characters.
 SIZES = dict(vocab_size=65, context_length=32, width=32, num_heads=4, num_layers=8)
@@ -38,15 +40,19 @@ def check_bag_of_characters(same_with_one_block, same_with_two_blocks) -> bool:
     return say(False, "if two blocks ignored order, one block, which sees less, would too.")
 
 
-def check_no_residuals(with_residuals, without_residuals) -> bool:
+def check_no_residuals(with_residuals, without_residuals, vocab_size: int = 65) -> bool:
     """Exercise 2 (break it): the trained GPT's validation loss, and the same weights in a
     Rung with residual=False."""
+    guessing = math.log(vocab_size)
+    worse = number(without_residuals) is not None and number(without_residuals) > guessing
     return check_part_matters(
         with_residuals, without_residuals, "without residuals",
-        "Each trained block writes a small correction onto the residual stream; take the "
+        (f"That is worse than blind guessing among {vocab_size} characters "
+         f"(ln {vocab_size} = {guessing:.2f}). " if worse else "")
+        + "Each trained block writes a small correction onto the residual stream; take the "
         "stream away and every block's correction replaces the vector it was meant to "
         "correct, so what the embeddings said about the character is lost by block 1.",
-        margin=1.0,
+        margin=1.0, broken_digits=0,
     )
 
 
