@@ -346,14 +346,16 @@ class LabPage:
         dialog.locator(".jp-mod-accept").click()
         self.mark("answered JupyterLab's Select Kernel dialog")
 
-    def control(self, description: str, timeout: float, last: bool = False):
-        """The widget whose description label reads exactly `description` (the first one on
-        the page, or the last: notebook 07's explorer comes before its sample widget and
-        shares some labels)."""
+    def control(self, description: str, timeout: float, within=None):
+        """The first widget whose description label reads exactly `description`, on the
+        page or `within` one cell (notebook 07's explorer and sample widget share labels)."""
+        root = within if within is not None else self.page
         exact = re.compile(rf"^\s*{re.escape(description)}\s*$")
-        label = self.page.locator(".widget-label, .widget-label-basic span").filter(has_text=exact)
-        matches = self.page.locator(".jupyter-widgets.widget-inline-hbox").filter(has=label)
-        widget = matches.last if last else matches.first
+        # `has=` is read relative to each candidate widget, so the label comes from the page.
+        label = self.page.locator(".widget-label, .widget-label-basic span").filter(
+            has_text=exact
+        )
+        widget = root.locator(".jupyter-widgets.widget-inline-hbox").filter(has=label).first
         deadline = time.monotonic() + timeout
         while not widget.is_visible():
             errors = self.errors()  # a cell above failed: Run All stops there, fail now
@@ -401,7 +403,8 @@ class LabPage:
             if time.monotonic() > deadline:
                 raise AssertionError(
                     f"No line matching {pattern!r}" + (f" other than {unlike!r}" if unlike else "")
-                    + f" appeared within {timeout:.0f} s; the widget printed: {seen!r}"
+                    + f" appeared within {timeout:.0f} s; the widget printed: {seen!r}; "
+                    + f"the cell reads: {cell.inner_text()[:400]!r}"
                 )
             time.sleep(0.2)
 

@@ -42,12 +42,13 @@ def test_07_sample_widget_and_own_text_training(lab):
     lab.run_all()
 
     # The sample widget: its first line states the settings, then a sample of the play.
-    lab.control("Length", timeout=WIDGET_TIMEOUT)  # the sample widget's own slider
-    temperature = lab.control("Temperature", timeout=10, last=True)  # after the explorer's
-    prompt = lab.control("Prompt", timeout=10, last=True)
-    lab.control("Top-k (0 = off)", timeout=10, last=True)
-    lab.control("Top-p (1 = off)", timeout=10, last=True)
-    cell = lab.cell_of(temperature)
+    # Its "Length" slider is its own; the explorer above shares the other labels, so the
+    # rest are looked up inside the sample widget's cell.
+    cell = lab.cell_of(lab.control("Length", timeout=WIDGET_TIMEOUT))
+    temperature = lab.control("Temperature", timeout=10, within=cell)
+    prompt = lab.control("Prompt", timeout=10, within=cell)
+    lab.control("Top-k (0 = off)", timeout=10, within=cell)
+    lab.control("Top-p (1 = off)", timeout=10, within=cell)
     first = lab.wait_for_line(cell, SETTINGS_LINE, timeout=60)
     assert re.match(SETTINGS_LINE, first).groups() == ("ROMEO:", "0.80", "20", "off"), first
     sample = sample_after(lab, cell, first)
