@@ -27,12 +27,8 @@ def test_each_process_takes_its_own_rows_of_the_global_batch():
 def test_two_processes_first_update_equals_one_process_on_the_combined_batch(tmp_path):
     data = tmp_path / "data.txt"
     data.write_text("abcdefghij klmnop, qrstuv wxyz.\n" * 20, encoding="utf-8")
-    flags = [*as_flags(**SIZES, steps=1), "--no-progress", "--no-plot"]
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               "--nproc_per_node", "2", "-m", "minillm_helpers", "train", str(data),
-               "--out", str(tmp_path / "ddp"), "--batch-size", "3", *flags]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = torchrun(data, tmp_path / "ddp", *as_flags(**SIZES, steps=1), "--batch-size", "3")
+    assert done.stdout.count("Done: step 1") == 1  # the first process speaks, the other not
     two = load_training_checkpoint(tmp_path / "ddp")
     assert two["settings"]["batch_size"] == 3
 
@@ -51,12 +47,21 @@ def test_two_processes_first_update_equals_one_process_on_the_combined_batch(tmp
             assert not torch.equal(value, start[key]), f"{key} did not change"
 
 
-def torchrun_train(data, out, *flags):
+def torchrun(data, out, *flags) -> subprocess.CompletedProcess:
+    """`minillm train` on two processes under torchrun; on failure, the processes' own
+    words first (torchrun's summary of who failed comes after them)."""
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
                "--nproc_per_node", "2", "-m", "minillm_helpers", "train", str(data),
                "--out", str(out), "--no-progress", "--no-plot", *flags]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
+    own_words = done.stderr.split("Traceback (most recent call last)")[0]
+    said = done.stdout[-1000:] + own_words[-3000:]
+    assert done.returncode == 0, said + "\n" + done.stderr[-1000:]
+    return done
+
+
+def torchrun_train(data, out, *flags):
+    torchrun(data, out, *flags)
     return load_training_checkpoint(out)
 
 

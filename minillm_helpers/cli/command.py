@@ -146,7 +146,7 @@ def train_command(args) -> int:
     settings = TrainSettings(**given)
     result = run_training(settings, resume=args.resume, progress=args.progress, given=given,
                           fine_tune=args.fine_tune)
-    if result.history.val_eval:
+    if result.history.val_eval and result.main_process:
         print(
             f"Done: step {result.step}, validation loss {result.history.val_eval[-1]:.4f}; "
             f"checkpoint in {result.out}"

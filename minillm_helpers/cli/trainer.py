@@ -213,6 +213,7 @@ class RunResult:
     model: GPT  # the evaluated and saved model: the averaged weights when ema_decay > 0
     interrupted: bool = False  # stopped by Ctrl-C (or SIGTERM), saved
     reached_target: bool = False  # stopped because the validation loss reached target_loss
+    main_process: bool = True  # False on the other processes of a torchrun run (they stay quiet)
 
 
 def train_loop(trainer: Trainer, progress: bool = True, say=print) -> RunResult:
@@ -241,7 +242,7 @@ def train_loop(trainer: Trainer, progress: bool = True, say=print) -> RunResult:
     trainer.read_losses()
     state.evaluated.eval()
     return RunResult(state.step, state.history, Path(s.out), state.evaluated, interrupted,
-                     reached_target)
+                     reached_target, process.is_main)
 
 
 def run_training(settings: TrainSettings, resume: bool = False, progress: bool = True,
@@ -275,7 +276,10 @@ def run_training(settings: TrainSettings, resume: bool = False, progress: bool =
         trainer = Trainer(settings, tokenizer, train_data, val_data, text_sha256, process,
                           checkpoint)
         say(describe_run(trainer))
-        return train_loop(trainer, progress, say)
+        result = train_loop(trainer, progress, say)
+        del trainer  # its DistributedDataParallel wrapper must not outlive the group
+        distributed.finish(process)
+        return result
     finally:
         distributed.stop(process)
 
