@@ -410,7 +410,9 @@ claim("every step went downhill", all(a > b for a, b in zip(walked[:-1], walked[
 # **Two ways to step.** `w -= lr * grad` for every weight is **stochastic gradient
 # descent** (SGD; *stochastic* because each step sees a random batch), and it is what
 # this notebook trains with. Its step is the gradient times `lr`, and gradients are small
-# numbers (this one is -0.2), so it needs a large `lr = 5.0` to move at a useful pace. Notebooks 05 to 07 train with **AdamW**, as nearly every GPT does.
+# numbers (this one is -0.2), so it needs a large `lr = 5.0` to move at a useful pace.
+# Notebooks 05, 06 and 08 train with **AdamW**, as nearly every GPT does; notebook 07 hands
+# the blocks' weight matrices to a newer optimizer, **Muon**, and keeps AdamW for the rest.
 # AdamW keeps, for each weight, a running average of its recent gradients and of their
 # squares, and steps by the first divided by the square root of the second. That makes
 # every weight's step about `lr` in size, whether its gradients are large or tiny, and
