@@ -2,40 +2,30 @@
 
 from __future__ import annotations
 
-import math
-
 import torch
 
-
-def _number(value) -> float | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, RuntimeError):
-        return None
-    return number if math.isfinite(number) else None
+from minillm_helpers.notebook_support.exercises.feedback import number
 
 
 def check_cosine_by_hand(answer) -> bool:
     """Exercise 1: the cosine similarity of a = (1, 2, 2) and b = (2, 1, 2), worked by hand."""
-    number = _number(answer)
-    if number is None:
+    value = number(answer)
+    if value is None:
         print("Give one number, e.g. 0.5 or 8 / 9.")
         return False
-    if abs(number - 8 / 9) < 0.005:
+    if abs(value - 8 / 9) < 0.005:
         print("Right: a . b = 2 + 2 + 4 = 8, and both vectors have length 3, so "
               "cos = 8 / (3 * 3) = 0.889. They point in almost the same direction.")
         return True
-    if abs(number - 8) < 1e-6:
+    if abs(value - 8) < 1e-6:
         print("8 is the dot product a . b. Divide it by the two lengths, |a| * |b|.")
-    elif abs(number - 8 / 3) < 0.005:
+    elif abs(value - 8 / 3) < 0.005:
         print("You divided by one length only: both |a| and |b| go under the line.")
-    elif not -1 <= number <= 1:
-        print(f"{number:g} cannot be a cosine: cosines lie between -1 and 1. "
+    elif not -1 <= value <= 1:
+        print(f"{value:g} cannot be a cosine: cosines lie between -1 and 1. "
               "Compute a . b, then divide by |a| * |b|.")
     else:
-        print(f"Not quite ({number:.3f}). Multiply the vectors position by position and add "
+        print(f"Not quite ({value:.3f}). Multiply the vectors position by position and add "
               "(a . b), then divide by the product of their lengths, |a| = sqrt(1 + 4 + 4).")
     return False
 
@@ -76,20 +66,20 @@ def check_one_hot_lookup(lookup) -> bool:
 
 def check_table_size(answer) -> bool:
     """Exercise 3: how many numbers a 50,000-word table of width 768 holds."""
-    number = _number(answer)
-    if number is None:
+    value = number(answer)
+    if value is None:
         print("Give one number, e.g. 1_000_000.")
         return False
-    if number == 50_000 * 768:
+    if value == 50_000 * 768:
         print("Right: 50,000 rows of 768 numbers is 38,400,000 numbers, about 154 MB as "
               "32-bit floats, all of them learned.")
         return True
-    if number == 50_000 + 768:
+    if value == 50_000 + 768:
         print("That adds the sizes. The table has one row per word, and every row holds "
               "768 numbers: multiply.")
-    elif number in (50_000, 768):
+    elif value in (50_000, 768):
         print("That is one side of the table. It is vocab_size rows by width columns.")
     else:
-        print(f"Not quite ({number:,.0f}). Count the rows (one per word) and the numbers in "
+        print(f"Not quite ({value:,.0f}). Count the rows (one per word) and the numbers in "
               "each row (the width).")
     return False

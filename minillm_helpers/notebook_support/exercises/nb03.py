@@ -6,19 +6,9 @@ import math
 
 import torch
 
+from minillm_helpers.notebook_support.exercises.feedback import close, numbers, say
 
-def _say(ok: bool, message: str) -> bool:
-    print(("Correct! " if ok else "Not yet: ") + message)
-    return ok
-
-
-def _numbers(values, count):
-    if values is ... or values is None:
-        raise ValueError
-    numbers = [float(v) for v in values]
-    if len(numbers) != count:
-        raise ValueError
-    return numbers
+TOLERANCE = 1e-4  # how far a reader's vector may sit from the formula's
 
 
 def reference_position_vector(position: int, width: int) -> list[float]:
@@ -30,36 +20,31 @@ def reference_position_vector(position: int, width: int) -> list[float]:
     return values[:width]
 
 
-def _close(got, expected) -> bool:
-    return all(math.isclose(g, e, abs_tol=1e-4) for g, e in zip(got, expected, strict=True))
-
-
 def check_position_vector(encode_position) -> bool:
     """Exercise 1: a function giving one position's sinusoidal vector, written with math only."""
     if not callable(encode_position):
-        return _say(False, "pass your function itself (no brackets).")
+        return say(False, "pass your function itself (no brackets).")
     cases = ((0, 4), (1, 4), (2, 2), (7, 6), (50, 8))
     answers = {}
     for position, width in cases:
         try:
             result = encode_position(position, width)
         except Exception as error:  # the reader's code may fail in any way
-            return _say(False, f"your function raised {type(error).__name__}: {error}.")
-        try:
-            answers[position, width] = _numbers(result, width)
-        except (TypeError, ValueError):
-            return _say(False, f"for position {position}, width {width} return {width} numbers.")
+            return say(False, f"your function raised {type(error).__name__}: {error}.")
+        answers[position, width] = numbers(result, count=width)
+        if answers[position, width] is None:
+            return say(False, f"for position {position}, width {width} return {width} numbers.")
     for (position, width), got in answers.items():
         expected = reference_position_vector(position, width)
-        if _close(got, expected):
+        if close(got, expected, TOLERANCE):
             continue
         sines = [(answers[case][0::2], reference_position_vector(*case)[0::2]) for case in cases]
-        if all(_close(mine, right) for mine, right in sines):
-            return _say(False, "the sines are right; check the cosines in the odd places.")
-        return _say(False, f"position {position}, width {width}: expected "
-                           f"{[round(v, 3) for v in expected]}, got {[round(v, 3) for v in got]}. "
-                           "The frequency of pair i is 10000 ** (-i / width) for i = 0, 2, 4, ...")
-    return _say(True, "your vectors match the sinusoidal encoding, column for column.")
+        if all(close(mine, right, TOLERANCE) for mine, right in sines):
+            return say(False, "the sines are right; check the cosines in the odd places.")
+        return say(False, f"position {position}, width {width}: expected "
+                          f"{[round(v, 3) for v in expected]}, got {[round(v, 3) for v in got]}. "
+                          "The frequency of pair i is 10000 ** (-i / width) for i = 0, 2, 4, ...")
+    return say(True, "your vectors match the sinusoidal encoding, column for column.")
 
 
 # The word tokenizer of notebook 03's section 1 numbers the two sentences' words
@@ -75,26 +60,26 @@ def check_without_positions(model_input) -> bool:
     depend only on the token, so the second sentence is the first one's vectors reordered.
     """
     if not callable(model_input):
-        return _say(False, "pass your function itself (no brackets).")
+        return say(False, "pass your function itself (no brackets).")
     table = 0.1 * torch.randn(6, 8, generator=torch.Generator().manual_seed(3))  # 6 words, width 8
     try:
         first = model_input(torch.tensor(CAT_ATE_MOUSE), table)
         second = model_input(torch.tensor(MOUSE_ATE_CAT), table)
     except Exception as error:  # the reader's code may fail in any way
-        return _say(False, f"your function raised {type(error).__name__}: {error}.")
+        return say(False, f"your function raised {type(error).__name__}: {error}.")
     tensors = torch.is_tensor(first) and torch.is_tensor(second)
     if not tensors or tuple(first.shape) != (6, 8) or tuple(second.shape) != (6, 8):
-        return _say(False, "return one vector per token: a tensor of shape (number of tokens, "
-                           "width), here (6, 8).")
+        return say(False, "return one vector per token: a tensor of shape (number of tokens, "
+                          "width), here (6, 8).")
     order = [CAT_ATE_MOUSE.index(token) for token in MOUSE_ATE_CAT]
     if not torch.allclose(second, first[order], atol=1e-6):
-        return _say(False, "'cat' still gets one vector at position 1 and another at position "
-                           "4: the difference is the position, and with it the model can tell "
-                           "who ate whom. Take the positions out.")
+        return say(False, "'cat' still gets one vector at position 1 and another at position "
+                          "4: the difference is the position, and with it the model can tell "
+                          "who ate whom. Take the positions out.")
     if (torch.cdist(first, first) + torch.eye(6)).min() < 1e-6:  # two different words alike
-        return _say(False, "now different words get the same vector: keep the embeddings, "
-                           "drop only the positions.")
-    return _say(True, "without positions every token's vector depends only on the word, so "
-                      "'The mouse ate the cat.' is 'The cat ate the mouse.' reordered: any "
-                      "mixing that treats its input as a set gives the same outputs, "
-                      "reordered, and cannot tell who ate whom.")
+        return say(False, "now different words get the same vector: keep the embeddings, "
+                          "drop only the positions.")
+    return say(True, "without positions every token's vector depends only on the word, so "
+                     "'The mouse ate the cat.' is 'The cat ate the mouse.' reordered: any "
+                     "mixing that treats its input as a set gives the same outputs, "
+                     "reordered, and cannot tell who ate whom.")
