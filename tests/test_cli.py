@@ -199,6 +199,57 @@ def test_a_target_loss_stops_the_run_at_an_evaluation(text_file, tmp_path):
     assert torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=True)["step"] == 8
 
 
+def test_the_target_loss_stop_is_agreed_by_all_processes(text_file, tmp_path, monkeypatch):
+    """train_loop stops when *any* process reached --target-loss (distributed.any_process),
+    not on this process's own loss: here another process "reached" it at the first
+    evaluation while this one's loss is far above the target, and the run stops there."""
+    from minillm_helpers.cli import distributed
+    from minillm_helpers.cli.trainer import train_loop
+
+    just_evaluated = []  # an evaluation whose stop decision has not been asked yet
+    evaluate = Trainer.evaluate
+
+    def evaluate_and_note(self):
+        just_evaluated.append(True)
+        return evaluate(self)
+
+    def another_process_reached_it(flag, process):  # the question right after an evaluation
+        return just_evaluated.pop() if just_evaluated else flag
+
+    monkeypatch.setattr(Trainer, "evaluate", evaluate_and_note)
+    monkeypatch.setattr(distributed, "any_process", another_process_reached_it)
+    chosen = settings(text_file, tmp_path / "run", target_loss=0.01)
+    result = train_loop(Trainer(chosen, *read_data(chosen)), progress=False, say=lambda *a: None)
+    assert result.reached_target and result.step == chosen.eval_every == 4
+    assert result.history.val_eval[-1] > chosen.target_loss  # this process had not reached it
+
+
+def test_the_training_steps_never_read_the_loss(text_file, tmp_path, monkeypatch):
+    """Trainer.train_step keeps each loss as a tensor: reading one (.item(), .tolist(),
+    float()) makes the CPU wait for a GPU to finish the step. Only read_losses reads them,
+    all at once; the spy sees that read, so it would see one in a step."""
+    chosen = settings(text_file, tmp_path / "run")
+    trainer = Trainer(chosen, *read_data(chosen))
+    reads = []
+
+    def count(name):
+        read = getattr(torch.Tensor, name)
+
+        def counted(tensor, *args):
+            reads.append(name)
+            return read(tensor, *args)
+
+        monkeypatch.setattr(torch.Tensor, name, counted)
+
+    for name in ("item", "tolist", "__float__"):
+        count(name)
+    for _ in range(5):
+        trainer.train_step()
+    assert reads == []
+    trainer.read_losses()
+    assert reads and len(trainer.state.history.losses) == 5
+
+
 def test_learning_rate_warms_up_then_decays():
     s = TrainSettings(steps=100, warmup_steps=10, learning_rate=1e-2, min_learning_rate=1e-3)
     assert learning_rate_at(5, s) == pytest.approx(5e-3)
@@ -519,6 +570,18 @@ def test_no_function_in_the_trainer_is_over_60_lines():
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
     assert max(lengths.values()) <= 60, {k: v for k, v in lengths.items() if v > 60}
+
+
+def test_no_module_of_the_command_line_trainer_is_over_300_lines():
+    """CONTRIBUTING's layout rule: each module in minillm_helpers/cli/ reads in one sitting."""
+    from pathlib import Path
+
+    import minillm_helpers.cli
+
+    folder = Path(minillm_helpers.cli.__file__).parent
+    lengths = {path.name: len(path.read_text(encoding="utf-8").splitlines())
+               for path in folder.glob("*.py")}
+    assert max(lengths.values()) <= 300, {k: v for k, v in lengths.items() if v > 300}
 
 
 def test_no_fused_trains_the_same_model_with_the_written_out_attention(text_file, tmp_path):
