@@ -22,6 +22,7 @@ from dataclasses import fields
 
 from minillm_helpers.checks import InputError, MinillmError, check_int
 from minillm_helpers.cli.checkpoint import CheckpointError, load_model_and_tokenizer
+from minillm_helpers.cli.distributed import launched_by_torchrun
 from minillm_helpers.cli.settings import TrainSettings, flag
 
 EXIT_ERROR = 2
@@ -193,6 +194,19 @@ REFUSALS = (MinillmError, CheckpointError, UsageError, OSError)
 
 
 def main(argv=None) -> int:
+    code = run_command(argv)
+    if launched_by_torchrun():
+        # The run is over and its checkpoint saved. Leave without the interpreter's teardown:
+        # under load, PyTorch's process-group machinery can abort in its C++ destructors
+        # at exit ("terminate called without an active exception"), which turns a finished
+        # run into a failed one that torchrun reports, killing the other processes.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def run_command(argv=None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
