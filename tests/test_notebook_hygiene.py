@@ -1,5 +1,6 @@
 """The committed notebooks read well without running them, and re-run identically."""
 
+import importlib
 import json
 import re
 
@@ -115,3 +116,34 @@ def test_widget_cells_are_tagged_not_commented(path):
     untagged, commented = ignore_output_problems(load(path))
     assert not untagged, f"{path.name}: widget cells {untagged} lack the nbval-ignore-output tag"
     assert not commented, f"{path.name}: cells {commented} use an NBVAL_ comment; tag them instead"
+
+
+def checker_call_problems(number: int, code: str) -> list[str]:
+    """How a notebook's code strays from the one way to call its exercise checkers: import
+    the notebook's module once, `from ...exercises import nbNN as exercises`, and call
+    `exercises.check_...(...)`."""
+    module = f"nb{number:02d}"
+    wanted = f"from minillm_helpers.notebook_support.exercises import {module} as exercises"
+    imports = re.findall(r"^\s*(?:from|import) minillm_helpers\.notebook_support\.exercises\b.*$",
+                         code, re.M)
+    problems = [] if imports == [wanted] else [f"imports {imports}, not [{wanted!r}]"]
+    checkers = importlib.import_module(f"minillm_helpers.notebook_support.exercises.{module}")
+    for name in (n for n in vars(checkers) if n.startswith("check_")):
+        if re.search(rf"(?<![\w.]){name}\(|\b(?!exercises\.)\w+\.{name}\(", code):
+            problems.append(f"calls {name} other than as exercises.{name}(...)")
+    return problems
+
+
+def test_the_checker_call_check_notices_a_bare_call_and_another_name():
+    wanted = "from minillm_helpers.notebook_support.exercises import nb08 as exercises\n"
+    assert checker_call_problems(8, wanted + "exercises.check_no_residuals(1.0, 2.0)") == []
+    assert checker_call_problems(8, wanted + "check_no_residuals(1.0, 2.0)")
+    assert checker_call_problems(8, wanted + "exercise.check_no_residuals(1.0, 2.0)")
+    assert checker_call_problems(8, wanted.replace("exercises\n", "exercise\n"))
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)
+def test_every_notebook_calls_its_checkers_the_same_way(path):
+    code = "\n".join(source(c) for c in code_cells(load(path)))
+    problems = checker_call_problems(int(path.name[:2]), code)
+    assert not problems, f"{path.name}: " + "; ".join(problems)

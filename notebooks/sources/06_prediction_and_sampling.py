@@ -39,6 +39,7 @@ from minillm_helpers.masking import causal_mask
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.corpus import corpus_statistics, load_corpus_split
 from minillm_helpers.notebook_support.diagram import draw_gpt_diagram
+from minillm_helpers.notebook_support.exercises import nb06 as exercises
 from minillm_helpers.notebook_support.plotting import heatmap, loss_curves
 from minillm_helpers.notebook_support.widgets.nb06 import sampling_callback, sampling_controls
 from minillm_helpers.positions import sinusoidal_encoding
@@ -596,9 +597,7 @@ widgets.interact(sampling_callback(model, tokenizer, probabilities, generate), *
 # (not with `probabilities`).
 
 # %%
-from minillm_helpers.notebook_support.exercises import nb06 as exercise
-
-answer = ...  # your three probabilities; then run exercise.check_temperature(answer)
+answer = ...  # your three probabilities; then run exercises.check_temperature(answer)
 
 # %% [markdown]
 # **Exercise 2.** The corpus's recipe for what follows `The cat sat` is `on 0.35,
@@ -606,7 +605,7 @@ answer = ...  # your three probabilities; then run exercise.check_temperature(an
 # Which words survive **top-p with p = 0.75**?
 
 # %%
-kept = ...  # a list of words; then run exercise.check_top_p(kept)
+kept = ...  # a list of words; then run exercises.check_top_p(kept)
 
 # %% [markdown]
 # **Exercise 3.** Write a prompt of your own, different from the wizard prompt of
@@ -614,14 +613,14 @@ kept = ...  # a list of words; then run exercise.check_top_p(kept)
 # `magically`. Use only words from the corpus (the tokenizer refuses others).
 
 # %%
-my_prompt = ...  # then run exercise.check_magic_prompt(my_prompt, next_words)
+my_prompt = ...  # then run exercises.check_magic_prompt(my_prompt, next_words)
 
 # %% [markdown]
 # **Exercise 4: break it, lift the mask.** The trained model learned with the causal
 # mask. Switch it off (`model.config.causal = False`), measure the validation loss
 # with `estimate_loss(model, val_data, 16, 16, 20)`, and switch it back on. Now the
 # model may look at the answer: does it do better? Compare with the loss measured the
-# same way with the mask, then run `exercise.check_mask_off(with_mask, without_mask)`.
+# same way with the mask, then run `exercises.check_mask_off(with_mask, without_mask)`.
 
 # %%
 with_mask, without_mask = ..., ...  # two validation losses
@@ -633,17 +632,17 @@ with_mask, without_mask = ..., ...  # two validation losses
 # verdict is printed under it.
 
 # %%
-exercise.check_temperature([math.exp(s / 2) / sum(math.exp(t / 2) for t in (2, 1, 0)) for s in (2, 1, 0)])  # divide by T, exponentiate, normalise
+exercises.check_temperature([math.exp(s / 2) / sum(math.exp(t / 2) for t in (2, 1, 0)) for s in (2, 1, 0)])  # divide by T, exponentiate, normalise
 
 # %%
-exercise.check_top_p(["on", "down", "suddenly"])  # 0.35 + 0.30 = 0.65 < 0.75; + 0.15 = 0.80
+exercises.check_top_p(["on", "down", "suddenly"])  # 0.35 + 0.30 = 0.65 < 0.75; + 0.15 = 0.80
 
 # %%
-exercise.check_magic_prompt("The wizard waved his wand and the dog sat", next_words)  # a dog, not a cat
+exercises.check_magic_prompt("The wizard waved his wand and the dog sat", next_words)  # a dog, not a cat
 
 # %%
 with_mask = estimate_loss(model, val_data, 16, 16, 20)
 model.config.causal = False  # the same weights, the future let in
 without_mask = estimate_loss(model, val_data, 16, 16, 20)
 model.config.causal = True  # back as it was trained
-exercise.check_mask_off(with_mask, without_mask)
+exercises.check_mask_off(with_mask, without_mask)

@@ -35,10 +35,7 @@ from minillm_helpers.checks import check_bigram_ids, check_bigram_table
 from minillm_helpers.datasets import DATASETS, dataset_path, sha256_of
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.notebook_support.claims import claim
-from minillm_helpers.notebook_support.exercises.nb07 import (
-    check_choices,
-    check_no_positions,
-)
+from minillm_helpers.notebook_support.exercises import nb07 as exercises
 from minillm_helpers.notebook_support.explorer import explore
 from minillm_helpers.notebook_support.widgets.nb07 import (
     LiveProgress,
@@ -483,7 +480,7 @@ print(f"GPT-2 small: {124e6 / model.num_parameters():.0f} times the parameters, 
 # characters does the bigram's validation loss `bigram_val` feel?
 
 # %%
-# Your turn: replace the ... and run check_choices(choices, bigram_val).
+# Your turn: replace the ... and run exercises.check_choices(choices, bigram_val).
 choices = ...
 
 # %% [markdown]
@@ -492,7 +489,7 @@ choices = ...
 # the validation loss with `estimate_loss(model, val_data, 16, 64, 10)`, and put them
 # back (`model.positions.copy_(saved)`). How much of what it learned needs to know
 # where each character stands? Compare with the loss measured the same way before, and
-# run `check_no_positions(with_positions, without_positions)`.
+# run `exercises.check_no_positions(with_positions, without_positions)`.
 
 # %%
 with_positions, without_positions = ..., ...  # two validation losses
@@ -503,7 +500,7 @@ with_positions, without_positions = ..., ...  # two validation losses
 # %%
 choices = math.exp(bigram_val)  # invert loss = log(choices)
 print(f"the bigram feels like {choices:.1f} choices per character")
-check_choices(choices, bigram_val)
+exercises.check_choices(choices, bigram_val)
 
 # %%
 saved = model.positions.clone()
@@ -511,4 +508,4 @@ with_positions = estimate_loss(model, val_data, 16, 64, 10)
 model.positions.zero_()  # every character looks the same wherever it stands
 without_positions = estimate_loss(model, val_data, 16, 64, 10)
 model.positions.copy_(saved)  # back as it was trained
-check_no_positions(with_positions, without_positions)
+exercises.check_no_positions(with_positions, without_positions)
