@@ -2,20 +2,20 @@
 
     .venv/bin/python benchmarks/train_speed.py tinyshakespeare.txt --runs 3
 
-Trains nanoGPT's CPU-recipe size (4 layers, 4 heads, width 128, context 64,
-character level, 90/10 split) with `minillm train`'s own pieces (its Trainer:
-train_step and loss estimate) until the validation loss reaches --target (1.8857,
-what nanoGPT's recipe reaches at its last step, 2000) or --steps run out. Its defaults
-are the choices benchmarks/README.md measures: batch 12 (nanoGPT's), learning rate 4e-3 with
-cosine decay over 1000 steps, no gradient clipping, the moving average of the weights
-(decay 0.98) evaluated, evaluations at most every 100 steps and sooner as the loss
-nears the target (`next_evaluation`). Each run is a fresh process (so its peak memory
-is its own); the script prints per run and the median over runs: ms per training step
-(median), tokens per second, validation loss at every evaluation, wall time from the
-first training step to the target (the set-up before it, reading the text and building the
-model and optimizer, is printed apart: nanoGPT's recipe starts its clock there too), and peak
-resident memory
-(ru_maxrss). The machine may be shared: take medians over several runs, and expect noise.
+Trains nanoGPT's CPU-recipe size (4 layers, 4 heads, width 128, context 64, character
+level, 90/10 split) with `minillm train`'s own pieces (its Trainer: train_step and loss
+estimate) until the validation loss reaches --target (1.8857, what nanoGPT's recipe
+reaches at its last step, 2000) or --steps run out. Its defaults are the choices
+benchmarks/README.md measures: batch 12 (nanoGPT's), minillm train's Muon for the blocks'
+matrices (8e-3) and AdamW at 4e-3 for the rest, cosine decay over 1000 steps, no gradient
+clipping, the moving average of the weights (decay 0.98) evaluated, evaluations at most
+every 100 steps and sooner as the loss nears the target (`next_evaluation`). Each run is a
+fresh process (so its peak memory is its own); the script prints per run and the median
+over runs: ms per training step (median), tokens per second, validation loss at every
+evaluation, wall time from the first training step to the target (the set-up before it,
+reading the text and building the model and optimizer, is printed apart: nanoGPT's recipe
+starts its clock there too), and peak resident memory (ru_maxrss). The machine may be
+shared: take medians over several runs, and expect noise.
 
     .venv/bin/python benchmarks/train_speed.py DATA.txt --runs 3 --threads 2 --against-nanogpt
 

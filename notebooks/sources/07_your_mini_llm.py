@@ -204,8 +204,9 @@ print(snapshots[0][:120])
 # each step move every direction of a matrix by the same amount; AdamW keeps the
 # embeddings, the output layer and the norms), the learning rate falls along half a
 # cosine to a tenth of its peak, and the losses are measured on a **moving average** of
-# the weights, which the model keeps at the end. Together they reach in 600 steps a
-# loss plain AdamW needs about twice as many for (`benchmarks/README.md` measures each). To watch
+# the weights, which the model keeps at the end. Muon buys the most: with AdamW for every
+# weight and the rest the same, this loss takes more than twice the steps
+# (`benchmarks/README.md` measures it). To watch
 # it, we attach a *forward hook* to the model, a function PyTorch calls after every
 # forward pass: `LiveProgress` redraws the curve below every 50 steps and keeps a
 # sample after step 100. The dashed line is the bigram: once the curve is under it,
