@@ -36,5 +36,5 @@ def check_no_positions(with_positions, without_positions) -> bool:
         "Without positions every character in the window looks the same wherever it stands, "
         "and attention cannot tell the last character from one 60 back: the model trained to "
         "lean on the sinusoids is lost without them.",
-        margin=0.3,
+        margin=0.3, broken_digits=1,  # the wrecked model's second decimal moves with the threads
     )
