@@ -63,8 +63,8 @@ def start(device_name: str = "auto") -> Process:
 
 
 def finish(process: Process) -> None:
-    """After the last step: wait until every process is here, so none leaves the group
-    while another still talks to it (gloo aborts a process whose peer hangs up mid-way)."""
+    """After the last step: wait until every process is here, so that none leaves the
+    group while another may still be talking to it."""
     if process.active and dist.is_initialized():
         dist.barrier()
 
