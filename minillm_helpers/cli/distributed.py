@@ -62,13 +62,6 @@ def start(device_name: str = "auto") -> Process:
     return Process(rank, world_size, local_rank, device)
 
 
-def finish(process: Process) -> None:
-    """After the last step: wait until every process is here, so that none leaves the
-    group while another may still be talking to it."""
-    if process.active and dist.is_initialized():
-        dist.barrier()
-
-
 def stop(process: Process) -> None:
     if process.active and dist.is_initialized():
         dist.destroy_process_group()

@@ -276,10 +276,7 @@ def run_training(settings: TrainSettings, resume: bool = False, progress: bool =
         trainer = Trainer(settings, tokenizer, train_data, val_data, text_sha256, process,
                           checkpoint)
         say(describe_run(trainer))
-        result = train_loop(trainer, progress, say)
-        del trainer  # its DistributedDataParallel wrapper must not outlive the group
-        distributed.finish(process)
-        return result
+        return train_loop(trainer, progress, say)
     finally:
         distributed.stop(process)
 
