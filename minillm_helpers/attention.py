@@ -37,9 +37,6 @@ class MultiHeadAttention(nn.Module):
 
     keep_weights=True runs the written-out attention above and keeps its weights in
     last_weights (for plots); otherwise PyTorch's fused kernel computes the same output.
-    cache (a model.KVCache, used by generation in notebook 06) remembers earlier tokens.
-    is_causal=True says that mask is the causal one (notebook 05): the fused kernel then
-    skips reading it (on a GPU the fastest, "flash", kernel needs exactly that).
     """
 
     def __init__(self, width: int, num_heads: int, bias: bool = False):
@@ -54,24 +51,28 @@ class MultiHeadAttention(nn.Module):
         self.output = nn.Linear(width, width, bias=bias)  # mixes the heads' results
         self.keep_weights = False  # True: written-out attention, weights kept for plots
         self.last_weights = None  # (B, heads, T, T) from the latest call, when kept
+        self.cache = None  # + notebook 06: a KVCache while generating with one, else None
 
     def split_heads(self, x):
         batch, length, width = x.shape
         x = x.view(batch, length, self.num_heads, self.head_width)  # (B, T, heads, head_width)
         return x.transpose(1, 2)  # (B, heads, T, head_width)
 
-    def forward(self, x, mask=None, cache=None, is_causal=False):
+    def forward(
+        self, x, mask=None,
+        is_causal=False,  # + notebook 05: True says mask is the causal one
+    ):
         check_layer_input(x, self.width)
         q = self.split_heads(self.query(x))  # (B, heads, T, head_width)
         k = self.split_heads(self.key(x))
         v = self.split_heads(self.value(x))
-        if cache is not None:
-            k, v = cache.append(k, v)  # (B, heads, S, head_width): the cached tokens, then these
+        if self.cache is not None:  # + notebook 06: keys and values of the cached tokens too
+            k, v = self.cache.append(k, v)  # (B, heads, S, head_width): the cached, then these
         if self.keep_weights:  # the written-out attention above, weights kept for plots
             out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, heads, T, head_width)
             self.last_weights = weights.detach()  # (B, heads, T, S)
-        elif is_causal:  # PyTorch's fused kernel, told the mask is causal: no mask to read
-            out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        elif is_causal:  # + notebook 05: the fused kernel builds the causal mask itself
+            out = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # (flash on a GPU)
         else:  # PyTorch's fused kernel: the same output, faster, no weights kept
             out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         out = out.transpose(1, 2).reshape(x.shape)  # (B, T, width): heads side by side

@@ -373,26 +373,30 @@ def check_gpt_config(config) -> None:
     check_number("GPTConfig.dropout", config.dropout, at_least=0, below=1)
 
 
-def check_ids_for_model(ids, config, cache=None) -> None:
-    """ids is a (batch, length) integer tensor that fits the context after the cached tokens
-    (cache: one model.KVCache per block, or None). Shapes only: the IDs' values are checked
-    where they enter (generate, next_token_probabilities, train, estimate_loss), since
-    reading them here would make every step wait for a GPU and break torch.compile."""
+def check_ids_for_model(ids, config) -> None:
+    """ids is a (batch, length) integer tensor that fits the context. Shapes only: the IDs'
+    values are checked where they enter (generate, next_token_probabilities, train,
+    estimate_loss), since reading them here would make every step wait for a GPU and break
+    torch.compile."""
     check_tensor("ids", ids, "integer", ("batch", "length"), "wrap one sequence as "
                  "torch.tensor([ids])")
     if ids.shape[1] == 0:
         fail(InputError, "The sequence is empty", "give at least one token ID")
-    if cache is not None and not config.causal:
+    if ids.shape[1] > config.context_length:
+        fail(InputError, f"The sequence has {ids.shape[1]} tokens but the model's context is "
+             f"{config.context_length}", "keep only the last ones (ids[:, -context_length:])")
+
+
+def check_cached_step(ids, cached: int, config) -> None:
+    """With `cached` tokens in the key/value caches, the model reads one new token, in context;
+    only a causal model can cache (without the mask, old tokens would see the new ones)."""
+    if not config.causal:
         fail(InputError, "A key/value cache needs a causal model (config.causal=True)")
-    if cache is not None and len(cache) != config.num_layers:
-        fail(InputError, f"cache must be a list with one KVCache per block ({config.num_layers}),"
-             f" got {len(cache)}", "make it with [KVCache() for _ in model.blocks]")
-    cached = len(cache[0]) if cache else 0
-    length, context = cached + ids.shape[1], config.context_length
-    if length > context:
-        where = f" ({cached} of them in the cache)" if cached else ""
-        fail(InputError, f"The sequence has {length} tokens{where} but the model's context is "
-             f"{context}", f"keep only the last {context} (ids[:, -context_length:])")
+    if ids.shape[1] != 1 or cached >= config.context_length:
+        fail(InputError, f"The key/value caches hold {cached} tokens: the model reads one new "
+             f"token after them, within its context of {config.context_length}, got "
+             f"{ids.shape[1]}", "start new caches with model.use_cache(), or turn them off "
+             "with model.use_cache(False)")
 
 
 def check_targets(targets, ids) -> None:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
 import torch
@@ -16,7 +17,12 @@ from torch import nn
 from torch.nn import functional as F
 
 from minillm_helpers.attention import MultiHeadAttention
-from minillm_helpers.checks import check_gpt_config, check_ids_for_model, check_targets
+from minillm_helpers.checks import (
+    check_cached_step,
+    check_gpt_config,
+    check_ids_for_model,
+    check_targets,
+)
 from minillm_helpers.masking import causal_mask
 from minillm_helpers.positions import sinusoidal_encoding
 
@@ -70,8 +76,8 @@ class Block(nn.Module):
         self.feed_forward = FeedForward(config.width, config.dropout)
         self.dropout = nn.Dropout(config.dropout)
 
-    def forward(self, x, mask=None, cache=None, is_causal=False):
-        mixed = self.attention(self.norm1(x), mask, cache, is_causal)
+    def forward(self, x, mask=None, is_causal=False):
+        mixed = self.attention(self.norm1(x), mask, is_causal)
         x = x + self.dropout(mixed)  # the residual connection keeps x and adds what attention found
         return x + self.feed_forward(self.norm2(x))
 
@@ -110,25 +116,50 @@ class GPT(nn.Module):
         self.final_norm = nn.LayerNorm(config.width)
         self.output = nn.Linear(config.width, config.vocab_size)
 
-    def forward(self, ids, targets=None, cache=None):
-        """Return (logits, loss); loss is None without targets. cache: one KVCache per
-        block (generation): the new tokens come after the cached ones."""
-        check_ids_for_model(ids, self.config, cache)  # clear errors for bad IDs (checks.py)
-        start = len(cache[0]) if cache else 0  # how many tokens the cache already holds
-        end = start + ids.shape[1]
+    def forward(self, ids, targets=None):
+        """Return (logits, loss); loss is None without targets."""
+        check_ids_for_model(ids, self.config)  # clear errors for bad shapes (checks.py)
+        length = ids.shape[1]
         x = self.token_embedding(ids) * math.sqrt(self.config.width)  # (B, T, width)
-        x = self.dropout(x + self.positions[start:end])  # positions start..end-1
-        # the causal mask's rows for the new tokens, over all tokens: (T, start + T)
-        mask = causal_mask(end, device=ids.device)[start:] if self.config.causal else None
-        is_causal = self.config.causal and not cache  # then the mask is the square causal one
-        for i, block in enumerate(self.blocks):
-            x = block(x, mask, cache[i] if cache else None, is_causal)  # (B, T, width)
+        positions = self.positions[:length]  # (T, width): positions 0..T-1
+        is_causal = self.config.causal  # each token sees itself and the tokens before it
+        mask = causal_mask(length, device=ids.device) if is_causal else None  # (T, T)
+        cached = self.cached_tokens()  # + notebook 06: how many tokens the caches hold
+        if cached:  # + notebook 06: one new token, the one after the cached ones
+            check_cached_step(ids, cached, self.config)  # one token, within the context
+            positions = self.positions[cached : cached + 1]  # (1, width): its own position
+            mask, is_causal = None, False  # it may see every cached token, and itself
+        x = self.dropout(x + positions)
+        for block in self.blocks:
+            x = block(x, mask, is_causal)  # (B, T, width)
         logits = self.output(self.final_norm(x))  # (B, T, vocab_size)
         loss = None
         if targets is not None:
             check_targets(targets, ids)
             loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
         return logits, loss
+
+    def use_cache(self, on: bool = True) -> None:  # + notebook 06: the key/value cache
+        """Give every attention layer a new, empty KVCache (on=True), or none (on=False)."""
+        for block in self.blocks:
+            block.attention.cache = KVCache() if on else None
+
+    def cached_tokens(self) -> int:  # + notebook 06: the key/value cache
+        """How many tokens the attention layers' KVCaches hold (0 without them)."""
+        cache = self.blocks[0].attention.cache
+        return 0 if cache is None else len(cache)
+
+    @contextmanager
+    def generating(self):  # + notebook 06: generation's bookkeeping
+        """Eval mode (no dropout) inside the with-block; after it, even after an error or an
+        interrupt, no caches left behind and the mode as it was."""
+        was_training = self.training
+        self.eval()
+        try:
+            yield self
+        finally:
+            self.use_cache(False)
+            self.train(was_training)
 
     def num_parameters(self) -> int:
         """How many numbers training can adjust."""

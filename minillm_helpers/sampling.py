@@ -5,7 +5,7 @@ into probabilities; temperature, top-k and top-p reshape them before a token is
 drawn; generation repeats that draw, feeding each new token back in. The same
 seed gives the same tokens (seed=None: fresh randomness every call).
 
-generate(..., use_cache=True) keeps every layer's keys and values (model.KVCache),
+generate(..., use_cache=True) keeps every layer's keys and values (model.use_cache()),
 so a step computes only the newest token: while prompt and new tokens fit the
 context, the tokens are exactly those without the cache, greedy or sampled.
 Past the context the cached keys sit at the wrong positions (positions are added
@@ -33,7 +33,6 @@ from minillm_helpers.checks import (
     check_prompt,
     check_sampling_settings,
 )
-from minillm_helpers.model import KVCache
 
 PAST_CONTEXT_CHOICES = ("recompute", "halve")  # generate(use_cache=True) past the context
 
@@ -81,26 +80,24 @@ def next_token_probabilities(model, ids, temperature=1.0, top_k=None, top_p=None
 def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None, seed=None,
              use_cache=False, past_context="recompute"):
     """Extend a list of token IDs one sampled token at a time; return the new IDs only.
-    use_cache=True keeps each layer's keys and values (KVCache): the same tokens, faster.
+    use_cache=True keeps each layer's keys and values (a KVCache): the same tokens, faster.
     Past the context: past_context="recompute" or "halve" (sampling.py's docstring)."""
     check_generation(ids, max_new_tokens, temperature, top_k, top_p, past_context, model)
     generator = torch.Generator()  # its own draws: fresh ones for seed=None, else the seed's
     generator.manual_seed(generator.seed() if seed is None else seed)
-    context, sequence, cache = model.config.context_length, list(ids), None
-    was_training = model.training
-    model.eval()  # no dropout while generating
-    for _ in range(max_new_tokens):
-        window = sequence[-context:]  # all the model can see
-        if cache is not None and len(cache[0]) < context:
-            window = sequence[-1:]  # the cache holds the keys and values of the others
-        elif use_cache:  # the first step, or the cache is full: a new cache
-            if cache is not None and past_context == "halve":
-                window = sequence[-max(1, context // 2) :]
-            cache = [KVCache() for _ in model.blocks]
-        logits, _ = model(torch.tensor([window], device=model.positions.device), cache=cache)
-        probs = probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
-        sequence.append(int(torch.multinomial(probs, 1, generator=generator)))  # one draw
-    model.train(was_training)
+    context, sequence = model.config.context_length, list(ids)
+    with model.generating():  # no dropout; afterwards no caches, the mode as it was
+        for _ in range(max_new_tokens):
+            window = sequence[-context:]  # all the model can see
+            if 0 < model.cached_tokens() < context:
+                window = sequence[-1:]  # the caches hold the keys and values of the others
+            elif use_cache:  # the first step, or the caches are full: new ones
+                if model.cached_tokens() and past_context == "halve":
+                    window = sequence[-max(1, context // 2) :]
+                model.use_cache()
+            logits, _ = model(torch.tensor([window], device=model.positions.device))
+            probs = probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
+            sequence.append(int(torch.multinomial(probs, 1, generator=generator)))  # one draw
     return sequence[len(ids) :]
 
 

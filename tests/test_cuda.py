@@ -8,7 +8,7 @@ from tiny_model import TINY_MODEL, interrupt_after_step
 from minillm_helpers.cli.checkpoint import load_model
 from minillm_helpers.cli.settings import TrainSettings
 from minillm_helpers.cli.trainer import run_training
-from minillm_helpers.model import GPT, GPTConfig, KVCache
+from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.sampling import generate
 
 pytestmark = pytest.mark.skipif(
@@ -64,8 +64,6 @@ def test_cached_logits_equal_the_full_forward_on_cuda():
     model = GPT(GPTConfig(vocab_size=11, context_length=16, width=32, num_heads=4)).cuda().eval()
     ids = torch.randint(11, (2, 10), device="cuda")
     full = model(ids)[0]
-    cache = [KVCache() for _ in model.blocks]
-    steps = [model(ids[:, :6], cache=cache)[0]] + [
-        model(ids[:, t : t + 1], cache=cache)[0] for t in range(6, 10)
-    ]
+    model.use_cache()
+    steps = [model(ids[:, :6])[0]] + [model(ids[:, t : t + 1])[0] for t in range(6, 10)]
     torch.testing.assert_close(torch.cat(steps, dim=1), full, atol=1e-4, rtol=1e-4)

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from minillm_helpers.model import GPT, GPTConfig, KVCache
+from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.sampling import generate
 
 
@@ -20,23 +20,20 @@ def tiny_model(seed=0, context_length=12, causal=True, dtype=torch.float32):
     return GPT(config).to(dtype).eval()
 
 
-def new_cache(model):
-    return [KVCache() for _ in model.blocks]
-
-
 @pytest.mark.parametrize("keep_weights", [False, True], ids=["fused", "written-out"])
 def test_cached_logits_equal_full_forward(keep_weights):
     model = tiny_model()
     for block in model.blocks:
         block.attention.keep_weights = keep_weights
     ids = torch.randint(11, (2, 12), generator=torch.Generator().manual_seed(5))
-    cache = new_cache(model)
     with torch.no_grad():
-        pieces = [model(ids[:, :5], cache=cache)[0]]  # a 5-token prompt, then one at a time
-        pieces += [model(ids[:, t : t + 1], cache=cache)[0] for t in range(5, 12)]
         full = model(ids)[0]
+        model.use_cache()
+        pieces = [model(ids[:, :5])[0]]  # a 5-token prompt, then one at a time
+        pieces += [model(ids[:, t : t + 1])[0] for t in range(5, 12)]
     torch.testing.assert_close(torch.cat(pieces, dim=1), full, atol=1e-5, rtol=1e-5)
-    assert [len(layer) for layer in cache] == [12, 12]
+    assert [len(block.attention.cache) for block in model.blocks] == [12, 12]
+    assert model.cached_tokens() == 12
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -89,11 +86,37 @@ def test_long_prompt_is_cropped_like_the_plain_path():
 
 def test_the_cache_refuses_to_overflow_the_context():
     model = tiny_model()
-    cache = new_cache(model)
-    model(torch.zeros(1, 12, dtype=torch.long), cache=cache)
-    message = r"has 13 tokens \(12 of them in the cache\) but the model's context is 12"
-    with pytest.raises(ValueError, match=message):
-        model(torch.zeros(1, 1, dtype=torch.long), cache=cache)
+    model.use_cache()
+    model(torch.zeros(1, 12, dtype=torch.long))
+    with pytest.raises(ValueError, match=r"hold 12 tokens: .* within its context of 12"):
+        model(torch.zeros(1, 1, dtype=torch.long))
+
+
+def test_a_full_cache_takes_one_new_token_at_a_time():
+    model = tiny_model()
+    model.use_cache()
+    model(torch.zeros(1, 3, dtype=torch.long))
+    with pytest.raises(ValueError, match=r"hold 3 tokens: the model reads one new token.*got 2"):
+        model(torch.zeros(1, 2, dtype=torch.long))
+    model.use_cache(False)
+    assert model(torch.zeros(1, 2, dtype=torch.long))[0].shape == (1, 2, 11)
+
+
+def test_generation_leaves_no_cache_and_the_mode_as_it_was_even_when_interrupted(monkeypatch):
+    model = tiny_model().train()
+    calls, draw = [], torch.multinomial
+
+    def interrupt_on_third(*args, **kwargs):
+        calls.append(model.cached_tokens())
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(torch, "multinomial", interrupt_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        generate(model, [1, 2], 5, use_cache=True)
+    assert calls == [2, 3, 4]  # the caches were in use
+    assert model.cached_tokens() == 0 and model.training
 
 
 def test_cache_refuses_a_model_without_causal_mask():
@@ -110,9 +133,3 @@ def test_unknown_past_context_choice_is_refused():
 def test_empty_prompt_is_refused():
     with pytest.raises(ValueError, match="at least one prompt token"):
         generate(tiny_model(), [], 3, use_cache=True)
-
-
-def test_a_cache_with_the_wrong_number_of_layers_is_refused():
-    model = tiny_model()
-    with pytest.raises(ValueError, match=r"one KVCache per block \(2\), got 1"):
-        model(torch.zeros(1, 3, dtype=torch.long), cache=[KVCache()])

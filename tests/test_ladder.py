@@ -13,7 +13,7 @@ from minillm_helpers.ladder import (
     gradient_per_block,
     root_mean_square,
 )
-from minillm_helpers.model import GPT, FeedForward, GPTConfig, KVCache
+from minillm_helpers.model import GPT, FeedForward, GPTConfig
 from minillm_helpers.training import train
 
 CONFIG = GPTConfig(vocab_size=11, context_length=12, width=16, num_heads=2, num_layers=2)
@@ -87,10 +87,9 @@ def test_a_rung_generates_with_a_cache_like_the_gpt():
     model = rung(residual=False, layer_norm=False)
     x = ids(batch=1, length=6)
     whole = model(x)[0]
-    cache = [KVCache() for _ in model.blocks]
-    first = model(x[:, :4], cache=cache)[0]
-    rest = model(x[:, 4:], cache=cache)[0]
-    assert torch.allclose(torch.cat([first, rest], dim=1), whole, atol=1e-5)
+    model.use_cache()
+    steps = [model(x[:, :4])[0]] + [model(x[:, t : t + 1])[0] for t in (4, 5)]
+    assert torch.allclose(torch.cat(steps, dim=1), whole, atol=1e-5)
 
 
 def test_a_rung_trains_with_notebook_05s_loop():

@@ -4,6 +4,11 @@ Notebook N writes its stage's functions and classes in front of the reader;
 the package keeps them for later notebooks. Every top-level definition in
 notebook N whose name also exists in a module built by notebook N must be the
 same code (same AST, docstrings included), and each notebook writes at least one.
+
+A class grows as the series teaches more: the package marks the lines a later
+notebook (or section) adds with `# + notebook NN: why`. A class cell shows the
+class without them (notebook_support/added_lines.py), and notebook NN prints its
+own lines with `show_added_lines(Class, notebook=NN)`.
 """
 
 import ast
@@ -13,7 +18,8 @@ import inspect
 import pytest
 from notebook_tools import cell_trees, notebook_number, notebook_paths
 
-from minillm_helpers.stages import modules_built_by
+from minillm_helpers.notebook_support.added_lines import marked_lines, without_added_lines
+from minillm_helpers.stages import BUILT_BY, modules_built_by
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
@@ -26,7 +32,7 @@ def package_definitions(notebook: int) -> dict[str, tuple[str, ast.AST]]:
     found = {}
     for name in sorted(modules_built_by(notebook)):
         module = importlib.import_module(f"minillm_helpers.{name}")
-        tree = ast.parse(inspect.getsource(module))
+        tree = ast.parse(without_added_lines(inspect.getsource(module)))
         for definition, node in top_level_definitions(tree).items():
             found[definition] = (name, node)
     return found
@@ -77,3 +83,36 @@ def test_notebook_04_builds_the_bank_vectors_the_package_keeps():
     for name, kept in zip(("queries", "keys", "values"), bank_vectors(), strict=True):
         call = first[name]  # torch.tensor([[...], ...])
         assert ast.literal_eval(call.args[0]) == kept.tolist(), name
+
+
+def marked_notebooks() -> dict[str, set[int]]:
+    """{class name: the notebooks that add marked lines to it}, over every stage module."""
+    found = {}
+    for name in BUILT_BY:
+        module = importlib.import_module(f"minillm_helpers.{name}")
+        for cls in vars(module).values():
+            if inspect.isclass(cls) and cls.__module__ == module.__name__:
+                marks = set(marked_lines(inspect.getsource(cls)).values())
+                if marks:
+                    found[cls.__name__] = marks
+    return found
+
+
+def test_the_package_marks_the_lines_that_notebooks_05_and_06_add():
+    assert marked_notebooks() == {"MultiHeadAttention": {5, 6}, "GPT": {6}}
+
+
+def test_each_notebook_prints_the_lines_it_adds():
+    """Every class with lines marked for notebook NN is passed to show_added_lines(...,
+    notebook=NN) in notebook NN, so a reader sees each line the series adds where it does."""
+    shown = set()
+    for path in notebook_paths():
+        for tree in cell_trees(path):
+            for node in ast.walk(tree):
+                name = getattr(getattr(node, "func", None), "id", "")
+                if isinstance(node, ast.Call) and name == "show_added_lines":
+                    number = next(k.value.value for k in node.keywords if k.arg == "notebook")
+                    assert number == notebook_number(path), f"{path.name} shows notebook {number}"
+                    shown |= {(arg.id, number) for arg in node.args}
+    marked = {(cls, number) for cls, numbers in marked_notebooks().items() for number in numbers}
+    assert marked == shown

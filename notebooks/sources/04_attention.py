@@ -384,9 +384,8 @@ widgets.interact(update, word=widgets.Dropdown(options=tokens, value="bank", des
 # the weights, so we can draw them: switch it on with `keep_weights = True`. By
 # default the layer calls PyTorch's fused `F.scaled_dot_product_attention`, which
 # computes the same output faster without keeping the weights (nanoGPT does the
-# same). The `cache` argument is for generation: notebook 06 uses it to remember
-# the keys and values of tokens already written, so each new token costs one
-# token's work. Until then it stays `None`.
+# same). Notebooks 05 and 06 add a few lines to this class (a faster path for the
+# causal mask, a memory for generation) and print them where they teach them.
 
 # %%
 class MultiHeadAttention(nn.Module):
@@ -394,9 +393,6 @@ class MultiHeadAttention(nn.Module):
 
     keep_weights=True runs the written-out attention above and keeps its weights in
     last_weights (for plots); otherwise PyTorch's fused kernel computes the same output.
-    cache (a model.KVCache, used by generation in notebook 06) remembers earlier tokens.
-    is_causal=True says that mask is the causal one (notebook 05): the fused kernel then
-    skips reading it (on a GPU the fastest, "flash", kernel needs exactly that).
     """
 
     def __init__(self, width: int, num_heads: int, bias: bool = False):
@@ -417,18 +413,14 @@ class MultiHeadAttention(nn.Module):
         x = x.view(batch, length, self.num_heads, self.head_width)  # (B, T, heads, head_width)
         return x.transpose(1, 2)  # (B, heads, T, head_width)
 
-    def forward(self, x, mask=None, cache=None, is_causal=False):
+    def forward(self, x, mask=None):
         check_layer_input(x, self.width)
         q = self.split_heads(self.query(x))  # (B, heads, T, head_width)
         k = self.split_heads(self.key(x))
         v = self.split_heads(self.value(x))
-        if cache is not None:
-            k, v = cache.append(k, v)  # (B, heads, S, head_width): the cached tokens, then these
         if self.keep_weights:  # the written-out attention above, weights kept for plots
             out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, heads, T, head_width)
-            self.last_weights = weights.detach()  # (B, heads, T, S)
-        elif is_causal:  # PyTorch's fused kernel, told the mask is causal: no mask to read
-            out = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            self.last_weights = weights.detach()  # (B, heads, T, T)
         else:  # PyTorch's fused kernel: the same output, faster, no weights kept
             out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         out = out.transpose(1, 2).reshape(x.shape)  # (B, T, width): heads side by side

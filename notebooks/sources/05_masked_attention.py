@@ -34,6 +34,7 @@ from torch.nn import functional as F
 
 from minillm_helpers.attention import MultiHeadAttention, scaled_dot_product_attention
 from minillm_helpers.checks import check_batch_request, check_mask_length
+from minillm_helpers.notebook_support.added_lines import show_added_lines
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.corpus import load_corpus, split_sentences
 from minillm_helpers.notebook_support.examples import BANK_SENTENCE, bank_vectors
@@ -246,6 +247,18 @@ claim("and without the mask it changed position t every time", leaked == 100)
 # position `t`, so the whole model keeps the promise. That is how notebook 06's GPT
 # is built.
 #
+# One more thing the mask buys: PyTorch's fused kernel knows the causal pattern, so it
+# need not read our mask at all when told `is_causal=True` (on a GPU only that picks the
+# fastest, "flash", kernel). These are the lines that adds to notebook 04's
+# `MultiHeadAttention`, marked `+` (the package's class has them):
+
+# %%
+show_added_lines(MultiHeadAttention, notebook=5)
+inputs = embedding(torch.tensor([tokenizer.encode(sentences[0])])) + sinusoidal_encoding(6, 16)
+told, masked, unmasked = layer(inputs, causal_mask(6), is_causal=True), layer(inputs, causal_mask(6)), layer(inputs)
+claim("told is_causal=True, the kernel gives what the mask gives (and not what no mask gives)", torch.allclose(told, masked, atol=1e-6) and not torch.allclose(told, unmasked, atol=1e-3))
+
+# %% [markdown]
 # ## 5. Training examples: windows shifted by one
 #
 # To see what the mask is worth we have to train a model, so we need examples to

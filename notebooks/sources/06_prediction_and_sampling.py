@@ -36,6 +36,7 @@ from torch.nn import functional as F
 from minillm_helpers.attention import MultiHeadAttention, keep_attention_weights
 from minillm_helpers.embeddings import nearest_neighbours
 from minillm_helpers.masking import causal_mask
+from minillm_helpers.notebook_support.added_lines import as_package_class, show_added_lines
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.corpus import corpus_statistics, load_corpus_split
 from minillm_helpers.notebook_support.diagram import draw_gpt_diagram
@@ -169,8 +170,8 @@ class Block(nn.Module):
         self.feed_forward = FeedForward(config.width, config.dropout)
         self.dropout = nn.Dropout(config.dropout)
 
-    def forward(self, x, mask=None, cache=None, is_causal=False):
-        mixed = self.attention(self.norm1(x), mask, cache, is_causal)
+    def forward(self, x, mask=None, is_causal=False):
+        mixed = self.attention(self.norm1(x), mask, is_causal)
         x = x + self.dropout(mixed)  # the residual connection keeps x and adds what attention found
         return x + self.feed_forward(self.norm2(x))
 
@@ -185,9 +186,8 @@ class Block(nn.Module):
 # per vocabulary word**, the *logits*. Bad input (a text longer than the context, IDs
 # of the wrong shape) is refused with a clear message by one call into `checks.py`; IDs
 # outside the vocabulary are refused where they come in (`generate`, `train`), so the
-# forward pass itself never waits to inspect them. The `cache`
-# argument serves generation with a key/value cache (section 10; the `minillm` command
-# and notebook 07 generate with it).
+# forward pass itself never waits to inspect them. Section 10 adds a few lines that
+# make generation fast.
 
 # %%
 class GPT(nn.Module):
@@ -206,19 +206,17 @@ class GPT(nn.Module):
         self.final_norm = nn.LayerNorm(config.width)
         self.output = nn.Linear(config.width, config.vocab_size)
 
-    def forward(self, ids, targets=None, cache=None):
-        """Return (logits, loss); loss is None without targets. cache: one KVCache per
-        block (generation): the new tokens come after the cached ones."""
-        check_ids_for_model(ids, self.config, cache)  # clear errors for bad IDs (checks.py)
-        start = len(cache[0]) if cache else 0  # how many tokens the cache already holds
-        end = start + ids.shape[1]
+    def forward(self, ids, targets=None):
+        """Return (logits, loss); loss is None without targets."""
+        check_ids_for_model(ids, self.config)  # clear errors for bad shapes (checks.py)
+        length = ids.shape[1]
         x = self.token_embedding(ids) * math.sqrt(self.config.width)  # (B, T, width)
-        x = self.dropout(x + self.positions[start:end])  # positions start..end-1
-        # the causal mask's rows for the new tokens, over all tokens: (T, start + T)
-        mask = causal_mask(end, device=ids.device)[start:] if self.config.causal else None
-        is_causal = self.config.causal and not cache  # then the mask is the square causal one
-        for i, block in enumerate(self.blocks):
-            x = block(x, mask, cache[i] if cache else None, is_causal)  # (B, T, width)
+        positions = self.positions[:length]  # (T, width): positions 0..T-1
+        is_causal = self.config.causal  # each token sees itself and the tokens before it
+        mask = causal_mask(length, device=ids.device) if is_causal else None  # (T, T)
+        x = self.dropout(x + positions)
+        for block in self.blocks:
+            x = block(x, mask, is_causal)  # (B, T, width)
         logits = self.output(self.final_norm(x))  # (B, T, vocab_size)
         loss = None
         if targets is not None:
@@ -483,7 +481,8 @@ claim(f"at T = 1.5 a word that never follows 'The cat sat' has a {absurd[0]:.2f}
 #
 # Each step would recompute the keys and values of every earlier token, though they
 # never change (the causal mask). A **key/value cache** keeps them, so a step computes
-# only the newest token: the same text, faster. That is the `cache` argument of `GPT`.
+# only the newest token: the same text, faster. A `KVCache` holds one attention
+# layer's keys and values:
 
 # %%
 from minillm_helpers.checks import check_generation
@@ -507,31 +506,41 @@ class KVCache:
         return keys, values
 
 
+# %% [markdown]
+# These are the lines the cache adds to `MultiHeadAttention` and `GPT`, marked `+`.
+# Each attention layer appends the new token's keys and values to its cache. The GPT
+# gives a new token the position after the cached ones and no mask (it may see every
+# earlier token), and gains three methods: switch the caches on or off, count what they
+# hold, and clean up after generating. The package's classes are ours with these lines,
+# so we move the trained model into the package's `GPT` (the same weights) and go on.
+
+# %%
+show_added_lines(MultiHeadAttention, GPT, notebook=6)
+model = as_package_class(model)  # the same model, in the class with the lines above
+
 # %%
 @torch.no_grad()
 def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None, seed=None,
              use_cache=False, past_context="recompute"):
     """Extend a list of token IDs one sampled token at a time; return the new IDs only.
-    use_cache=True keeps each layer's keys and values (KVCache): the same tokens, faster.
+    use_cache=True keeps each layer's keys and values (a KVCache): the same tokens, faster.
     Past the context: past_context="recompute" or "halve" (sampling.py's docstring)."""
     check_generation(ids, max_new_tokens, temperature, top_k, top_p, past_context, model)
     generator = torch.Generator()  # its own draws: fresh ones for seed=None, else the seed's
     generator.manual_seed(generator.seed() if seed is None else seed)
-    context, sequence, cache = model.config.context_length, list(ids), None
-    was_training = model.training
-    model.eval()  # no dropout while generating
-    for _ in range(max_new_tokens):
-        window = sequence[-context:]  # all the model can see
-        if cache is not None and len(cache[0]) < context:
-            window = sequence[-1:]  # the cache holds the keys and values of the others
-        elif use_cache:  # the first step, or the cache is full: a new cache
-            if cache is not None and past_context == "halve":
-                window = sequence[-max(1, context // 2) :]
-            cache = [KVCache() for _ in model.blocks]
-        logits, _ = model(torch.tensor([window], device=model.positions.device), cache=cache)
-        probs = probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
-        sequence.append(int(torch.multinomial(probs, 1, generator=generator)))  # one draw
-    model.train(was_training)
+    context, sequence = model.config.context_length, list(ids)
+    with model.generating():  # no dropout; afterwards no caches, the mode as it was
+        for _ in range(max_new_tokens):
+            window = sequence[-context:]  # all the model can see
+            if 0 < model.cached_tokens() < context:
+                window = sequence[-1:]  # the caches hold the keys and values of the others
+            elif use_cache:  # the first step, or the caches are full: new ones
+                if model.cached_tokens() and past_context == "halve":
+                    window = sequence[-max(1, context // 2) :]
+                model.use_cache()
+            logits, _ = model(torch.tensor([window], device=model.positions.device))
+            probs = probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
+            sequence.append(int(torch.multinomial(probs, 1, generator=generator)))  # one draw
     return sequence[len(ids) :]
 
 
