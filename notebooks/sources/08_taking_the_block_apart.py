@@ -135,7 +135,7 @@ class LadderBlock(Block):
         """With a residual the sub-layer's update is added to x; without, it replaces x."""
         return x + update if self.residual else update
 
-    def forward(self, x, *for_attention):  # what the GPT hands every block: mask, cache...
+    def forward(self, x, *for_attention):  # what the GPT hands every block: mask, is_causal
         x = self.add(x, self.dropout(self.attention(self.norm1(x), *for_attention)))  # (B, T, C)
         if self.feed_forward is not None:
             x = self.add(x, self.feed_forward(self.norm2(x)))
