@@ -40,7 +40,7 @@ def test_the_patterns_catch_what_they_mean():
         assert ISSUE_NUMBER.search(words), words
     for words in ("/" + "work/shared/tools/x.py", "cd /" + "root/repo", "C:" + "\\Users\\me\\x"):
         assert MACHINE_PATH.search(words), words
-    for words in ("an issue with the loss", "runs/book", "data/datasets/", "~/work/x"):
+    for words in ("an issue with the loss", "runs/book", "data/datasets/", "~/code/x"):
         assert not ISSUE_NUMBER.search(words) and not MACHINE_PATH.search(words), words
 
 
