@@ -18,6 +18,7 @@ from minillm_helpers.cli.settings import TrainSettings
 from minillm_helpers.cli.state import learning_rate_at
 from minillm_helpers.cli.text import read_data
 from minillm_helpers.cli.trainer import Trainer, run_training
+from minillm_helpers.model import GPT
 
 WORDS = "the cat sat on a mat and the dog ran to the red barn while birds sang".split()
 SMALL_BATCHES = dict(batch_size=4, eval_batches=2, eval_batch_size=4)
@@ -601,6 +602,24 @@ def test_bf16_autocast_wraps_the_training_forward(text_file, tmp_path):
                        progress=False, say=lambda *a: None)
     assert all(torch.isfinite(torch.tensor(run.history.losses)))
     assert run.model.output.weight.dtype == torch.float32  # the weights stay in float32
+
+
+def test_compile_trains_a_compiled_model_on_the_same_weights(text_file, tmp_path, monkeypatch):
+    compiled, compile_ = [], torch.compile
+
+    def spy(module, **options):  # inductor's own compile is tested in test_model.py
+        compiled.append(module)
+        return compile_(module, backend="aot_eager", **options)
+
+    monkeypatch.setattr(torch, "compile", spy)
+    plain = run_training(settings(text_file, tmp_path / "plain", steps=3),
+                         progress=False, say=lambda *a: None)
+    assert compiled == []
+    run = run_training(settings(text_file, tmp_path / "run", steps=3, compile=True),
+                       progress=False, say=lambda *a: None)
+    assert len(compiled) == 1 and isinstance(compiled[0], GPT)
+    for key, value in plain.model.state_dict().items():
+        torch.testing.assert_close(run.model.state_dict()[key], value, atol=1e-5, rtol=1e-4)
 
 
 def test_encoding_in_pieces_equals_encoding_at_once():

@@ -69,6 +69,8 @@ class Trainer:
         # (it averages the gradients of all processes), state.model itself otherwise
         self.parallel_model = distributed.wrap(self.state.model, self.process)
         self.parallel_model.train()  # dropout on (evaluations switch it off and back)
+        if settings.compile:  # the same weights: saving and evaluating use state.model
+            self.parallel_model = torch.compile(self.parallel_model)
         self.unread_losses: list[tuple[int, torch.Tensor]] = []  # (step, loss) not yet read
 
     def train_step(self) -> torch.Tensor:
