@@ -641,3 +641,19 @@ def test_settings_of_earlier_releases_read_as_they_trained():
     read = TrainSettings.from_dict(old)
     assert read.muon_learning_rate == 0.0 and read.fused_attention is False and read.steps == 7
     assert TrainSettings().muon_learning_rate > 0  # new runs: Muon
+
+
+def test_the_progress_bar_shows_a_validation_loss_only_once_there_is_one(text_file, tmp_path):
+    from minillm_helpers.cli.trainer import ProgressBar
+
+    run_settings = settings(text_file, tmp_path / "run")
+    trainer = Trainer(run_settings, *read_data(run_settings, say=lambda *a: None)[:3])
+    bar = ProgressBar(trainer, True, print, read_every=1)
+    trainer.train_step()
+    bar.update(0.01)
+    assert "val" not in bar.bar.postfix and "loss=" in bar.bar.postfix
+    bar.val_loss = trainer.evaluate()
+    trainer.train_step()
+    bar.update(0.01)
+    assert f"val={bar.val_loss:.3f}" in bar.bar.postfix
+    bar.bar.close()

@@ -202,9 +202,10 @@ class ProgressBar:
         self.bar.update(1)
         if self.steps % self.read_every == 0:  # reading the loss waits for the device
             rate = self.steps * self.tokens_per_step / max(1e-9, self.seconds)
-            loss = self.trainer.read_losses()
-            self.bar.set_postfix(loss=f"{loss:.3f}", val=f"{self.val_loss:.3f}",
-                                 tok_s=f"{rate:,.0f}")
+            shown = {"loss": f"{self.trainer.read_losses():.3f}"}
+            if not math.isnan(self.val_loss):  # none before the first evaluation
+                shown["val"] = f"{self.val_loss:.3f}"
+            self.bar.set_postfix(**shown, tok_s=f"{rate:,.0f}")
 
 
 @dataclass
