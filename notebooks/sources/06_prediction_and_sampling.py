@@ -581,7 +581,9 @@ widgets.interact(sampling_callback(model, tokenizer, probabilities, generate), *
 # * **Temperature** divides the scores before softmax: near 0 it is greedy, above 1 it
 #   flattens the distribution. **Top-k** and **top-p** cut the unlikely tail.
 # * **Generation** repeats predict → draw → append, reading at most the last
-#   `context_length` tokens.
+#   `context_length` tokens. A **key/value cache** keeps the earlier tokens' keys and
+#   values, so each step computes only the newest token: the same text, faster. It took
+#   a few lines in `MultiHeadAttention` and `GPT`, printed in section 10.
 #
 # That closes the loop: raw text → token IDs → vectors → attention → scores →
 # probabilities → a sampled token, every piece written and checked by you.
