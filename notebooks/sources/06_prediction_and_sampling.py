@@ -507,15 +507,22 @@ class KVCache:
 
 
 # %% [markdown]
-# These are the lines the cache adds to `MultiHeadAttention` and `GPT`, marked `+`.
-# Each attention layer appends the new token's keys and values to its cache. The GPT
-# gives a new token the position after the cached ones and no mask (it may see every
-# earlier token), and gains three methods: switch the caches on or off, count what they
-# hold, and clean up after generating. The package's classes are ours with these lines,
-# so we move the trained model into the package's `GPT` (the same weights) and go on.
+# The cache takes a few lines in two classes; here they are, marked `+`. Each attention
+# layer (notebook 04's class) gets a cache and appends the new token's keys and values
+# to it:
 
 # %%
-show_added_lines(MultiHeadAttention, GPT, notebook=6)
+show_added_lines(MultiHeadAttention, notebook=6)
+
+# %% [markdown]
+# The GPT gives a new token the position after the cached ones and no mask (it may see
+# every earlier token), and gains three methods: switch the caches on or off, count the
+# tokens they hold, and clean up after generating. The package's classes are ours with
+# these lines, so we move the trained model into the package's `GPT` (the same weights)
+# and go on.
+
+# %%
+show_added_lines(GPT, notebook=6)
 model = as_package_class(model)  # the same model, in the class with the lines above
 
 # %%
