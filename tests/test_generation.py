@@ -84,22 +84,18 @@ def test_long_prompt_is_cropped_like_the_plain_path():
     assert cached == generate(model, prompt, 5, temperature=0)
 
 
-def test_the_cache_refuses_to_overflow_the_context():
+@pytest.mark.parametrize("cached, new, message", [
+    (12, 1, r"hold 12 tokens: .* within its context of 12"),  # the context is full
+    (3, 2, r"hold 3 tokens: the model reads one new token.*got 2"),  # one at a time
+])
+def test_a_cache_takes_one_new_token_within_the_context(cached, new, message):
     model = tiny_model()
     model.use_cache()
-    model(torch.zeros(1, 12, dtype=torch.long))
-    with pytest.raises(ValueError, match=r"hold 12 tokens: .* within its context of 12"):
-        model(torch.zeros(1, 1, dtype=torch.long))
-
-
-def test_a_full_cache_takes_one_new_token_at_a_time():
-    model = tiny_model()
-    model.use_cache()
-    model(torch.zeros(1, 3, dtype=torch.long))
-    with pytest.raises(ValueError, match=r"hold 3 tokens: the model reads one new token.*got 2"):
-        model(torch.zeros(1, 2, dtype=torch.long))
-    model.use_cache(False)
-    assert model(torch.zeros(1, 2, dtype=torch.long))[0].shape == (1, 2, 11)
+    model(torch.zeros(1, cached, dtype=torch.long))
+    with pytest.raises(ValueError, match=message):
+        model(torch.zeros(1, new, dtype=torch.long))
+    model.use_cache(False)  # without the cache the same input is fine
+    assert model(torch.zeros(1, new, dtype=torch.long))[0].shape == (1, new, 11)
 
 
 def test_generation_leaves_no_cache_and_the_mode_as_it_was_even_when_interrupted(monkeypatch):
