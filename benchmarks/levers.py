@@ -12,6 +12,7 @@ median ms per step of each and their ratio.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import shlex
 import statistics
@@ -179,6 +180,9 @@ def add_lever_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--decay-fraction", type=float, default=0.3, help="wsd: the decay's share")
     group.add_argument("--compile", action="store_true",
                        help="torch.compile the training forward (on the clock)")
+    group.add_argument("--batch-ramp", type=int, default=0, metavar="STEPS",
+                       help="grow the batch from half of --batch-size to all of it, linearly "
+                       "over the first STEPS steps; 0: no ramp")
 
 
 def pull_levers(trainer, args) -> None:
@@ -204,6 +208,22 @@ def pull_levers(trainer, args) -> None:
         state.optimizer = Optimizers(optimizers, s.learning_rate, shape)
     if args.compile:
         trainer.parallel_model = torch.compile(trainer.parallel_model)
+    if args.batch_ramp:
+        ramp_batch(trainer, args.batch_ramp)
+
+
+def ramp_batch(trainer, steps: int) -> None:
+    """Before each step, set the trainer's batch size: half of its own at the first step,
+    growing linearly to all of it at step `steps` and after."""
+    full, train_step = trainer.settings.batch_size, trainer.train_step
+
+    def ramped_step():
+        grown = min(1.0, trainer.state.step / steps)  # 0 at the first step
+        size = max(1, round(full * (0.5 + 0.5 * grown)))
+        trainer.settings = dataclasses.replace(trainer.settings, batch_size=size)
+        return train_step()
+
+    trainer.train_step = ramped_step
 
 
 def step_cost(args) -> None:

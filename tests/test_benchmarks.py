@@ -23,6 +23,7 @@ from levers import (  # noqa: E402
     Optimizers,
     lr_shape,
     muon_and_adamw,
+    ramp_batch,
     split_for_muon,
 )
 from nanogpt_recipe import ReferenceGPT, learning_rate  # noqa: E402
@@ -248,3 +249,14 @@ def test_the_benchmarks_examples_hold():
 
     assert doctest.testmod(train_speed).failed == 0
     assert doctest.testmod(levers).failed == 0
+
+
+def test_the_batch_ramp_grows_from_half_to_the_whole_batch(tmp_path, monkeypatch):
+    trainer = tiny_trainer(tmp_path)  # batch 4
+    sizes = []
+    monkeypatch.setattr(trainer, "train_step", lambda: sizes.append(trainer.settings.batch_size))
+    ramp_batch(trainer, steps=4)
+    for step in range(6):
+        trainer.state.step = step
+        trainer.train_step()
+    assert sizes == [2, 2, 3, 4, 4, 4]  # half, then linearly to all of it at step 4
