@@ -69,10 +69,8 @@ def next_token_probabilities(model, ids, temperature=1.0, top_k=None, top_p=None
     check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
     window = list(ids)[-model.config.context_length :]
     window = torch.tensor([window], device=model.positions.device)  # (1, T)
-    was_training = model.training
-    model.eval()  # no dropout while predicting
-    logits, _ = model(window)  # (1, T, vocab)
-    model.train(was_training)
+    with model.generating():  # no dropout; afterwards the mode as it was
+        logits, _ = model(window)  # (1, T, vocab)
     return probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
 
 

@@ -177,6 +177,8 @@ def test_zero_new_tokens_and_the_training_mode_is_restored():
     assert generate(model, [1], 0) == []
     generate(model, [1], 2)
     assert model.training
+    next_token_probabilities(model, [1])
+    assert model.training
 
 
 # ---------------------------------------------------------------- bad input
