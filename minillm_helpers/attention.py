@@ -24,7 +24,7 @@ def scaled_dot_product_attention(query, key, value, mask=None):
     >>> w.sum(-1).tolist()
     [1.0, 1.0]
     """
-    check_attention_inputs(query, key, value, mask)  # clear errors for bad shapes (checks.py)
+    check_attention_inputs(query, key, value, mask)  # clear errors for bad shapes (checks/)
     scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])  # (..., T_q, T_k)
     if mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))  # forbidden pairs get zero weight

@@ -36,8 +36,8 @@ def one_hot(ids, vocab_size: int) -> torch.Tensor:
     >>> one_hot([2, 0], 3).tolist()
     [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     """
-    check_sizes(vocab_size=vocab_size)  # a whole number >= 1 (checks.py)
-    ids = check_ids(ids, vocab_size)  # integer IDs below vocab_size (checks.py), shape (...)
+    check_sizes(vocab_size=vocab_size)  # a whole number >= 1 (checks/)
+    ids = check_ids(ids, vocab_size)  # integer IDs below vocab_size (checks/), shape (...)
     return (ids[..., None] == torch.arange(vocab_size)).float()  # shape (..., vocab_size)
 
 
@@ -52,14 +52,14 @@ def cosine_similarity(a, b) -> torch.Tensor:
 
     It works along the last dimension, so tables compare row by row (with broadcasting).
     """
-    a, b = check_vectors(a, b)  # float tensors of one width, none all zeros (checks.py)
+    a, b = check_vectors(a, b)  # float tensors of one width, none all zeros (checks/)
     return (a * b).sum(dim=-1) / (a.norm(dim=-1) * b.norm(dim=-1))
 
 
 def nearest_neighbours(word: str, vocabulary, table: torch.Tensor, k: int = 5):
     """The k other words whose vectors point most nearly the same way: [(word, cosine), ...]."""
     vocabulary = list(vocabulary)
-    check_neighbour_query(word, vocabulary, table, k)  # a known word, a row per word (checks.py)
+    check_neighbour_query(word, vocabulary, table, k)  # a known word, a row per word (checks/)
     index = vocabulary.index(word)
     with torch.no_grad():
         similarities = cosine_similarity(table[index], table)  # (vocab_size,)
@@ -80,7 +80,7 @@ def project_2d(vectors: torch.Tensor) -> torch.Tensor:
 
 def next_word_examples(ids, context: int = 1):
     """Every (previous `context` IDs, next ID) pair in a 1-D list of token IDs."""
-    ids = check_id_sequence(ids, context)  # 1-D, longer than the context (checks.py)
+    ids = check_id_sequence(ids, context)  # 1-D, longer than the context (checks/)
     windows = ids.unfold(0, context + 1, 1)  # (N - context, context + 1), sliding by one
     return windows[:, :-1], windows[:, -1]  # inputs (N - context, context), targets (N - context,)
 

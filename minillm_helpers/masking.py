@@ -25,7 +25,7 @@ def causal_mask(length, device=None) -> torch.Tensor:
             [1, 1, 1, 0],
             [1, 1, 1, 1]], dtype=torch.int32)
     """
-    check_mask_length(length)  # a whole number >= 1 (checks.py)
+    check_mask_length(length)  # a whole number >= 1 (checks/)
     allowed = torch.ones(length, length, dtype=torch.bool, device=device)  # (T, T) all True
     return torch.tril(allowed)  # keep the diagonal and below: no column after the row
 

@@ -40,7 +40,7 @@ class GPTConfig:
     causal: bool = True  # False only to show what the causal mask prevents
 
     def __post_init__(self):
-        check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks.py)
+        check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks/)
 
 
 def config_from_dict(data: dict) -> GPTConfig:
@@ -118,7 +118,7 @@ class GPT(nn.Module):
 
     def forward(self, ids, targets=None):
         """Return (logits, loss); loss is None without targets."""
-        check_ids_for_model(ids, self.config)  # clear errors for bad shapes (checks.py)
+        check_ids_for_model(ids, self.config)  # clear errors for bad shapes (checks/)
         length = ids.shape[1]
         x = self.token_embedding(ids) * math.sqrt(self.config.width)  # (B, T, width)
         positions = self.positions[:length]  # (T, width): positions 0..T-1

@@ -31,8 +31,8 @@ def normalized_index_encoding(num_positions: int, width: int) -> torch.Tensor:
 
 def frequencies(width: int, base: float = 10000.0) -> torch.Tensor:
     """One frequency per sine/cosine pair: 1 (fast) down towards 1/base (slow)."""
-    require_sizes(1, width)  # whole numbers >= 1 (checks.py)
-    check_base(base)  # a finite number above 1 (checks.py)
+    require_sizes(1, width)  # whole numbers >= 1 (checks/)
+    check_base(base)  # a finite number above 1 (checks/)
     pair_index = torch.arange(0, width, 2, dtype=torch.float32)  # 0, 2, 4, ...
     return base ** (-pair_index / width)  # (ceil(width / 2),)
 

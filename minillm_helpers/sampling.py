@@ -40,7 +40,7 @@ PAST_CONTEXT_CHOICES = ("recompute", "halve")  # generate(use_cache=True) past t
 def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
     """Next-token probabilities from (vocab,) or (batch, vocab) scores: temperature divides the
     scores (0: all on the top one), top_k keeps the k best, top_p the fewest best reaching p."""
-    check_sampling_settings(temperature, top_k, top_p)  # clear errors (checks.py)
+    check_sampling_settings(temperature, top_k, top_p)  # clear errors (checks/)
     check_logits(logits)
     logits = logits if logits.dtype == torch.float64 else logits.float()  # no half precision
     if temperature == 0:  # greedy: the top score gets everything
@@ -66,7 +66,7 @@ def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
 def next_token_probabilities(model, ids, temperature=1.0, top_k=None, top_p=None):
     """The model's distribution (a (vocab,) tensor) for the token after a list of IDs;
     only the last `context_length` IDs are read: that is all the model can see."""
-    check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
+    check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks/)
     window = list(ids)[-model.config.context_length :]
     window = torch.tensor([window], device=model.positions.device)  # (1, T)
     with model.generating():  # no dropout; afterwards the mode as it was

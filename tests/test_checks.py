@@ -1,4 +1,4 @@
-"""checks.py's primitives and its one policy: a wrong kind of value raises InputTypeError (a
+"""The checks' primitives and their one policy: a wrong kind of value raises InputTypeError (a
 TypeError), a wrong value InputError (a ValueError), both MinillmErrors, and the message
 names the argument, the value and the fix. Each stage's tests cover its own checks."""
 
@@ -153,3 +153,26 @@ def test_check_tensor_refuses_other_shapes_with_a_value_error(shape, dims, words
     with pytest.raises(InputError) as caught:
         check_tensor("x", torch.zeros(shape), "float", dims, "fix it")
     assert str(caught.value) == words
+
+
+def test_each_stage_module_has_its_checks_in_a_file_of_its_name_under_300_lines():
+    """checks/ mirrors the stages: checks/X.py holds the checks of minillm_helpers/X.py (the
+    attention file also masking.py's), core.py the primitives; each file reads in one sitting,
+    and every check is importable from minillm_helpers.checks, where the notebooks take it."""
+    import inspect
+    from pathlib import Path
+
+    import minillm_helpers.checks as checks
+
+    folder = Path(checks.__file__).parent
+    files = {path.stem: path for path in folder.glob("*.py")}
+    lengths = {name: len(path.read_text(encoding="utf-8").splitlines())
+               for name, path in files.items()}
+    assert max(lengths.values()) <= 300, lengths
+    stages = {path.stem for path in folder.parent.glob("*.py")}
+    assert set(files) - {"__init__", "core"} <= stages, set(files) - stages
+    for name in set(files) - {"__init__"}:
+        module = __import__(f"minillm_helpers.checks.{name}", fromlist=["_"])
+        own = [f for f, v in vars(module).items()
+               if inspect.isfunction(v) and v.__module__ == module.__name__]
+        assert own and all(getattr(checks, f) is getattr(module, f) for f in own), name

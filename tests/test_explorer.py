@@ -168,7 +168,7 @@ def test_no_hook_of_the_explorer_stays_on_the_model(model, tokenizer):
         ("the", TypeError, "ids must be token IDs, not text: encode it first"),
         (torch.tensor([[1, 2]]), ValueError, "ids must be one sequence (a 1-D tensor), got "
          "shape (1, 2): pass one row, e.g. ids[0]."),
-        # the checks' own messages (checks.py): matched by their gist only
+        # the checks' own messages (checks/): matched by their gist only
         ([], ValueError, "empty"),
         (torch.tensor([1.0, 2.0]), TypeError, "whole numbers"),
         ([1, 2.5], TypeError, "whole numbers"),
@@ -179,7 +179,7 @@ def test_no_hook_of_the_explorer_stays_on_the_model(model, tokenizer):
 def test_bad_ids_are_refused_with_a_clear_message(model, ids, error, message):
     with pytest.raises(error, match=re.escape(message)) as raised:
         logit_lens(model, ids)
-    assert isinstance(raised.value, MinillmError)  # bad input, not a bug (checks.py)
+    assert isinstance(raised.value, MinillmError)  # bad input, not a bug (checks/)
 
 
 def test_a_model_that_is_not_the_packages_gpt_is_refused():

@@ -72,7 +72,7 @@ def build_vocabulary(units) -> list[str]:
     [' ', 'd', 'e', 'h', 'l', 'o', 'r', 'w']
     """
     vocabulary = sorted(set(units))
-    check_training_units(vocabulary)  # an empty text has nothing to learn from (checks.py)
+    check_training_units(vocabulary)  # an empty text has nothing to learn from (checks/)
     return vocabulary
 
 
@@ -155,7 +155,7 @@ claim("and to [4, 2, 1] in the sorted order", encode_units("led", sorted_ids) ==
 # %%
 def decode_ids(ids, vocabulary: list[str]) -> list[str]:
     """The reverse lookup: an ID is simply a position in the vocabulary list."""
-    ids = check_decodable_ids(ids, len(vocabulary))  # whole numbers, 0 to V-1 (checks.py)
+    ids = check_decodable_ids(ids, len(vocabulary))  # whole numbers, 0 to V-1 (checks/)
     return [vocabulary[token_id] for token_id in ids]
 
 
@@ -240,7 +240,7 @@ class Tokenizer(ABC):
         vocabulary = list(vocabulary)
         if unknown is not None and unknown not in vocabulary:
             vocabulary.append(unknown)  # a stand-in for every unseen unit, with the last ID
-        check_vocabulary(vocabulary)  # distinct, non-empty strings (checks.py)
+        check_vocabulary(vocabulary)  # distinct, non-empty strings (checks/)
         self.vocabulary, self.unknown = vocabulary, unknown
         self.unit_to_id = {unit: i for i, unit in enumerate(vocabulary)}
 
@@ -387,7 +387,7 @@ def to_dict(self) -> dict:
 def from_dict(data: dict) -> Tokenizer:
     """The inverse of to_dict: the same kind of tokenizer, the same IDs."""
     kinds = {kind.kind: kind for kind in (CharTokenizer, WordTokenizer)}
-    check_saved_tokenizer(data, kinds)  # a dict naming a known kind (checks.py)
+    check_saved_tokenizer(data, kinds)  # a dict naming a known kind (checks/)
     return kinds[data["kind"]](data["vocabulary"], unknown=data.get("unknown"))
 
 

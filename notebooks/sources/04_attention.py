@@ -216,7 +216,7 @@ claim("smaller scores, softer attention: sat -> cat drops", scaled_weights[2, 1]
 #   Forbidden scores become `-inf`, and `exp(-inf) = 0`, so those pairs get exactly
 #   zero weight. Notebook 05 uses it to stop tokens from peeking at the future.
 # * one line of input checks (`check_attention_inputs`, kept in
-#   `minillm_helpers/checks.py`), so that a wrong shape fails with a message that
+#   `minillm_helpers/checks/`), so that a wrong shape fails with a message that
 #   says what is wrong instead of somewhere deep inside a matrix product.
 #
 # The `...` in the shapes means "any number of leading dimensions": the same code
@@ -231,7 +231,7 @@ def scaled_dot_product_attention(query, key, value, mask=None):
     >>> w.sum(-1).tolist()
     [1.0, 1.0]
     """
-    check_attention_inputs(query, key, value, mask)  # clear errors for bad shapes (checks.py)
+    check_attention_inputs(query, key, value, mask)  # clear errors for bad shapes (checks/)
     scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])  # (..., T_q, T_k)
     if mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))  # forbidden pairs get zero weight

@@ -149,7 +149,7 @@ class GPTConfig:
     causal: bool = True  # False only to show what the causal mask prevents
 
     def __post_init__(self):
-        check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks.py)
+        check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks/)
 
 
 def config_from_dict(data: dict) -> GPTConfig:
@@ -184,7 +184,7 @@ class Block(nn.Module):
 # sinusoidal position is added; `num_layers` blocks with the causal mask follow; a
 # final layer norm and one linear layer turn each position's vector into **one score
 # per vocabulary word**, the *logits*. Bad input (a text longer than the context, IDs
-# of the wrong shape) is refused with a clear message by one call into `checks.py`; IDs
+# of the wrong shape) is refused with a clear message by one call into `checks/`; IDs
 # outside the vocabulary are refused where they come in (`generate`, `train`), so the
 # forward pass itself never waits to inspect them. Section 10 adds a few lines that
 # make generation fast.
@@ -208,7 +208,7 @@ class GPT(nn.Module):
 
     def forward(self, ids, targets=None):
         """Return (logits, loss); loss is None without targets."""
-        check_ids_for_model(ids, self.config)  # clear errors for bad shapes (checks.py)
+        check_ids_for_model(ids, self.config)  # clear errors for bad shapes (checks/)
         length = ids.shape[1]
         x = self.token_embedding(ids) * math.sqrt(self.config.width)  # (B, T, width)
         positions = self.positions[:length]  # (T, width): positions 0..T-1
@@ -324,7 +324,7 @@ from minillm_helpers.checks import check_logits, check_sampling_settings
 def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
     """Next-token probabilities from (vocab,) or (batch, vocab) scores: temperature divides the
     scores (0: all on the top one), top_k keeps the k best, top_p the fewest best reaching p."""
-    check_sampling_settings(temperature, top_k, top_p)  # clear errors (checks.py)
+    check_sampling_settings(temperature, top_k, top_p)  # clear errors (checks/)
     check_logits(logits)
     logits = logits if logits.dtype == torch.float64 else logits.float()  # no half precision
     if temperature == 0:  # greedy: the top score gets everything
