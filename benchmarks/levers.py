@@ -103,12 +103,19 @@ class BatchedMuon(torch.optim.Optimizer):
                     p.add_(o.to(p.dtype), alpha=-scaled)
 
 
-def split_for_muon(model) -> tuple[list, list]:
+def split_for_muon(model, only: str = "") -> tuple[list, list]:
     """(the blocks' 2-D weight matrices, everything else): Muon orthogonalises updates of
     matrices that map one hidden vector to another; the embedding table, the output layer,
-    the norms and the biases stay with AdamW."""
+    the norms and the biases stay with AdamW. only: just the matrices whose name holds it
+    ("attention", "feed_forward").
+
+    >>> from minillm_helpers.model import GPT, GPTConfig
+    >>> model = GPT(GPTConfig(vocab_size=5, context_length=4, width=8, num_heads=2, num_layers=2))
+    >>> [len(split_for_muon(model, only)[0]) for only in ("", "attention", "feed_forward")]
+    [12, 8, 4]
+    """
     matrices = [p for name, p in model.named_parameters()
-                if name.startswith("blocks.") and p.dim() == 2]
+                if name.startswith("blocks.") and p.dim() == 2 and only in name]
     chosen = {id(p) for p in matrices}
     return matrices, [p for p in model.parameters() if id(p) not in chosen]
 
@@ -116,10 +123,10 @@ def split_for_muon(model) -> tuple[list, list]:
 def muon_and_adamw(model, muon_lr: float, adamw_lr: float, *, adjust="match_rms_adamw",
                    momentum: float = 0.95, muon_weight_decay: float = 0.1,
                    weight_decay: float = 0.1, ns_steps: int = 5, fused: bool = True,
-                   batched: bool = False) -> list:
+                   batched: bool = False, only: str = "") -> list:
     """torch.optim.Muon (or BatchedMuon) for split_for_muon's matrices; AdamW (the trainer's
     betas, weight decay on 2-D tensors only) for the rest."""
-    matrices, rest = split_for_muon(model)
+    matrices, rest = split_for_muon(model, only)
     if batched:
         assert adjust == "match_rms_adamw", "BatchedMuon scales as match_rms_adamw does"
         muon = BatchedMuon(matrices, lr=muon_lr, weight_decay=muon_weight_decay,
@@ -173,6 +180,9 @@ def add_lever_flags(parser: argparse.ArgumentParser) -> None:
                        help="Muon's adjust_lr_fn: match_rms_adamw, original or ''")
     group.add_argument("--muon-momentum", type=float, default=0.95)
     group.add_argument("--muon-weight-decay", type=float, default=0.1)
+    group.add_argument("--muon-only", default="", metavar="PART",
+                       help="Muon for the blocks' matrices whose name holds PART only "
+                       "(attention, feed_forward); AdamW for the rest")
     group.add_argument("--ns-steps", type=int, default=5, help="Muon's Newton-Schulz steps")
     group.add_argument("--lr-shape", choices=("cosine", "linear", "wsd"), default="cosine")
     group.add_argument("--lr-floor", type=float, default=0.1,
@@ -195,7 +205,8 @@ def pull_levers(trainer, args) -> None:
                                     muon_weight_decay=args.muon_weight_decay,
                                     weight_decay=s.weight_decay, ns_steps=args.ns_steps,
                                     fused=trainer.device.type in ("cpu", "cuda"),
-                                    batched=args.optimizer == "batched-muon")
+                                    batched=args.optimizer == "batched-muon",
+                                    only=args.muon_only)
     elif not default_shape:
         optimizers = [state.optimizer]
         for group in state.optimizer.param_groups:
