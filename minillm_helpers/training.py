@@ -124,8 +124,10 @@ def configure_optimizer(model, learning_rate: float, weight_decay: float = 0.1,
     fused = next(model.parameters()).device.type in FUSED_ADAMW_DEVICES
     optimizer = torch.optim.AdamW(groups, lr=learning_rate, betas=betas, fused=fused)
     if matrices:
+        # momentum 0.85, not torch's 0.95: a shorter memory of past gradients reached the
+        # benchmark's loss in about a fifth fewer steps (benchmarks/README.md)
         muon = torch.optim.Muon(matrices, lr=muon_learning_rate, weight_decay=weight_decay,
-                                adjust_lr_fn="match_rms_adamw")
+                                momentum=0.85, adjust_lr_fn="match_rms_adamw")
         optimizer = Optimizers(muon, optimizer)
     for group in optimizer.param_groups:
         group["initial_lr"] = group["lr"]

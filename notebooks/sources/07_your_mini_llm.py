@@ -217,7 +217,7 @@ steps = 600
 progress = LiveProgress(steps, every=50, baseline=bigram_val, snapshots=[100], sample=write)
 watching = model.register_forward_hook(progress.after_forward)  # called after every forward
 history = train(model, train_data, val_data, steps=steps, batch_size=16, learning_rate=4e-3,
-                muon_learning_rate=8e-3, final_rate=0.1, ema_decay=0.98,
+                muon_learning_rate=1.2e-2, final_rate=0.1, ema_decay=0.98,
                 eval_every=100, eval_batches=10)
 watching.remove()
 print(progress.finish(history))  # the last redraw, with the validation losses
