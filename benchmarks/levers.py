@@ -20,6 +20,8 @@ import time
 
 import torch
 
+from minillm_helpers.training import BatchedMuon
+
 
 class Optimizers:
     """Several torch optimizers that the trainer steps as one.
@@ -59,50 +61,6 @@ class Optimizers:
         return {"steps": self.steps, "optimizers": [o.state_dict() for o in self.optimizers]}
 
 
-def newton_schulz(updates, steps: int = 5, eps: float = 1e-7):
-    """An approximately orthogonal matrix for each of `updates` (a batch of same-shaped
-    matrices): torch.optim.Muon's quintic Newton-Schulz iteration, with its coefficients,
-    bfloat16 arithmetic and fused multiply-adds, as batched products."""
-    a, b, c = 3.4445, -4.7750, 2.0315
-    x = updates.bfloat16()
-    wide = x.size(-2) <= x.size(-1)
-    x = x if wide else x.mT  # iterate on the smaller Gram matrix
-    x = x / x.norm(dim=(-2, -1), keepdim=True).clamp(min=eps)  # spectral norm <= 1
-    for _ in range(steps):
-        gram = x @ x.mT
-        x = torch.baddbmm(x, torch.baddbmm(gram, gram, gram, beta=b, alpha=c), x, beta=a)
-    return x if wide else x.mT
-
-
-class BatchedMuon(torch.optim.Optimizer):
-    """torch.optim.Muon's update (Nesterov momentum, Newton-Schulz, decoupled weight decay,
-    a learning rate scaled by adjust_lr_fn="match_rms_adamw"), with all matrices of one
-    shape orthogonalised together: one batched product instead of one per matrix."""
-
-    def __init__(self, params, lr: float, weight_decay: float = 0.1, momentum: float = 0.95,
-                 ns_steps: int = 5):
-        super().__init__(params, {"lr": lr, "weight_decay": weight_decay,
-                                  "momentum": momentum, "ns_steps": ns_steps})
-
-    @torch.no_grad()
-    def step(self):
-        for group in self.param_groups:
-            lr, momentum = group["lr"], group["momentum"]
-            by_shape = {}
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                buffer = self.state[p].setdefault("momentum_buffer", torch.zeros_like(p))
-                buffer.lerp_(p.grad, 1 - momentum)
-                by_shape.setdefault(p.shape, []).append((p, p.grad.lerp(buffer, momentum)))
-            for shape, pairs in by_shape.items():
-                ortho = newton_schulz(torch.stack([u for _, u in pairs]), group["ns_steps"])
-                scaled = lr * 0.2 * math.sqrt(max(shape))  # match_rms_adamw
-                for (p, _), o in zip(pairs, ortho, strict=True):
-                    p.mul_(1 - lr * group["weight_decay"])
-                    p.add_(o.to(p.dtype), alpha=-scaled)
-
-
 def split_for_muon(model, only: str = "") -> tuple[list, list]:
     """(the blocks' 2-D weight matrices, everything else): Muon orthogonalises updates of
     matrices that map one hidden vector to another; the embedding table, the output layer,
@@ -124,8 +82,8 @@ def muon_and_adamw(model, muon_lr: float, adamw_lr: float, *, adjust="match_rms_
                    momentum: float = 0.95, muon_weight_decay: float = 0.1,
                    weight_decay: float = 0.1, ns_steps: int = 5, fused: bool = True,
                    batched: bool = False, only: str = "") -> list:
-    """torch.optim.Muon (or BatchedMuon) for split_for_muon's matrices; AdamW (the trainer's
-    betas, weight decay on 2-D tensors only) for the rest."""
+    """torch.optim.Muon (or the package's BatchedMuon) for split_for_muon's matrices; AdamW
+    (the trainer's betas, weight decay on 2-D tensors only) for the rest."""
     matrices, rest = split_for_muon(model, only)
     if batched:
         assert adjust == "match_rms_adamw", "BatchedMuon scales as match_rms_adamw does"

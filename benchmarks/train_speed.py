@@ -9,13 +9,13 @@ reaches at its last step, 2000) or --steps run out. Its defaults are the choices
 benchmarks/README.md measures: batch 12 (nanoGPT's), minillm train's Muon for the blocks'
 matrices (1.2e-2, momentum 0.85) and AdamW at 4e-3 for the rest, cosine decay over 500
 steps, no gradient clipping, the moving average of the weights (decay 0.98) evaluated,
-evaluations at most every 100 steps and sooner as the loss nears the target (`next_evaluation`). Each run is a
-fresh process (so its peak memory is its own); the script prints per run and the median
-over runs: ms per training step (median), tokens per second, validation loss at every
-evaluation, wall time from the first training step to the target (the set-up before it,
-reading the text and building the model and optimizer, is printed apart: nanoGPT's recipe
-starts its clock there too), and peak resident memory (ru_maxrss). The machine may be
-shared: take medians over several runs, and expect noise.
+evaluations at most every 100 steps and sooner as the loss nears the target
+(`next_evaluation`). Each run is a fresh process (so its peak memory is its own); the
+script prints per run and the median over runs: ms per training step (median), tokens per
+second, validation loss at every evaluation, wall time from the first training step to the
+target (the set-up before it, reading the text and building the model and optimizer, is
+printed apart: nanoGPT's recipe starts its clock there too), and peak resident memory
+(ru_maxrss). The machine may be shared: take medians over several runs, and expect noise.
 
     .venv/bin/python benchmarks/train_speed.py DATA.txt --runs 3 --threads 2 --against-nanogpt
 

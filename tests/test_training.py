@@ -12,7 +12,13 @@ from torch import nn
 from torch.nn import functional as F
 
 from minillm_helpers.checks import check_data
-from minillm_helpers.training import TrainingHistory, estimate_loss, get_batch, train
+from minillm_helpers.training import (
+    BatchedMuon,
+    TrainingHistory,
+    estimate_loss,
+    get_batch,
+    train,
+)
 
 
 class Bigram(nn.Module):
@@ -271,7 +277,8 @@ def test_muon_takes_the_blocks_matrices_and_adamw_the_rest():
     optimizer = configure_optimizer(model, 1e-3, muon_learning_rate=0.02)
     assert isinstance(optimizer, Optimizers)
     muon, adamw = optimizer.optimizers
-    assert isinstance(muon, torch.optim.Muon) and isinstance(adamw, torch.optim.AdamW)
+    assert isinstance(muon, BatchedMuon) and isinstance(adamw, torch.optim.AdamW)
+    assert muon.param_groups[0]["momentum"] == 0.85  # the recipe's, not torch's 0.95
     names = {id(p): n for n, p in model.named_parameters()}
     in_muon = {names[id(p)] for g in muon.param_groups for p in g["params"]}
     in_adamw = {names[id(p)] for g in adamw.param_groups for p in g["params"]}
@@ -316,3 +323,49 @@ def test_the_recipe_options_of_train_change_what_they_say():
 def test_train_refuses_a_recipe_that_cannot_work(recipe, words):
     with pytest.raises(ValueError, match=re.escape(words)):
         train(torch.nn.Linear(1, 1), torch.arange(50), steps=1, context_length=4, **recipe)
+
+
+def test_batched_muon_makes_torch_muons_updates():
+    torch.manual_seed(0)
+    shapes = [(16, 16), (16, 16), (64, 16), (16, 64), (64, 16)]
+    ours = [torch.nn.Parameter(torch.randn(*shape)) for shape in shapes]
+    theirs = [torch.nn.Parameter(p.detach().clone()) for p in ours]
+    start = [p.detach().clone() for p in ours]
+    batched = BatchedMuon(ours, lr=0.01, momentum=0.9)
+    reference = torch.optim.Muon(theirs, lr=0.01, momentum=0.9, adjust_lr_fn="match_rms_adamw")
+    for _ in range(3):
+        for a, b in zip(ours, theirs, strict=True):
+            a.grad = torch.randn_like(a)
+            b.grad = a.grad.clone()
+        batched.step()
+        reference.step()
+    for a, b, before in zip(ours, theirs, start, strict=True):
+        moved = torch.linalg.norm(b.detach() - before)
+        # the same update up to bfloat16 rounding (batched products round a little apart)
+        assert torch.linalg.norm(a.detach() - b.detach()) <= 0.005 * moved
+
+
+def test_batched_muon_resumes_from_torch_muons_saved_state():
+    """Checkpoints of the release that stepped torch.optim.Muon resume with BatchedMuon: the
+    momentum buffers carry over, and the next steps are the same."""
+    torch.manual_seed(0)
+    start = [torch.randn(16, 16), torch.randn(64, 16)]
+    grads = [[torch.randn_like(p) for p in start] for _ in range(3)]
+    ours = [torch.nn.Parameter(p.clone()) for p in start]
+    theirs = [torch.nn.Parameter(p.clone()) for p in start]
+    reference = torch.optim.Muon(theirs, lr=0.01, momentum=0.9, adjust_lr_fn="match_rms_adamw")
+    saved = torch.optim.Muon(ours, lr=0.01, momentum=0.9, adjust_lr_fn="match_rms_adamw")
+    for optimizer, params in ((reference, theirs), (saved, ours)):
+        for p, g in zip(params, grads[0], strict=True):
+            p.grad = g.clone()
+        optimizer.step()
+    resumed = BatchedMuon(ours, lr=0.5, momentum=0.5)  # the saved settings replace these
+    resumed.load_state_dict(saved.state_dict())
+    assert resumed.param_groups[0]["momentum"] == 0.9
+    for step_grads in grads[1:]:
+        for a, b, g in zip(ours, theirs, step_grads, strict=True):
+            a.grad, b.grad = g.clone(), g.clone()
+        resumed.step()
+        reference.step()
+    for a, b, before in zip(ours, theirs, start, strict=True):
+        assert torch.linalg.norm(a.detach() - b.detach()) <= 0.005 * torch.linalg.norm(b - before)
