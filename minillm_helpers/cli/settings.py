@@ -49,8 +49,8 @@ class TrainSettings:
     min_learning_rate: float = setting(5e-4, "learning rate at the last step", "training")
     warmup_steps: int = setting(50, "steps of linear warm-up", "training", minimum=0)
     muon_learning_rate: float = setting(
-        1.2e-2, "peak learning rate of Muon (torch.optim.Muon) for the blocks' weight matrices, "
-        "AdamW keeping the rest; 0: AdamW everywhere", "training", fixed=True,
+        1.2e-2, "peak learning rate of Muon (torch.optim.Muon's update, batched) for the blocks' "
+        "weight matrices, AdamW keeping the rest; 0: AdamW everywhere", "training", fixed=True,
     )
     weight_decay: float = setting(0.1, "weight decay of the matrices", "training")
     grad_clip: float = setting(1.0, "clip the gradient norm to this; 0: off", "training")
