@@ -27,6 +27,7 @@ the wall times to the target.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import resource
@@ -126,8 +127,9 @@ def build_trainer(args):
         eval_every=args.eval_every, eval_batches=args.eval_batches,
         eval_batch_size=args.eval_batch_size, target_loss=args.target, device="cpu",
         threads=args.threads, fused_attention=not args.no_fused, bf16=args.bf16, seed=args.seed,
-        muon_learning_rate=args.muon_learning_rate,  # the trainer's own Muon (0: AdamW only)
     )
+    if args.muon_learning_rate is not None:  # else minillm train's default rate
+        settings = dataclasses.replace(settings, muon_learning_rate=args.muon_learning_rate)
     trainer = Trainer(settings, *read_data(settings))
     pull_levers(trainer, args)
     return trainer
@@ -312,9 +314,9 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--warmup-steps", type=int, default=50)
     parser.add_argument("--grad-clip", type=float, default=0.0, help="0 turns clipping off")
     parser.add_argument("--ema-decay", type=float, default=0.98, help="0: no weight averaging")
-    parser.add_argument("--muon-learning-rate", type=float, default=1.2e-2,
-                        help="minillm train's Muon for the blocks' matrices (its default); "
-                        "0: AdamW everywhere, as before Muon")
+    parser.add_argument("--muon-learning-rate", type=float, default=None,
+                        help="the rate of minillm train's Muon for the blocks' matrices "
+                        "(default: minillm train's); 0: AdamW everywhere, as before Muon")
     parser.add_argument(
         "--eval-every", type=int, default=100, help="at most; sooner near the target"
     )

@@ -325,24 +325,33 @@ def test_train_refuses_a_recipe_that_cannot_work(recipe, words):
         train(torch.nn.Linear(1, 1), torch.arange(50), steps=1, context_length=4, **recipe)
 
 
+def torch_muon(params):
+    return torch.optim.Muon(params, lr=0.01, momentum=0.9, adjust_lr_fn="match_rms_adamw")
+
+
+def step_with(optimizer, params, grads) -> None:
+    for p, g in zip(params, grads, strict=True):
+        p.grad = g.clone()
+    optimizer.step()
+
+
+def assert_same_moves(ours, theirs, start) -> None:
+    """The same update up to bfloat16 rounding (batched products round a little apart)."""
+    for a, b, before in zip(ours, theirs, start, strict=True):
+        assert torch.linalg.norm(a.detach() - b.detach()) <= 0.005 * torch.linalg.norm(b - before)
+
+
 def test_batched_muon_makes_torch_muons_updates():
     torch.manual_seed(0)
-    shapes = [(16, 16), (16, 16), (64, 16), (16, 64), (64, 16)]
-    ours = [torch.nn.Parameter(torch.randn(*shape)) for shape in shapes]
-    theirs = [torch.nn.Parameter(p.detach().clone()) for p in ours]
-    start = [p.detach().clone() for p in ours]
-    batched = BatchedMuon(ours, lr=0.01, momentum=0.9)
-    reference = torch.optim.Muon(theirs, lr=0.01, momentum=0.9, adjust_lr_fn="match_rms_adamw")
+    start = [torch.randn(*shape) for shape in [(16, 16), (16, 16), (64, 16), (16, 64), (64, 16)]]
+    ours = [torch.nn.Parameter(p.clone()) for p in start]
+    theirs = [torch.nn.Parameter(p.clone()) for p in start]
+    batched, reference = BatchedMuon(ours, lr=0.01, momentum=0.9), torch_muon(theirs)
     for _ in range(3):
-        for a, b in zip(ours, theirs, strict=True):
-            a.grad = torch.randn_like(a)
-            b.grad = a.grad.clone()
-        batched.step()
-        reference.step()
-    for a, b, before in zip(ours, theirs, start, strict=True):
-        moved = torch.linalg.norm(b.detach() - before)
-        # the same update up to bfloat16 rounding (batched products round a little apart)
-        assert torch.linalg.norm(a.detach() - b.detach()) <= 0.005 * moved
+        grads = [torch.randn_like(p) for p in start]
+        step_with(batched, ours, grads)
+        step_with(reference, theirs, grads)
+    assert_same_moves(ours, theirs, start)
 
 
 def test_batched_muon_resumes_from_torch_muons_saved_state():
@@ -353,19 +362,13 @@ def test_batched_muon_resumes_from_torch_muons_saved_state():
     grads = [[torch.randn_like(p) for p in start] for _ in range(3)]
     ours = [torch.nn.Parameter(p.clone()) for p in start]
     theirs = [torch.nn.Parameter(p.clone()) for p in start]
-    reference = torch.optim.Muon(theirs, lr=0.01, momentum=0.9, adjust_lr_fn="match_rms_adamw")
-    saved = torch.optim.Muon(ours, lr=0.01, momentum=0.9, adjust_lr_fn="match_rms_adamw")
-    for optimizer, params in ((reference, theirs), (saved, ours)):
-        for p, g in zip(params, grads[0], strict=True):
-            p.grad = g.clone()
-        optimizer.step()
+    reference, saved = torch_muon(theirs), torch_muon(ours)
+    step_with(reference, theirs, grads[0])
+    step_with(saved, ours, grads[0])
     resumed = BatchedMuon(ours, lr=0.5, momentum=0.5)  # the saved settings replace these
     resumed.load_state_dict(saved.state_dict())
     assert resumed.param_groups[0]["momentum"] == 0.9
     for step_grads in grads[1:]:
-        for a, b, g in zip(ours, theirs, step_grads, strict=True):
-            a.grad, b.grad = g.clone(), g.clone()
-        resumed.step()
-        reference.step()
-    for a, b, before in zip(ours, theirs, start, strict=True):
-        assert torch.linalg.norm(a.detach() - b.detach()) <= 0.005 * torch.linalg.norm(b - before)
+        step_with(resumed, ours, step_grads)
+        step_with(reference, theirs, step_grads)
+    assert_same_moves(ours, theirs, start)
