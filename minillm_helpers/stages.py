@@ -26,7 +26,7 @@ BUILT_BY = {
 # Built after the series (the "train on your own text" tools); no notebook imports them.
 AFTER_THE_SERIES = {"cli", "__main__"}
 
-UTILITIES = {"stages", "checks", "datasets", "notebook_support"}
+UTILITIES = {"stages", "checks", "datasets", "checkpoint", "notebook_support"}
 
 
 def importable_by(notebook: int) -> set[str]:

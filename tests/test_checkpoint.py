@@ -5,7 +5,7 @@ import os
 import pytest
 import torch
 
-from minillm_helpers.cli.checkpoint import (
+from minillm_helpers.checkpoint import (
     CheckpointError,
     atomic_torch_save,
     load_training_checkpoint,

@@ -5,7 +5,7 @@ import pytest
 import torch
 from tiny_model import TINY_MODEL, interrupt_after_step
 
-from minillm_helpers.cli.checkpoint import load_model
+from minillm_helpers.checkpoint import load_model
 from minillm_helpers.cli.settings import TrainSettings
 from minillm_helpers.cli.trainer import run_training
 from minillm_helpers.model import GPT, GPTConfig

@@ -6,7 +6,7 @@ import sys
 import torch
 from tiny_model import TINY_MODEL, as_flags
 
-from minillm_helpers.cli.checkpoint import load_training_checkpoint
+from minillm_helpers.checkpoint import load_training_checkpoint
 from minillm_helpers.cli.distributed import Process, any_process, my_slice
 from minillm_helpers.cli.settings import TrainSettings
 from minillm_helpers.cli.trainer import run_training

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 import torch
 
 from minillm_helpers.attention import keep_attention_weights
-from minillm_helpers.cli.checkpoint import CheckpointError, save_training_checkpoint
+from minillm_helpers.checkpoint import CheckpointError, save_training_checkpoint
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.training import (
     TrainingHistory,

@@ -32,7 +32,7 @@ import torch
 
 from minillm_helpers.checks import InputError
 from minillm_helpers.cli import distributed
-from minillm_helpers.cli.checkpoint import (
+from minillm_helpers.checkpoint import (
     CHECKPOINT_FILE,
     atomic_write,
     atomic_write_text,

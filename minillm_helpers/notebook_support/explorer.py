@@ -134,7 +134,7 @@ def append_token(model, steps: views.Steps, greedy: bool = False, seed: int = 0,
 
 def load_for_exploring(path):
     """(model, tokenizer) from a checkpoint folder or file, with `minillm sample`'s errors."""
-    from minillm_helpers.cli.checkpoint import load_model_and_tokenizer
+    from minillm_helpers.checkpoint import load_model_and_tokenizer
 
     return load_model_and_tokenizer(path)
 
