@@ -20,7 +20,7 @@ import torch
 
 from minillm_helpers.checks import InputError
 from minillm_helpers.model import GPT, config_from_dict
-from minillm_helpers.tokenizer import Tokenizer
+from minillm_helpers.tokenizer import CharTokenizer, Tokenizer, WordTokenizer
 
 FORMAT = "minillm-checkpoint-1"
 
@@ -64,13 +64,31 @@ def cpu_weights(model) -> dict:
     return {k: v.detach().cpu() for k, v in model.state_dict().items()}
 
 
+TOKENIZERS = {tokenizer.kind: tokenizer for tokenizer in (CharTokenizer, WordTokenizer)}
+
+
+def tokenizer_state(tokenizer: Tokenizer) -> dict:
+    """All a tokenizer is: the kind of unit and the vocabulary in ID order."""
+    return {"kind": tokenizer.kind, "vocabulary": tokenizer.vocabulary,
+            "unknown": tokenizer.unknown}
+
+
+def tokenizer_from_state(state: dict) -> Tokenizer:
+    """The inverse of tokenizer_state: the same kind of tokenizer, the same IDs."""
+    try:
+        return TOKENIZERS[state["kind"]](state["vocabulary"], unknown=state.get("unknown"))
+    except (KeyError, TypeError, ValueError):
+        raise CheckpointError("The checkpoint's tokenizer section is damaged: it does not "
+                              "describe a character or word tokenizer.") from None
+
+
 def save_checkpoint(path, model: GPT, tokenizer: Tokenizer | None = None, **extra) -> None:
     """Write model weights, configuration, tokenizer and any extra plain data."""
     state = {
         "format": FORMAT,
         "config": asdict(model.config),
         "model": cpu_weights(model),
-        "tokenizer": tokenizer.to_dict() if tokenizer is not None else None,
+        "tokenizer": tokenizer_state(tokenizer) if tokenizer is not None else None,
         **extra,
     }
     atomic_torch_save(state, path)
@@ -120,7 +138,7 @@ def load_model(path, map_location="cpu"):
         raise CheckpointError(
             f"{path} has a damaged model section: its weights do not fit the model it describes."
         ) from None
-    tokenizer = Tokenizer.from_dict(state["tokenizer"]) if state.get("tokenizer") else None
+    tokenizer = tokenizer_from_state(state["tokenizer"]) if state.get("tokenizer") else None
     return model.eval(), tokenizer
 
 

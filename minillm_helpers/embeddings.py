@@ -19,15 +19,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from minillm_helpers.checks import (
-    check_contexts,
-    check_id_sequence,
-    check_ids,
-    check_neighbour_query,
-    check_sizes,
-    check_table,
-    check_vectors,
-)
+from minillm_helpers.checks import check_choice, check_ids
 
 
 def one_hot(ids, vocab_size: int) -> torch.Tensor:
@@ -36,15 +28,13 @@ def one_hot(ids, vocab_size: int) -> torch.Tensor:
     >>> one_hot([2, 0], 3).tolist()
     [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     """
-    check_sizes(vocab_size=vocab_size)  # a whole number >= 1 (checks/)
-    ids = check_ids(ids, vocab_size)  # integer IDs below vocab_size (checks/), shape (...)
+    ids = check_ids(ids, vocab_size)  # integer IDs below vocab_size (checks.py), shape (...)
     return (ids[..., None] == torch.arange(vocab_size)).float()  # shape (..., vocab_size)
 
 
 def embed(ids, table: torch.Tensor) -> torch.Tensor:
     """Look up one row of the table per ID: shape (...) -> (..., width)."""
-    check_table(table)
-    return table[check_ids(ids, table.shape[0])]
+    return table[check_ids(ids, table.shape[0])]  # integer IDs with a row (checks.py)
 
 
 def cosine_similarity(a, b) -> torch.Tensor:
@@ -52,14 +42,13 @@ def cosine_similarity(a, b) -> torch.Tensor:
 
     It works along the last dimension, so tables compare row by row (with broadcasting).
     """
-    a, b = check_vectors(a, b)  # float tensors of one width, none all zeros (checks/)
     return (a * b).sum(dim=-1) / (a.norm(dim=-1) * b.norm(dim=-1))
 
 
 def nearest_neighbours(word: str, vocabulary, table: torch.Tensor, k: int = 5):
     """The k other words whose vectors point most nearly the same way: [(word, cosine), ...]."""
     vocabulary = list(vocabulary)
-    check_neighbour_query(word, vocabulary, table, k)  # a known word, a row per word (checks/)
+    check_choice("word", word, vocabulary, "pick a word of the vocabulary (it is lowercase)")
     index = vocabulary.index(word)
     with torch.no_grad():
         similarities = cosine_similarity(table[index], table)  # (vocab_size,)
@@ -70,7 +59,6 @@ def nearest_neighbours(word: str, vocabulary, table: torch.Tensor, k: int = 5):
 
 def project_2d(vectors: torch.Tensor) -> torch.Tensor:
     """PCA: the 2-D view of a set of vectors that keeps as much of their spread as possible."""
-    check_table(vectors)
     centred = vectors.detach() - vectors.detach().mean(dim=0)  # (N, width)
     _, _, directions = torch.linalg.svd(centred, full_matrices=False)  # rows: main directions
     directions = directions[:2]  # (2, width)
@@ -80,7 +68,7 @@ def project_2d(vectors: torch.Tensor) -> torch.Tensor:
 
 def next_word_examples(ids, context: int = 1):
     """Every (previous `context` IDs, next ID) pair in a 1-D list of token IDs."""
-    ids = check_id_sequence(ids, context)  # 1-D, longer than the context (checks/)
+    ids = torch.as_tensor(ids)  # (N,)
     windows = ids.unfold(0, context + 1, 1)  # (N - context, context + 1), sliding by one
     return windows[:, :-1], windows[:, -1]  # inputs (N - context, context), targets (N - context,)
 
@@ -90,14 +78,12 @@ class NextWordModel(nn.Module):
 
     def __init__(self, vocab_size: int, width: int, context: int = 1):
         super().__init__()
-        check_sizes(vocab_size=vocab_size, width=width, context=context)  # whole, >= 1
         self.context = context
         self.embedding = nn.Embedding(vocab_size, width)  # the table we want to learn
         nn.init.normal_(self.embedding.weight, std=0.1)  # a small random start
         self.output = nn.Linear(width, vocab_size)  # scores (logits) for the next word
 
     def forward(self, contexts: torch.Tensor) -> torch.Tensor:
-        check_contexts(contexts, self.context)  # IDs of shape (examples, context)
         vectors = self.embedding(contexts)  # (N, context, width)
         return self.output(vectors.mean(dim=1))  # (N, vocab_size)
 

@@ -17,12 +17,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from minillm_helpers.attention import MultiHeadAttention
-from minillm_helpers.checks import (
-    check_cached_step,
-    check_gpt_config,
-    check_ids_for_model,
-    check_targets,
-)
+from minillm_helpers.checks import check_gpt_config
 from minillm_helpers.masking import causal_mask
 from minillm_helpers.positions import sinusoidal_encoding
 
@@ -40,7 +35,7 @@ class GPTConfig:
     causal: bool = True  # False only to show what the causal mask prevents
 
     def __post_init__(self):
-        check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks/)
+        check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks.py)
 
 
 def config_from_dict(data: dict) -> GPTConfig:
@@ -111,6 +106,8 @@ class GPT(nn.Module):
         nn.init.normal_(self.token_embedding.weight, std=1 / math.sqrt(config.width))
         positions = sinusoidal_encoding(config.context_length, config.width)  # (context, width)
         self.register_buffer("positions", positions, persistent=False)
+        mask = causal_mask(config.context_length)  # built once; each forward takes a corner
+        self.register_buffer("mask", mask, persistent=False)
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.num_layers))
         self.final_norm = nn.LayerNorm(config.width)
@@ -118,15 +115,13 @@ class GPT(nn.Module):
 
     def forward(self, ids, targets=None):
         """Return (logits, loss); loss is None without targets."""
-        check_ids_for_model(ids, self.config)  # clear errors for bad shapes (checks/)
         length = ids.shape[1]
         x = self.token_embedding(ids) * math.sqrt(self.config.width)  # (B, T, width)
         positions = self.positions[:length]  # (T, width): positions 0..T-1
         is_causal = self.config.causal  # each token sees itself and the tokens before it
-        mask = causal_mask(length, device=ids.device) if is_causal else None  # (T, T)
+        mask = self.mask[:length, :length] if is_causal else None  # (T, T)
         cached = self.cached_tokens()  # + notebook 06: how many tokens the caches hold
         if cached:  # + notebook 06: one new token, the one after the cached ones
-            check_cached_step(ids, cached, self.config)  # one token, within the context
             positions = self.positions[cached : cached + 1]  # (1, width): its own position
             mask, is_causal = None, False  # it may see every cached token, and itself
         x = self.dropout(x + positions)
@@ -135,7 +130,6 @@ class GPT(nn.Module):
         logits = self.output(self.final_norm(x))  # (B, T, vocab_size)
         loss = None
         if targets is not None:
-            check_targets(targets, ids)
             loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
         return logits, loss
 

@@ -14,12 +14,9 @@ from __future__ import annotations
 
 import torch
 
-from minillm_helpers.checks import check_base, require_sizes
-
 
 def raw_index_encoding(num_positions: int, width: int) -> torch.Tensor:
     """Position p is the vector (p, p, ..., p): it grows without bound."""
-    require_sizes(num_positions, width)
     positions = torch.arange(num_positions, dtype=torch.float32)  # (T,)
     return positions[:, None].expand(num_positions, width).clone()  # (T, width)
 
@@ -31,15 +28,12 @@ def normalized_index_encoding(num_positions: int, width: int) -> torch.Tensor:
 
 def frequencies(width: int, base: float = 10000.0) -> torch.Tensor:
     """One frequency per sine/cosine pair: 1 (fast) down towards 1/base (slow)."""
-    require_sizes(1, width)  # whole numbers >= 1 (checks/)
-    check_base(base)  # a finite number above 1 (checks/)
     pair_index = torch.arange(0, width, 2, dtype=torch.float32)  # 0, 2, 4, ...
     return base ** (-pair_index / width)  # (ceil(width / 2),)
 
 
 def sinusoidal_encoding(num_positions: int, width: int, base: float = 10000.0) -> torch.Tensor:
     """Even columns sin(p * f_i), odd columns cos(p * f_i), as in the original Transformer."""
-    require_sizes(num_positions, width)
     positions = torch.arange(num_positions, dtype=torch.float32)[:, None]  # (T, 1)
     angles = positions * frequencies(width, base)[None, :]  # (T, ceil(width / 2))
     encoding = torch.zeros(num_positions, width)  # (T, width)

@@ -27,12 +27,7 @@ from __future__ import annotations
 
 import torch
 
-from minillm_helpers.checks import (
-    check_generation,
-    check_logits,
-    check_prompt,
-    check_sampling_settings,
-)
+from minillm_helpers.checks import check_choice, check_prompt, check_sampling_settings
 
 PAST_CONTEXT_CHOICES = ("recompute", "halve")  # generate(use_cache=True) past the context
 
@@ -40,8 +35,6 @@ PAST_CONTEXT_CHOICES = ("recompute", "halve")  # generate(use_cache=True) past t
 def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
     """Next-token probabilities from (vocab,) or (batch, vocab) scores: temperature divides the
     scores (0: all on the top one), top_k keeps the k best, top_p the fewest best reaching p."""
-    check_sampling_settings(temperature, top_k, top_p)  # clear errors (checks/)
-    check_logits(logits)
     logits = logits if logits.dtype == torch.float64 else logits.float()  # no half precision
     if temperature == 0:  # greedy: the top score gets everything
         return torch.zeros_like(logits).scatter_(-1, logits.argmax(-1, keepdim=True), 1.0)
@@ -66,7 +59,8 @@ def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
 def next_token_probabilities(model, ids, temperature=1.0, top_k=None, top_p=None):
     """The model's distribution (a (vocab,) tensor) for the token after a list of IDs;
     only the last `context_length` IDs are read: that is all the model can see."""
-    check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks/)
+    check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
+    check_sampling_settings(temperature, top_k, top_p)
     window = list(ids)[-model.config.context_length :]
     window = torch.tensor([window], device=model.positions.device)  # (1, T)
     with model.generating():  # no dropout; afterwards the mode as it was
@@ -80,7 +74,9 @@ def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None
     """Extend a list of token IDs one sampled token at a time; return the new IDs only.
     use_cache=True keeps each layer's keys and values (a KVCache): the same tokens, faster.
     Past the context: past_context="recompute" or "halve" (sampling.py's docstring)."""
-    check_generation(ids, max_new_tokens, temperature, top_k, top_p, past_context, model)
+    check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
+    check_sampling_settings(temperature, top_k, top_p, max_new_tokens)
+    check_choice("past_context", past_context, PAST_CONTEXT_CHOICES)
     generator = torch.Generator()  # its own draws: fresh ones for seed=None, else the seed's
     generator.manual_seed(generator.seed() if seed is None else seed)
     context, sequence = model.config.context_length, list(ids)

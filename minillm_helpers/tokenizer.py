@@ -5,11 +5,8 @@ The units are characters (`CharTokenizer`) or words (`WordTokenizer`); both shar
 the lookup in the base class `Tokenizer`, which is built from three small
 functions that notebook 01 writes first: `build_vocabulary`, `encode_units` and
 `decode_ids`, and which leaves `split` and `join` (what a unit is) abstract.
-`to_dict` and `from_dict` are written after the subclasses, as in notebook 01, and
-attached to `Tokenizer` as methods: `tok.to_dict()`, `Tokenizer.from_dict(data)`.
 Input checks live in `minillm_helpers.checks`; `most_frequent_pair` and `merge_pair`
-are notebook 01's glimpse of byte-pair encoding, how real models choose their units;
-`save_tokenizer`/`load_tokenizer` write and read a JSON file.
+are notebook 01's glimpse of byte-pair encoding, how real models choose their units.
 
 >>> tok = CharTokenizer("dehlorw ")   # the article's own order: d, e, h, l, o, r, w, space
 >>> tok.encode("led")
@@ -20,19 +17,11 @@ are notebook 01's glimpse of byte-pair encoding, how real models choose their un
 
 from __future__ import annotations
 
-import json
 import re
 from abc import ABC, abstractmethod
 from collections import Counter
-from pathlib import Path
 
-from minillm_helpers.checks import (
-    check_decodable_ids,
-    check_saved_tokenizer,
-    check_training_units,
-    check_vocabulary,
-    require_text,
-)
+from minillm_helpers.checks import check_decodable_ids, check_text, check_vocabulary
 
 
 def build_vocabulary(units) -> list[str]:
@@ -42,7 +31,7 @@ def build_vocabulary(units) -> list[str]:
     [' ', 'd', 'e', 'h', 'l', 'o', 'r', 'w']
     """
     vocabulary = sorted(set(units))
-    check_training_units(vocabulary)  # an empty text has nothing to learn from (checks/)
+    check_vocabulary(vocabulary, "The training text")  # an empty text has no units
     return vocabulary
 
 
@@ -69,7 +58,7 @@ def encode_units(units, unit_to_id: dict, unknown_id: int | None = None) -> list
 
 def decode_ids(ids, vocabulary: list[str]) -> list[str]:
     """The reverse lookup: an ID is simply a position in the vocabulary list."""
-    ids = check_decodable_ids(ids, len(vocabulary))  # whole numbers, 0 to V-1 (checks/)
+    ids = check_decodable_ids(ids, len(vocabulary))  # whole numbers, 0 to V-1 (checks.py)
     return [vocabulary[token_id] for token_id in ids]
 
 
@@ -90,14 +79,14 @@ class Tokenizer(ABC):
         vocabulary = list(vocabulary)
         if unknown is not None and unknown not in vocabulary:
             vocabulary.append(unknown)  # a stand-in for every unseen unit, with the last ID
-        check_vocabulary(vocabulary)  # distinct, non-empty strings (checks/)
+        check_vocabulary(vocabulary)  # distinct, non-empty strings (checks.py)
         self.vocabulary, self.unknown = vocabulary, unknown
         self.unit_to_id = {unit: i for i, unit in enumerate(vocabulary)}
 
     @classmethod
     def from_text(cls, text: str, unknown: str | None = None):
         """Build the vocabulary from a training text: its distinct units, sorted."""
-        require_text(text, "The training text")
+        check_text(text, "The training text")
         return cls(build_vocabulary(cls.split(text)), unknown=unknown)
 
     @property
@@ -105,7 +94,7 @@ class Tokenizer(ABC):
         return len(self.vocabulary)
 
     def encode(self, text: str) -> list[int]:
-        require_text(text, "encode()'s input")
+        check_text(text, "encode()'s input")
         unknown_id = self.unit_to_id.get(self.unknown)  # None when there is no unknown token
         return encode_units(self.split(text), self.unit_to_id, unknown_id)
 
@@ -150,21 +139,6 @@ class WordTokenizer(Tokenizer):
         return re.sub(r" ([^\w\s])(?=\s|$)", r"\1", text)  # no space before a punctuation mark
 
 
-def to_dict(self) -> dict:
-    """All a tokenizer is: the kind of unit and the vocabulary in ID order."""
-    return {"kind": self.kind, "vocabulary": self.vocabulary, "unknown": self.unknown}
-
-
-def from_dict(data: dict) -> Tokenizer:
-    """The inverse of to_dict: the same kind of tokenizer, the same IDs."""
-    kinds = {kind.kind: kind for kind in (CharTokenizer, WordTokenizer)}
-    check_saved_tokenizer(data, kinds)  # a dict naming a known kind (checks/)
-    return kinds[data["kind"]](data["vocabulary"], unknown=data.get("unknown"))
-
-
-Tokenizer.to_dict, Tokenizer.from_dict = to_dict, staticmethod(from_dict)  # two more methods
-
-
 def most_frequent_pair(tokens: list[str]) -> tuple[str, str]:
     """The two neighbouring tokens that occur together most often (the first on a tie)."""
     pairs = Counter(zip(tokens[:-1], tokens[1:], strict=True))  # (t0, t1), (t1, t2), ...
@@ -180,14 +154,3 @@ def merge_pair(tokens: list[str], pair: tuple[str, str]) -> list[str]:
         else:
             merged.append(token)
     return merged
-
-
-def save_tokenizer(tokenizer: Tokenizer, path) -> None:
-    """Write the tokenizer's to_dict() to a JSON file, so it can travel with a model."""
-    text = json.dumps(tokenizer.to_dict(), ensure_ascii=False)
-    Path(path).write_text(text, encoding="utf-8")
-
-
-def load_tokenizer(path) -> Tokenizer:
-    """Read a tokenizer written by save_tokenizer."""
-    return Tokenizer.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))

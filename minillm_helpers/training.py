@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import torch
 
 from minillm_helpers.checks import (
-    check_batch_request,
-    check_model_data,
-    check_model_output,
+    check_data,
+    check_int,
+    check_loss,
     check_recipe,
     check_training,
 )
@@ -38,7 +38,8 @@ def get_batch(data, batch_size: int, context_length: int, generator=None):
     >>> x.tolist(), y.tolist()
     ([[102, 103, 104, 105]], [[103, 104, 105, 106]])
     """
-    check_batch_request(data, batch_size, context_length)
+    check_data(data, context_length)  # token IDs longer than the context (checks.py)
+    check_int("batch_size", batch_size)
     starts = torch.randint(len(data) - context_length, (batch_size,), generator=generator)  # (B,)
     offsets = torch.arange(context_length)  # (T,)
     x = data[starts[:, None] + offsets]  # (B, T): the windows the model reads
@@ -50,8 +51,8 @@ def get_batch(data, batch_size: int, context_length: int, generator=None):
 def estimate_loss(model, data, batch_size: int, context_length: int, num_batches: int = 10,
                   seed: int = 1234) -> float:
     """Mean loss over fixed random batches (the same batches every call, so numbers compare)."""
-    # long enough, IDs in the model's vocabulary (read once, not per batch), counts >= 1
-    check_model_data(model, data, context_length, batch_size=batch_size, num_batches=num_batches)
+    check_data(data, context_length, model=model)  # IDs in the vocabulary, read once (checks.py)
+    check_int("num_batches", num_batches)
     generator = torch.Generator().manual_seed(seed)
     was_training = model.training
     model.eval()  # no dropout while measuring
@@ -273,9 +274,8 @@ def train(model, train_data, val_data=None, *, steps: int, batch_size: int = 16,
     for step in range(1, steps + 1):
         set_learning_rate(optimizer, learning_rate_factor(step, steps, warmup_steps, final_rate))
         x, y = get_batch(train_data, batch_size, context_length, generator)  # (B, T), (B, T)
-        output = model(x.to(device), y.to(device))  # (logits, loss)
-        check_model_output(output, step)  # a finite loss: how wrong the guesses were
-        loss = output[1]
+        _, loss = model(x.to(device), y.to(device))  # how wrong the guesses were
+        check_loss(loss, step)  # finite, or the weights have diverged
         optimizer.zero_grad(set_to_none=True)  # forget the previous step's gradients
         loss.backward()  # which way each weight should move to lower the loss
         optimizer.step()  # move them a little

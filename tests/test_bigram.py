@@ -71,34 +71,6 @@ def test_generate_follows_the_table_and_its_seed():
     assert bigram_generate(mixed, 0, 30, seed=3) != bigram_generate(mixed, 0, 30, seed=4)
 
 
-@pytest.mark.parametrize(
-    ("ids", "vocab_size", "error", "words"),
-    [
-        ([0], 3, ValueError, "at least two token IDs"),
-        ([[0, 1], [1, 0]], 3, ValueError, "1-D sequence"),
-        ([0, 5], 3, ValueError, "outside the vocabulary"),
-        ([0.5, 1.0], 3, TypeError, "whole numbers"),
-        ([0, 1], 0, ValueError, "vocab_size must be at least 1, got 0"),
-        ([0, 1], 2.0, TypeError, "vocab_size must be a whole number"),
-    ],
-)
-def test_bad_ids_are_explained(ids, vocab_size, error, words):
-    with pytest.raises(error, match=words):
-        bigram_counts(ids, vocab_size)
-
-
-def test_bad_table_is_explained():
-    with pytest.raises(ValueError, match=r"probs must be square, got shape \(3, 4\): pass the "
-                                         r"\(vocab_size, vocab_size\) float tensor"):
-        bigram_loss(torch.ones(3, 4), torch.tensor([0, 1]))
-    with pytest.raises(ValueError, match=r"probs must have shape \(vocab_size, vocab_size\)"):
-        bigram_loss(torch.ones(3), torch.tensor([0, 1]))
-    with pytest.raises(TypeError, match=r"probs must be a float tensor, got a torch.int64"):
-        bigram_loss(torch.ones(2, 2, dtype=torch.long), torch.tensor([0, 1]))
-    with pytest.raises(TypeError, match="bigram_probabilities"):
-        bigram_generate([[1.0]], 0, 3)
-
-
 def test_on_tiny_shakespeare_the_baseline_is_about_two_and_a_half():
     """Where the file is on this machine (CI seeds it): the figure notebook 07 prints."""
     path = data_dir() / "tinyshakespeare.txt"

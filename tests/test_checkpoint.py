@@ -11,9 +11,11 @@ from minillm_helpers.checkpoint import (
     load_training_checkpoint,
     save_checkpoint,
     save_training_checkpoint,
+    tokenizer_from_state,
+    tokenizer_state,
 )
 from minillm_helpers.model import GPT, GPTConfig
-from minillm_helpers.tokenizer import CharTokenizer
+from minillm_helpers.tokenizer import CharTokenizer, WordTokenizer
 
 
 def trained_parts():
@@ -42,7 +44,7 @@ def test_training_checkpoint_round_trip(tmp_path):
     state = load_training_checkpoint(tmp_path)  # the folder works as well as the file
     assert state["step"] == 1 and state["history"] == history and state["settings"] == {"seed": 0}
     assert torch.equal(state["rng"]["batches"], rng["batches"])
-    assert CharTokenizer.from_dict(state["tokenizer"]).vocabulary == tokenizer.vocabulary
+    assert tokenizer_from_state(state["tokenizer"]).vocabulary == tokenizer.vocabulary
     for key, value in model.state_dict().items():
         assert torch.equal(state["model"][key], value)
 
@@ -116,3 +118,24 @@ def test_a_failed_write_leaves_the_old_checkpoint_whole(tmp_path, monkeypatch):
         atomic_torch_save({"anything": 1}, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.pt"]  # no temporary left
+
+
+@pytest.mark.parametrize("tokenizer", [
+    CharTokenizer(list("dehlorw ")),
+    CharTokenizer.from_text("héllo wörld ✓", unknown="\ufffd"),
+    WordTokenizer.from_text("The cat sat.", unknown="<unk>"),
+])
+def test_a_tokenizer_is_saved_as_its_kind_and_vocabulary(tokenizer):
+    state = tokenizer_state(tokenizer)
+    assert state == {"kind": tokenizer.kind, "vocabulary": tokenizer.vocabulary,
+                     "unknown": tokenizer.unknown}
+    loaded = tokenizer_from_state(state)
+    assert type(loaded) is type(tokenizer) and loaded.vocabulary == tokenizer.vocabulary
+    assert loaded.unknown == tokenizer.unknown
+
+
+@pytest.mark.parametrize("state", [{"kind": "bpe", "vocabulary": ["a"]}, {}, ["a"],
+                                   {"kind": "char", "vocabulary": ["a", "a"]}])
+def test_a_damaged_tokenizer_section_is_a_checkpoint_error(state):
+    with pytest.raises(CheckpointError, match=r"tokenizer section is damaged"):
+        tokenizer_from_state(state)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from minillm_helpers.checks import check_ids, check_sizes, check_table
+from minillm_helpers.checks import check_ids
 from minillm_helpers.embeddings import (
     NextWordModel,
     cosine_similarity,
@@ -63,15 +63,6 @@ def test_check_ids_returns_long_ids():
     assert check_ids(torch.tensor([1, 2], dtype=torch.int32), 3).dtype == torch.long
 
 
-def test_check_table_accepts_a_float_matrix():
-    check_table(torch.zeros(3, 2))
-    check_table(torch.zeros(3, 2, dtype=torch.float64))
-
-
-def test_check_sizes_accepts_positive_whole_numbers():
-    check_sizes(width=1, vocab_size=512)
-
-
 # ---------------------------------------------------------------- cosine similarity
 
 
@@ -80,10 +71,6 @@ def test_cosine_of_same_right_angle_and_opposite_directions():
     assert math.isclose(float(cosine_similarity(x, torch.tensor([3.0, 6.0]))), 1.0, rel_tol=1e-6)
     assert abs(float(cosine_similarity(x, torch.tensor([-2.0, 1.0])))) < 1e-7
     assert math.isclose(float(cosine_similarity(x, -x)), -1.0, rel_tol=1e-6)
-
-
-def test_cosine_works_on_lists_and_integer_vectors():
-    assert math.isclose(float(cosine_similarity([1, 2, 2], [2, 1, 2])), 8 / 9, rel_tol=1e-6)
 
 
 def test_cosine_broadcasts_to_every_pair():
@@ -270,111 +257,15 @@ def test_boolean_ids_are_refused():
         one_hot(torch.tensor([True, False]), 2)
 
 
-@pytest.mark.parametrize("vocab_size", [0, -3])
-def test_one_hot_rejects_a_vocab_size_below_one(vocab_size):
-    with pytest.raises(ValueError, match=rf"vocab_size must be at least 1, got {vocab_size}"):
-        one_hot([0], vocab_size)
-
-
-@pytest.mark.parametrize("vocab_size", [2.5, True, "4"])
-def test_one_hot_rejects_a_vocab_size_that_is_not_whole(vocab_size):
-    with pytest.raises(TypeError, match=r"vocab_size must be a whole number \(an int\)"):
-        one_hot([0], vocab_size)
-
-
-def test_embed_rejects_a_one_dimensional_table():
-    message = r"table must have shape \(vocab_size, width\), got \(4,\)"
-    with pytest.raises(ValueError, match=message):
-        embed([0], torch.zeros(4))
-
-
-def test_embed_rejects_a_table_that_is_not_a_float_tensor():
-    with pytest.raises(TypeError, match=r"table must be a float tensor, got list"):
-        embed([0], [[0.0, 1.0]])
-    with pytest.raises(TypeError, match=r"float tensor, got a torch.int64 tensor"):
-        embed([0], torch.zeros(3, 2, dtype=torch.long))
-
-
-def test_cosine_rejects_vectors_of_different_widths():
-    with pytest.raises(ValueError, match=r"same width, got shapes \(3,\) and \(4,\)"):
-        cosine_similarity(torch.ones(3), torch.ones(4))
-
-
-def test_cosine_rejects_a_single_number():
-    with pytest.raises(ValueError, match=r"same width, got shapes \(\) and \(3,\)"):
-        cosine_similarity(torch.tensor(2.0), torch.ones(3))
-
-
-def test_cosine_rejects_what_is_not_numbers():
-    with pytest.raises(TypeError, match=r"cosine_similarity compares vectors, got 'king'"):
-        cosine_similarity("king", torch.ones(3))
-
-
-def test_cosine_rejects_a_zero_vector():
-    with pytest.raises(ValueError, match=r"all zeros has no direction"):
-        cosine_similarity(torch.zeros(3), torch.ones(3))
-
-
 def test_nearest_neighbours_rejects_an_unknown_word():
-    with pytest.raises(ValueError, match=r"'King' is not in the vocabulary \(5 words\).*lowercase"):
+    message = r"word must be one of \('king', .*\), got 'King': .*lowercase"
+    with pytest.raises(ValueError, match=message):
         nearest_neighbours("King", WORDS, TABLE)
 
 
-def test_nearest_neighbours_rejects_a_table_of_another_vocabulary():
-    with pytest.raises(ValueError, match=r"table has 4 rows but the vocabulary has 5 words"):
-        nearest_neighbours("king", WORDS, TABLE[:4])
-
-
-@pytest.mark.parametrize("k", [0, 5, -1])
-def test_nearest_neighbours_rejects_a_k_out_of_range(k):
-    with pytest.raises(ValueError, match=rf"k must be from 1 to 4, got {k}"):
-        nearest_neighbours("king", WORDS, TABLE, k=k)
-
-
-@pytest.mark.parametrize("k", [2.0, True])
-def test_nearest_neighbours_rejects_a_k_that_is_not_whole(k):
-    with pytest.raises(TypeError, match=r"k must be a whole number"):
-        nearest_neighbours("king", WORDS, TABLE, k=k)
-
-
 def test_nearest_neighbours_rejects_a_word_that_is_not_text():
-    with pytest.raises(TypeError, match=r"None is not in the vocabulary \(5 words\)"):
+    with pytest.raises(ValueError, match=r"word must be one of .*, got None"):
         nearest_neighbours(None, WORDS, TABLE)
-
-
-def test_project_2d_rejects_a_single_vector():
-    with pytest.raises(ValueError, match=r"must have shape \(vocab_size, width\)"):
-        project_2d(torch.ones(5))
-
-
-def test_next_word_examples_reject_a_too_short_list():
-    with pytest.raises(ValueError, match=r"more than 2 token IDs.*got shape \(2,\)"):
-        next_word_examples([1, 2], context=2)
-
-
-def test_next_word_examples_reject_a_batch_of_lists():
-    with pytest.raises(ValueError, match=r"1-D list.*got shape \(2, 3\)"):
-        next_word_examples(torch.zeros(2, 3, dtype=torch.long))
-
-
-def test_next_word_examples_reject_a_zero_context():
-    with pytest.raises(ValueError, match=r"context must be at least 1, got 0"):
-        next_word_examples([1, 2, 3], context=0)
-
-
-@pytest.mark.parametrize("name, args", [("vocab_size", (0, 4)), ("width", (10, -2)),
-                                        ("context", (10, 4, 0))])
-def test_model_rejects_sizes_that_make_no_sense(name, args):
-    with pytest.raises(ValueError, match=rf"{name} must be at least 1, got -?\d"):
-        NextWordModel(*args)
-
-
-def test_model_rejects_contexts_of_the_wrong_shape():
-    model = NextWordModel(10, 4, context=2)
-    with pytest.raises(ValueError, match=r"shape \(examples, 2\), got \(3,\)"):
-        model(torch.tensor([1, 2, 3]))
-    with pytest.raises(ValueError, match=r"shape \(examples, 2\), got \(3, 1\)"):
-        model(torch.tensor([[1], [2], [3]]))
 
 
 def test_training_rejects_ids_outside_the_models_vocabulary():

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from minillm_helpers.attention import keep_attention_weights
-from minillm_helpers.checks import MinillmError
 from minillm_helpers.checkpoint import CheckpointError, save_checkpoint
+from minillm_helpers.checks import MinillmError
 from minillm_helpers.cli.command import main as minillm
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.notebook_support import explorer as explorer_module

@@ -84,20 +84,6 @@ def test_long_prompt_is_cropped_like_the_plain_path():
     assert cached == generate(model, prompt, 5, temperature=0)
 
 
-@pytest.mark.parametrize("cached, new, message", [
-    (12, 1, r"hold 12 tokens: .* within its context of 12"),  # the context is full
-    (3, 2, r"hold 3 tokens: the model reads one new token.*got 2"),  # one at a time
-])
-def test_a_cache_takes_one_new_token_within_the_context(cached, new, message):
-    model = tiny_model()
-    model.use_cache()
-    model(torch.zeros(1, cached, dtype=torch.long))
-    with pytest.raises(ValueError, match=message):
-        model(torch.zeros(1, new, dtype=torch.long))
-    model.use_cache(False)  # without the cache the same input is fine
-    assert model(torch.zeros(1, new, dtype=torch.long))[0].shape == (1, new, 11)
-
-
 def test_generation_leaves_no_cache_and_the_mode_as_it_was_even_when_interrupted(monkeypatch):
     model = tiny_model().train()
     calls, draw = [], torch.multinomial
@@ -113,12 +99,6 @@ def test_generation_leaves_no_cache_and_the_mode_as_it_was_even_when_interrupted
         generate(model, [1, 2], 5, use_cache=True)
     assert calls == [2, 3, 4]  # the caches were in use
     assert model.cached_tokens() == 0 and model.training
-
-
-def test_cache_refuses_a_model_without_causal_mask():
-    model = tiny_model(causal=False)
-    with pytest.raises(ValueError, match="A key/value cache needs a causal model"):
-        generate(model, [1], 3, use_cache=True)
 
 
 def test_unknown_past_context_choice_is_refused():

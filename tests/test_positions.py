@@ -2,12 +2,10 @@
 
 import math
 
-import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minillm_helpers.checks import require_sizes
 from minillm_helpers.positions import (
     frequencies,
     normalized_index_encoding,
@@ -104,57 +102,6 @@ def test_raw_and_normalized_shapes_and_ranges(num_positions, width):
 # --- bad input: one test each ----------------------------------------------------------
 
 ENCODINGS = [sinusoidal_encoding, raw_index_encoding, normalized_index_encoding]
-
-
-@pytest.mark.parametrize("encode", ENCODINGS)
-@pytest.mark.parametrize("count", [0, -3])
-def test_count_below_one(encode, count):
-    with pytest.raises(ValueError, match=f"num_positions must be at least 1, got {count}"):
-        encode(count, 8)
-
-
-@pytest.mark.parametrize("encode", ENCODINGS)
-@pytest.mark.parametrize("width", [0, -1])
-def test_width_below_one(encode, width):
-    with pytest.raises(ValueError, match=f"width must be at least 1, got {width}"):
-        encode(10, width)
-
-
-@pytest.mark.parametrize("encode", ENCODINGS)
-@pytest.mark.parametrize("count", [2.5, "10", None, True])
-def test_count_that_is_not_a_whole_number(encode, count):
-    with pytest.raises(TypeError, match="num_positions must be a whole number"):
-        encode(count, 8)
-
-
-@pytest.mark.parametrize("encode", ENCODINGS)
-@pytest.mark.parametrize("width", [16.0, "16", None, False])
-def test_width_that_is_not_a_whole_number(encode, width):
-    with pytest.raises(TypeError, match="width must be a whole number"):
-        encode(10, width)
-
-
-@pytest.mark.parametrize("width", [0, 2.0])
-def test_frequencies_check_the_width(width):
-    with pytest.raises((TypeError, ValueError), match="width must be"):
-        frequencies(width)
-
-
-@pytest.mark.parametrize("base", [1, 0.5, -10, float("nan"), float("inf")])
-def test_nonsense_base(base):
-    with pytest.raises(ValueError, match="base must be a finite number > 1, got .*: the usual"):
-        sinusoidal_encoding(10, 8, base=base)
-
-
-@pytest.mark.parametrize("base", ["10000", None, True])
-def test_a_base_that_is_not_a_number(base):
-    with pytest.raises(TypeError, match="base must be a number, got"):
-        sinusoidal_encoding(10, 8, base=base)
-
-
-def test_require_sizes_accepts_good_sizes():
-    require_sizes(1, 1)
-    require_sizes(2048, 768)
 
 
 def test_rotate_pairs_turns_each_pair_by_position_times_frequency():

@@ -20,8 +20,8 @@ import sys
 import typing
 from dataclasses import fields
 
-from minillm_helpers.checks import InputError, MinillmError, check_int
 from minillm_helpers.checkpoint import CheckpointError, load_model_and_tokenizer
+from minillm_helpers.checks import InputError, MinillmError, check_int
 from minillm_helpers.cli.distributed import launched_by_torchrun
 from minillm_helpers.cli.settings import TrainSettings, flag
 

@@ -30,14 +30,14 @@ from pathlib import Path
 
 import torch
 
-from minillm_helpers.checks import InputError
-from minillm_helpers.cli import distributed
 from minillm_helpers.checkpoint import (
     CHECKPOINT_FILE,
     atomic_write,
     atomic_write_text,
     load_training_checkpoint,
 )
+from minillm_helpers.checks import InputError
+from minillm_helpers.cli import distributed
 from minillm_helpers.cli.device import pick_device
 from minillm_helpers.cli.settings import TrainSettings, settings_to_resume
 from minillm_helpers.cli.state import TrainingState, learning_rate_at, random_states

@@ -30,13 +30,7 @@ from collections import Counter
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
-from minillm_helpers.checks import (
-    check_decodable_ids,
-    check_saved_tokenizer,
-    check_training_units,
-    check_vocabulary,
-    require_text,
-)
+from minillm_helpers.checks import check_decodable_ids, check_text, check_vocabulary
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.corpus import CORPUS_PATH
 from minillm_helpers.notebook_support.exercises import nb01 as exercises
@@ -60,7 +54,7 @@ claim("'hello world' has 11 characters, 8 of them distinct", (len(training_text)
 # %% [markdown]
 # A set has no order, but IDs need one: the ID of a character will be its place in a
 # list. The simplest rule is "sort them". That is the first piece of our tokenizer.
-# (An empty text has nothing to learn from; `check_training_units`, from the package's
+# (An empty text has nothing to learn from; `check_vocabulary`, from the package's
 # `checks` module, says so in a clear message. The notebook's functions call such checks
 # in one line, so their code stays the idea.)
 
@@ -72,7 +66,7 @@ def build_vocabulary(units) -> list[str]:
     [' ', 'd', 'e', 'h', 'l', 'o', 'r', 'w']
     """
     vocabulary = sorted(set(units))
-    check_training_units(vocabulary)  # an empty text has nothing to learn from (checks/)
+    check_vocabulary(vocabulary, "The training text")  # an empty text has no units
     return vocabulary
 
 
@@ -240,14 +234,14 @@ class Tokenizer(ABC):
         vocabulary = list(vocabulary)
         if unknown is not None and unknown not in vocabulary:
             vocabulary.append(unknown)  # a stand-in for every unseen unit, with the last ID
-        check_vocabulary(vocabulary)  # distinct, non-empty strings (checks/)
+        check_vocabulary(vocabulary)  # distinct, non-empty strings (checks.py)
         self.vocabulary, self.unknown = vocabulary, unknown
         self.unit_to_id = {unit: i for i, unit in enumerate(vocabulary)}
 
     @classmethod
     def from_text(cls, text: str, unknown: str | None = None):
         """Build the vocabulary from a training text: its distinct units, sorted."""
-        require_text(text, "The training text")
+        check_text(text, "The training text")
         return cls(build_vocabulary(cls.split(text)), unknown=unknown)
 
     @property
@@ -255,7 +249,7 @@ class Tokenizer(ABC):
         return len(self.vocabulary)
 
     def encode(self, text: str) -> list[int]:
-        require_text(text, "encode()'s input")
+        check_text(text, "encode()'s input")
         unknown_id = self.unit_to_id.get(self.unknown)  # None when there is no unknown token
         return encode_units(self.split(text), self.unit_to_id, unknown_id)
 
@@ -368,36 +362,9 @@ claim("and decodes it back, punctuation in place", words.decode(ids) == "The mou
 # And the spaces are gone; `join` puts one space between units, except before a
 # punctuation mark.
 #
-# A tokenizer travels with its model (the `minillm train` command saves the two together
-# in every checkpoint), so it must become something a file can hold: a small dictionary
-# with the kind of unit and the vocabulary in ID order. That takes two more methods,
-# written now that both kinds of tokenizer exist. A method is just a function whose first
-# argument, `self`, is the object, so we write two functions and attach them to the class
-# in one line: `to_dict` as a method of every tokenizer, `from_dict`, which makes a
-# tokenizer rather than using one, as a `staticmethod` called on the class. (The
-# package's `save_tokenizer` and `load_tokenizer` write the dictionary to a JSON file and
-# read it back.)
-
-# %%
-def to_dict(self) -> dict:
-    """All a tokenizer is: the kind of unit and the vocabulary in ID order."""
-    return {"kind": self.kind, "vocabulary": self.vocabulary, "unknown": self.unknown}
-
-
-def from_dict(data: dict) -> Tokenizer:
-    """The inverse of to_dict: the same kind of tokenizer, the same IDs."""
-    kinds = {kind.kind: kind for kind in (CharTokenizer, WordTokenizer)}
-    check_saved_tokenizer(data, kinds)  # a dict naming a known kind (checks/)
-    return kinds[data["kind"]](data["vocabulary"], unknown=data.get("unknown"))
-
-
-Tokenizer.to_dict, Tokenizer.from_dict = to_dict, staticmethod(from_dict)  # two more methods
-
-# %%
-saved = words.to_dict()
-print(saved)
-loaded = Tokenizer.from_dict(saved)
-claim("from_dict gives back a WordTokenizer with the same IDs", type(loaded) is WordTokenizer and loaded.encode("The cat ran!") == words.encode("The cat ran!"))
+# A tokenizer travels with its model: the `minillm train` command saves the two together
+# in every checkpoint, and all it needs to keep is the kind of unit and the vocabulary in
+# ID order. The IDs are the positions in that list, nothing more.
 
 # %% [markdown]
 # ### Vocabulary size against sequence length

@@ -28,7 +28,6 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from minillm_helpers.checks import check_attention_inputs, check_attention_sizes, check_layer_input
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.exercises import nb04 as exercises
 from minillm_helpers.notebook_support.plotting import heatmap, show
@@ -210,14 +209,10 @@ claim("smaller scores, softer attention: sat -> cat drops", scaled_weights[2, 1]
 # ## 4. All of it in one function
 #
 # Here is the function the package keeps (`minillm_helpers/attention.py`), in full.
-# Two additions over the three steps above:
-#
-# * a **mask**: a boolean matrix with `True` where token *i* may look at token *j*.
-#   Forbidden scores become `-inf`, and `exp(-inf) = 0`, so those pairs get exactly
-#   zero weight. Notebook 05 uses it to stop tokens from peeking at the future.
-# * one line of input checks (`check_attention_inputs`, kept in
-#   `minillm_helpers/checks/`), so that a wrong shape fails with a message that
-#   says what is wrong instead of somewhere deep inside a matrix product.
+# One addition over the three steps above: a **mask**, a boolean matrix with `True` where
+# token *i* may look at token *j*. Forbidden scores become `-inf`, and `exp(-inf) = 0`, so
+# those pairs get exactly zero weight. Notebook 05 uses it to stop tokens from peeking at
+# the future.
 #
 # The `...` in the shapes means "any number of leading dimensions": the same code
 # works for one sentence, a batch of sentences, or a batch of heads.
@@ -231,7 +226,6 @@ def scaled_dot_product_attention(query, key, value, mask=None):
     >>> w.sum(-1).tolist()
     [1.0, 1.0]
     """
-    check_attention_inputs(query, key, value, mask)  # clear errors for bad shapes (checks/)
     scores = query @ key.transpose(-2, -1) / math.sqrt(query.shape[-1])  # (..., T_q, T_k)
     if mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))  # forbidden pairs get zero weight
@@ -397,7 +391,6 @@ class MultiHeadAttention(nn.Module):
 
     def __init__(self, width: int, num_heads: int, bias: bool = False):
         super().__init__()
-        check_attention_sizes(width, num_heads)
         self.width = width
         self.num_heads = num_heads
         self.head_width = width // num_heads
@@ -414,13 +407,12 @@ class MultiHeadAttention(nn.Module):
         return x.transpose(1, 2)  # (B, heads, T, head_width)
 
     def forward(self, x, mask=None):
-        check_layer_input(x, self.width)
         q = self.split_heads(self.query(x))  # (B, heads, T, head_width)
         k = self.split_heads(self.key(x))
         v = self.split_heads(self.value(x))
         if self.keep_weights:  # the written-out attention above, weights kept for plots
             out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, heads, T, head_width)
-            self.last_weights = weights.detach()  # (B, heads, T, T)
+            self.last_weights = weights.detach()  # (B, heads, T, S)
         else:  # PyTorch's fused kernel: the same output, faster, no weights kept
             out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
         out = out.transpose(1, 2).reshape(x.shape)  # (B, T, width): heads side by side

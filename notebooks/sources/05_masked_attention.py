@@ -33,7 +33,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from minillm_helpers.attention import MultiHeadAttention, scaled_dot_product_attention
-from minillm_helpers.checks import check_batch_request, check_mask_length
+from minillm_helpers.checks import check_data, check_int
 from minillm_helpers.notebook_support.added_lines import show_added_lines
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.corpus import load_corpus, split_sentences
@@ -108,7 +108,6 @@ def causal_mask(length, device=None) -> torch.Tensor:
             [1, 1, 1, 0],
             [1, 1, 1, 1]], dtype=torch.int32)
     """
-    check_mask_length(length)  # a whole number >= 1 (checks/)
     allowed = torch.ones(length, length, dtype=torch.bool, device=device)  # (T, T) all True
     return torch.tril(allowed)  # keep the diagonal and below: no column after the row
 
@@ -277,7 +276,8 @@ def get_batch(data, batch_size: int, context_length: int, generator=None):
     >>> x.tolist(), y.tolist()
     ([[102, 103, 104, 105]], [[103, 104, 105, 106]])
     """
-    check_batch_request(data, batch_size, context_length)
+    check_data(data, context_length)  # token IDs longer than the context (checks.py)
+    check_int("batch_size", batch_size)
     starts = torch.randint(len(data) - context_length, (batch_size,), generator=generator)  # (B,)
     offsets = torch.arange(context_length)  # (T,)
     x = data[starts[:, None] + offsets]  # (B, T): the windows the model reads

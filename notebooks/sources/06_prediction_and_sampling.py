@@ -133,7 +133,7 @@ claim("a thousand times larger and shifted by 5, the vector comes out the same",
 # layer norm → masked multi-head attention → add, then layer norm → feed-forward → add.
 
 # %%
-from minillm_helpers.checks import check_gpt_config, check_ids_for_model, check_targets
+from minillm_helpers.checks import check_gpt_config
 
 
 @dataclass
@@ -149,7 +149,7 @@ class GPTConfig:
     causal: bool = True  # False only to show what the causal mask prevents
 
     def __post_init__(self):
-        check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks/)
+        check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks.py)
 
 
 def config_from_dict(data: dict) -> GPTConfig:
@@ -183,11 +183,10 @@ class Block(nn.Module):
 # table (times `√width`, so meanings and positions share a scale, notebook 03); the
 # sinusoidal position is added; `num_layers` blocks with the causal mask follow; a
 # final layer norm and one linear layer turn each position's vector into **one score
-# per vocabulary word**, the *logits*. Bad input (a text longer than the context, IDs
-# of the wrong shape) is refused with a clear message by one call into `checks/`; IDs
-# outside the vocabulary are refused where they come in (`generate`, `train`), so the
-# forward pass itself never waits to inspect them. Section 10 adds a few lines that
-# make generation fast.
+# per vocabulary word**, the *logits*. The forward pass checks nothing: the IDs are
+# checked once where they come in (`generate`, `train`). The causal mask is built once,
+# for the longest context, and each call takes its top-left corner. Section 10 adds a few
+# lines that make generation fast.
 
 # %%
 class GPT(nn.Module):
@@ -201,6 +200,8 @@ class GPT(nn.Module):
         nn.init.normal_(self.token_embedding.weight, std=1 / math.sqrt(config.width))
         positions = sinusoidal_encoding(config.context_length, config.width)  # (context, width)
         self.register_buffer("positions", positions, persistent=False)
+        mask = causal_mask(config.context_length)  # built once; each forward takes a corner
+        self.register_buffer("mask", mask, persistent=False)
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.num_layers))
         self.final_norm = nn.LayerNorm(config.width)
@@ -208,19 +209,17 @@ class GPT(nn.Module):
 
     def forward(self, ids, targets=None):
         """Return (logits, loss); loss is None without targets."""
-        check_ids_for_model(ids, self.config)  # clear errors for bad shapes (checks/)
         length = ids.shape[1]
         x = self.token_embedding(ids) * math.sqrt(self.config.width)  # (B, T, width)
         positions = self.positions[:length]  # (T, width): positions 0..T-1
         is_causal = self.config.causal  # each token sees itself and the tokens before it
-        mask = causal_mask(length, device=ids.device) if is_causal else None  # (T, T)
+        mask = self.mask[:length, :length] if is_causal else None  # (T, T)
         x = self.dropout(x + positions)
         for block in self.blocks:
             x = block(x, mask, is_causal)  # (B, T, width)
         logits = self.output(self.final_norm(x))  # (B, T, vocab_size)
         loss = None
         if targets is not None:
-            check_targets(targets, ids)
             loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
         return logits, loss
 
@@ -315,17 +314,12 @@ claim(f"after step 100 training falls {falls:.2f} more, validation moves only {m
 # divide by the total (making them add up to 1). A higher score always means a higher
 # probability, and only differences between scores matter. `probabilities` also takes
 # three settings that sections 8 and 9 explain, `temperature`, `top_k` and `top_p`
-# (impossible settings are refused by `check_sampling_settings`).
+# (impossible settings are refused where a person gives them, in `generate` below).
 
 # %%
-from minillm_helpers.checks import check_logits, check_sampling_settings
-
-
 def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
     """Next-token probabilities from (vocab,) or (batch, vocab) scores: temperature divides the
     scores (0: all on the top one), top_k keeps the k best, top_p the fewest best reaching p."""
-    check_sampling_settings(temperature, top_k, top_p)  # clear errors (checks/)
-    check_logits(logits)
     logits = logits if logits.dtype == torch.float64 else logits.float()  # no half precision
     if temperature == 0:  # greedy: the top score gets everything
         return torch.zeros_like(logits).scatter_(-1, logits.argmax(-1, keepdim=True), 1.0)
@@ -485,7 +479,7 @@ claim(f"at T = 1.5 a word that never follows 'The cat sat' has a {absurd[0]:.2f}
 # layer's keys and values:
 
 # %%
-from minillm_helpers.checks import check_generation
+from minillm_helpers.checks import check_choice, check_prompt, check_sampling_settings
 
 
 class KVCache:
@@ -526,13 +520,18 @@ show_added_lines(GPT, notebook=6)
 model = as_package_class(model)  # the same model, in the class with the lines above
 
 # %%
+PAST_CONTEXT_CHOICES = ("recompute", "halve")  # what a cache does once the text outgrows the context
+
+
 @torch.no_grad()
 def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None, seed=None,
              use_cache=False, past_context="recompute"):
     """Extend a list of token IDs one sampled token at a time; return the new IDs only.
     use_cache=True keeps each layer's keys and values (a KVCache): the same tokens, faster.
     Past the context: past_context="recompute" or "halve" (sampling.py's docstring)."""
-    check_generation(ids, max_new_tokens, temperature, top_k, top_p, past_context, model)
+    check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
+    check_sampling_settings(temperature, top_k, top_p, max_new_tokens)
+    check_choice("past_context", past_context, PAST_CONTEXT_CHOICES)
     generator = torch.Generator()  # its own draws: fresh ones for seed=None, else the seed's
     generator.manual_seed(generator.seed() if seed is None else seed)
     context, sequence = model.config.context_length, list(ids)
