@@ -3,7 +3,3 @@
 # --doctest-modules imports every .py under the test paths: skip the ones that do
 # work when imported (the notebook sources, the CLI entry point).
 collect_ignore_glob = ["notebooks/sources/*", "minillm_helpers/__main__.py"]
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: takes tens of seconds (deselect: -m 'not slow')")

@@ -78,5 +78,5 @@ def test_notebook_keeps_the_story_limits(path):
                         "where the error is the lesson)")
     assert not problems, (
         f"{path.name}: " + "; ".join(problems) + ". Move checks and plumbing into the package "
-        "(minillm_helpers/checks/, notebook_support) and call them in one line."
+        "(minillm_helpers/checks.py, notebook_support) and call them in one line."
     )

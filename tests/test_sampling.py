@@ -269,4 +269,7 @@ def test_scores_with_some_minus_infinity_are_fine():
 
 def test_numpy_numbers_are_accepted():
     np = pytest.importorskip("numpy")
-    check_sampling_settings(np.float32(0.7), np.int64(5), np.float64(0.9), np.int32(4))
+    settings = dict(temperature=np.float32(0.7), top_k=np.int64(5), top_p=np.float64(0.9))
+    new = generate(MODEL, [1, 2], np.int32(4), seed=3, **settings)
+    assert new == generate(MODEL, [1, 2], 4, temperature=0.7, top_k=5, top_p=0.9, seed=3)
+    assert len(new) == 4

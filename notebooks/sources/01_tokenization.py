@@ -149,7 +149,7 @@ claim("and to [4, 2, 1] in the sorted order", encode_units("led", sorted_ids) ==
 # %%
 def decode_ids(ids, vocabulary: list[str]) -> list[str]:
     """The reverse lookup: an ID is simply a position in the vocabulary list."""
-    ids = check_decodable_ids(ids, len(vocabulary))  # whole numbers, 0 to V-1 (checks/)
+    ids = check_decodable_ids(ids, len(vocabulary))  # whole numbers, 0 to V-1 (checks.py)
     return [vocabulary[token_id] for token_id in ids]
 
 
