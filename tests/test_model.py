@@ -235,6 +235,25 @@ def test_the_forward_compiles_to_one_graph_and_matches_eager(backend):
         torch.testing.assert_close(grad, p.grad, atol=1e-5, rtol=1e-5)
 
 
+def test_a_compiled_forward_takes_every_length_without_recompiling_each():
+    """The forward checks nothing and slices a mask built once, so no guard pins the length:
+    after the first two lengths (torch.compile then marks the length dynamic) it compiles no
+    more, and fullgraph=True never meets the recompile limit (8 by default)."""
+    torch.compiler.reset()
+    graphs = []
+
+    def counting_backend(graph_module, example_inputs):
+        graphs.append(graph_module)
+        return graph_module.forward
+
+    model = tiny_model(seed=3, num_layers=1).eval()
+    compiled = torch.compile(model, fullgraph=True, backend=counting_backend)
+    for length in range(1, CONTEXT + 1):
+        ids = torch.randint(VOCAB, (1, length), generator=torch.Generator().manual_seed(length))
+        torch.testing.assert_close(compiled(ids)[0], model(ids)[0])
+    assert len(graphs) <= 3, f"{len(graphs)} compilations for {CONTEXT} lengths"
+
+
 # ---------------------------------------------------------------- bad input
 def test_ids_outside_the_vocabulary_are_refused_where_they_enter_not_in_forward():
     """The forward reads shapes only (no host sync on a GPU); generate and
