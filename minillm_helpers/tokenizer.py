@@ -4,7 +4,7 @@ A tokenizer is two dictionary lookups: unit -> ID to encode, ID -> unit to decod
 The units are characters (`CharTokenizer`) or words (`WordTokenizer`); both share
 the lookup in the base class `Tokenizer`, which is built from three small
 functions that notebook 01 writes first: `build_vocabulary`, `encode_units` and
-`decode_ids`, and which leaves `split` and `join` (what a unit is) abstract.
+`decode_ids`; each subclass says what a unit is with `split` and `join`.
 Input checks live in `minillm_helpers.checks`; `most_frequent_pair` and `merge_pair`
 are notebook 01's glimpse of byte-pair encoding, how real models choose their units.
 
@@ -18,7 +18,6 @@ are notebook 01's glimpse of byte-pair encoding, how real models choose their un
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
 from collections import Counter
 
 from minillm_helpers.checks import check_decodable_ids, check_text, check_vocabulary
@@ -62,18 +61,8 @@ def decode_ids(ids, vocabulary: list[str]) -> list[str]:
     return [vocabulary[token_id] for token_id in ids]
 
 
-class Tokenizer(ABC):
+class Tokenizer:
     """Text to IDs and back through one vocabulary; a subclass says what a unit is."""
-
-    @staticmethod
-    @abstractmethod
-    def split(text: str) -> list[str]:
-        """Cut a text into units: characters, words, ..."""
-
-    @staticmethod
-    @abstractmethod
-    def join(units: list[str]) -> str:
-        """Glue units back into a text: split's reverse."""
 
     def __init__(self, vocabulary, unknown: str | None = None):
         vocabulary = list(vocabulary)
@@ -81,6 +70,7 @@ class Tokenizer(ABC):
             vocabulary.append(unknown)  # a stand-in for every unseen unit, with the last ID
         check_vocabulary(vocabulary)  # distinct, non-empty strings (checks.py)
         self.vocabulary, self.unknown = vocabulary, unknown
+        self.vocab_size = len(vocabulary)
         self.unit_to_id = {unit: i for i, unit in enumerate(vocabulary)}
 
     @classmethod
@@ -88,10 +78,6 @@ class Tokenizer(ABC):
         """Build the vocabulary from a training text: its distinct units, sorted."""
         check_text(text, "The training text")
         return cls(build_vocabulary(cls.split(text)), unknown=unknown)
-
-    @property
-    def vocab_size(self) -> int:
-        return len(self.vocabulary)
 
     def encode(self, text: str) -> list[int]:
         check_text(text, "encode()'s input")

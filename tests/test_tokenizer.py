@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 from minillm_helpers.notebook_support.corpus import CORPUS_PATH
 from minillm_helpers.tokenizer import (
     CharTokenizer,
-    Tokenizer,
     WordTokenizer,
     build_vocabulary,
     decode_ids,
@@ -252,13 +251,5 @@ def test_vocabulary_unit_that_is_not_a_string(bad_unit):
 def test_vocabulary_unit_that_is_empty():
     with pytest.raises(ValueError, match="units must be non-empty strings, got ''"):
         CharTokenizer(["a", ""])
-
-
-def test_the_base_class_only_promises_a_unit():
-    assert Tokenizer.__abstractmethods__ == {"split", "join"}
-    with pytest.raises(TypeError, match="Can't instantiate abstract class Tokenizer"):
-        Tokenizer("abc")
-    with pytest.raises(TypeError):
-        Tokenizer.from_text("abc")  # its split returns nothing to build a vocabulary from
 
 
