@@ -65,7 +65,7 @@ class MultiHeadAttention(nn.Module):
             k, v = self.cache.append(k, v)  # (B, heads, S, head_width): the cached, then these
         if self.keep_weights:  # the written-out attention above, weights kept for plots
             out, weights = scaled_dot_product_attention(q, k, v, mask)  # (B, heads, T, head_width)
-            self.last_weights = weights.detach()  # (B, heads, T, S)
+            self.last_weights = weights.detach()  # (B, heads, T, T)
         elif is_causal:  # + notebook 05: the fused kernel builds the causal mask itself
             out = F.scaled_dot_product_attention(q, k, v, is_causal=True)  # (flash on a GPU)
         else:  # PyTorch's fused kernel: the same output, faster, no weights kept

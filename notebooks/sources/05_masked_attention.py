@@ -302,8 +302,9 @@ claim("the targets are the inputs shifted by one", torch.equal(y[:, :-1], x[:, 1
 #   recommends, plus sinusoidal positions (notebook 03);
 # * **one** multi-head attention layer (notebook 04). Its output is *added* to its
 #   input, a **residual connection**, so each token keeps its own vector and gains
-#   context on top; a layer norm before it keeps the numbers at a steady scale.
-#   Notebook 06 explains both when it stacks several such layers;
+#   context on top. Before it, a **layer norm** (`nn.LayerNorm`) shifts and scales each
+#   token's vector to mean 0 and spread 1, so the attention sees numbers of a steady
+#   size. Notebook 06 explains both when it stacks several such layers;
 # * an output layer that turns each position's vector into one score per word.
 #
 # The only switch is `causal`: with or without the mask.
@@ -317,7 +318,7 @@ class TinyModel(nn.Module):
         self.width, self.causal = width, causal
         self.token_embedding = nn.Embedding(vocab_size, width)
         nn.init.normal_(self.token_embedding.weight, std=1 / math.sqrt(width))
-        self.register_buffer("positions", sinusoidal_encoding(context_length, width), persistent=False)
+        self.positions = sinusoidal_encoding(context_length, width)  # fixed, not learned
         self.norm = nn.LayerNorm(width)
         self.attention = MultiHeadAttention(width, num_heads)
         self.output = nn.Linear(width, vocab_size)
