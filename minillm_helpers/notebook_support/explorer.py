@@ -4,12 +4,6 @@
     explore(model, tokenizer, prompt="ROMEO:")   # the model notebook 07 just trained
     explore("runs/book")                         # a folder `minillm train` wrote
 
-The panel shows the prompt's tokens with their IDs; one attention head's weights (or
-every head of a layer) and where a chosen token looks; the prediction forming block by
-block (the logit lens); the next-token probabilities under temperature, top-k and top-p;
-and buttons that append a drawn or the likeliest token, or undo one, with a seed that
-makes the sequence reproducible.
-
 Nothing here is a second copy of the model or of sampling: `look_inside` runs the model's
 own forward once, keeping each block's attention weights and (by forward hooks) the
 residual stream; the lens reads that stream through the model's own `final_norm` and
@@ -30,7 +24,7 @@ import ipywidgets as widgets
 import torch
 from matplotlib import image
 
-from minillm_helpers.attention import MultiHeadAttention, keep_attention_weights
+from minillm_helpers.attention import keep_attention_weights
 from minillm_helpers.checkpoint import load_model_and_tokenizer
 from minillm_helpers.checks import (
     InputError,
@@ -44,8 +38,6 @@ from minillm_helpers.checks import (
 from minillm_helpers.model import GPT
 from minillm_helpers.notebook_support.widgets.nb06 import describe_settings
 from minillm_helpers.sampling import generate, probabilities
-
-__all__ = ["explore", "logit_lens", "look_inside", "next_token", "Explorer", "Inside"]
 
 UNIT_NAMES = {"char": ("character", "characters"), "word": ("word", "words")}
 SHOWN = {"\n": "↵", " ": "␣", "\t": "⇥"}  # units that would be invisible on screen
@@ -63,11 +55,9 @@ def check_model(model) -> None:
 # ---------------------------------------------------------------- what the model computes
 @dataclass(frozen=True)
 class Inside:
-    """One forward pass over the prompt's last context_length IDs (`window`):
-    attention (layers, heads, T, T), [l, h, i] where token i looks in layer l, head h;
-    lens (layers + 1, vocab), next-token probabilities read off the residual stream at the
-    last position, row 0 after embeddings + positions, row l after block l;
-    logits (vocab,), the model's own next-token scores."""
+    """One forward pass over the IDs in `window`: attention (layers, heads, T, T), [l, h, i]
+    where token i looks; lens (layers + 1, vocab), logit_lens's; logits (vocab,), the model's
+    own next-token scores."""
 
     window: list[int]
     attention: torch.Tensor
@@ -89,8 +79,8 @@ def look_inside(model, ids) -> Inside:
     handles = [model.blocks[0].register_forward_pre_hook(lambda _, args: streams.append(args[0]))]
     handles += [block.register_forward_hook(lambda _, args, out: streams.append(out))
                 for block in model.blocks]
-    attentions = [module for module in model.modules() if isinstance(module, MultiHeadAttention)]
-    before = [(module.keep_weights, module.last_weights) for module in attentions]
+    before = [(block.attention.keep_weights, block.attention.last_weights)
+              for block in model.blocks]
     was_training = model.training
     try:
         model.eval()  # no dropout while looking
@@ -100,8 +90,8 @@ def look_inside(model, ids) -> Inside:
     finally:
         for handle in handles:
             handle.remove()
-        for module, (keep, last) in zip(attentions, before, strict=True):
-            module.keep_weights, module.last_weights = keep, last
+        for block, (keep, last) in zip(model.blocks, before, strict=True):
+            block.attention.keep_weights, block.attention.last_weights = keep, last
         model.train(was_training)
     scores = model.output(model.final_norm(torch.cat(streams)))[:, -1]  # (layers + 1, vocab)
     return Inside(window.tolist(), attention.cpu(), probabilities(scores).cpu(),
@@ -109,19 +99,14 @@ def look_inside(model, ids) -> Inside:
 
 
 def logit_lens(model, ids) -> torch.Tensor:
-    """The prediction forming: (num_layers + 1, vocab_size) next-token probabilities after
-    `ids`, row 0 from the embeddings + positions alone, row l from the stream after block l,
-    each through the model's final layer norm and output layer; the last row is the model's
-    own prediction."""
+    """The prediction forming: (num_layers + 1, vocab_size) next-token probabilities read off
+    the stream at the last position through the final norm and output layer: row 0 after
+    embeddings + positions, row l after block l, the last the model's own prediction."""
     return look_inside(model, ids).lens
 
 
 def cut_settings(top_k, top_p) -> tuple[int | None, float | None]:
-    """The sliders' values as `probabilities` takes them: top-k 0 and top-p 1 mean no cut.
-
-    >>> cut_settings(0, 1.0), cut_settings(5, 0.9)
-    ((None, None), (5, 0.9))
-    """
+    """The sliders' values as `probabilities` takes them: top-k 0 and top-p 1 mean no cut."""
     return (int(top_k) or None), (float(top_p) if top_p < 1 else None)
 
 
@@ -137,11 +122,7 @@ def next_token(model, ids, greedy=False, seed=0, draws=0, temperature=1.0, top_k
 
 # ---------------------------------------------------------------- the views
 def shown_unit(unit: str) -> str:
-    """A unit as the panel shows it: newline, space and tab get a visible sign.
-
-    >>> shown_unit("\\n"), shown_unit(" "), shown_unit("a"), shown_unit("\\r")
-    ('↵', '␣', 'a', "'\\\\r'")
-    """
+    """A unit as the panel shows it: newline, space, tab and other invisibles get a sign."""
     if unit in SHOWN:
         return SHOWN[unit]
     return repr(unit) if unit.isspace() or not unit.isprintable() else unit
@@ -176,11 +157,7 @@ def read_prompt(text: str, tokenizer) -> tuple[list[str], list, str]:
 
 
 def prompt_status(count: int, added: int, context_length: int, plural: str) -> str:
-    """The line over the tokens.
-
-    >>> prompt_status(3, 1, 2, "characters")
-    '3 tokens (characters), 1 appended here · the model reads the last 2'
-    """
+    """The line over the tokens, e.g. '3 tokens (characters) · the model reads them all'."""
     appended = f", {added} appended here" if added else ""
     reads = f"the last {context_length}" if count > context_length else "them all"
     return f"{count} token{'s' * (count != 1)} ({plural}){appended} · the model reads {reads}"
@@ -189,15 +166,13 @@ def prompt_status(count: int, added: int, context_length: int, plural: str) -> s
 def chips_html(units, ids, context_length: int, added: int = 0) -> str:
     """Each token over its ID: the `added` last ones (appended here) green, an unseen one
     (ID None) red with '?', those before the model's last context_length faded."""
-    chips = []
-    for position, (unit, token_id) in enumerate(zip(units, ids, strict=True)):
-        colour = RED if token_id is None else GREEN if position >= len(units) - added else "#eef2f8"
-        faded = "opacity:.35;" if position < len(units) - context_length else ""
-        chips.append(f'<span style="display:inline-block;margin:1px;padding:1px 4px;'
-                     f'background:{colour};{faded}text-align:center;font-family:monospace">'
-                     f"{label(unit)}<br><small>{'?' if token_id is None else token_id}</small>"
-                     "</span>")
-    return "".join(chips)
+    first_added, first_read = len(units) - added, len(units) - context_length
+    return "".join(
+        '<span style="display:inline-block;margin:1px;padding:1px 4px;background:'
+        f'{RED if i is None else GREEN if n >= first_added else "#eef2f8"};'
+        f'{"opacity:.35;" if n < first_read else ""}text-align:center;font-family:monospace">'
+        f"{label(unit)}<br><small>{'?' if i is None else i}</small></span>"
+        for n, (unit, i) in enumerate(zip(units, ids, strict=True)))
 
 
 def heat_map(weights, position: int, cell: int) -> str:
@@ -215,11 +190,7 @@ def heat_map(weights, position: int, cell: int) -> str:
 
 
 def head_name(layer: int, head) -> str:
-    """How the panel names a layer and head (both counted from 1 on screen).
-
-    >>> head_name(0, 2), head_name(1, None)
-    ('layer 1, head 3', 'layer 2, all heads')
-    """
+    """'layer 1, head 3' or 'layer 2, all heads': both counted from 1 on screen."""
     return f"layer {layer + 1}, " + ("all heads" if head is None else f"head {head + 1}")
 
 
@@ -349,7 +320,6 @@ class Explorer(widgets.VBox):
         self.ids: list[int] | None = None  # the prompt's, then those appended; None: unreadable
         self.added = self.draws = 0  # tokens appended; draws since the seed was set
         self.inside: Inside | None = None
-        self.units: list[str] = []  # those of the window the views show
         self.busy = False  # True while the panel itself sets a control
         wide = {"style": {"description_width": "initial"}}
         # a text area, not a one-line box: a prompt may hold newlines ("ROMEO:\n")
@@ -476,11 +446,11 @@ class Explorer(widgets.VBox):
         self.inside = None if message else look_inside(self.model, self.ids)
         if self.inside is None:
             return
-        self.units = units[-context:]
         self.busy = True
         try:
-            self.token.options = [(f"{i} {shown_unit(u)}", i) for i, u in enumerate(self.units)]
-            self.token.value = len(self.units) - 1  # the token whose next one is predicted
+            window = [shown_unit(self.tokenizer.vocabulary[i]) for i in self.inside.window]
+            self.token.options = [(f"{i} {unit}", i) for i, unit in enumerate(window)]
+            self.token.value = len(window) - 1  # the token whose next one is predicted
         finally:
             self.busy = False
         self.lens.value = lens_html(self.inside.lens, self.tokenizer.vocabulary)
@@ -489,8 +459,9 @@ class Explorer(widgets.VBox):
 
     def redraw_attention(self) -> None:
         if self.inside is not None:
-            choice = (self.layer.value, None if self.head.value < 0 else self.head.value,
-                      self.units, self.token.value)
+            units = [self.tokenizer.vocabulary[i] for i in self.inside.window]
+            choice = (self.layer.value, None if self.head.value < 0 else self.head.value, units,
+                      self.token.value)
             self.attention.value = attention_html(self.inside.attention, *choice)
             self.looks.value = looks_html(self.inside.attention, *choice)
 
