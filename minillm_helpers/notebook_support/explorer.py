@@ -22,7 +22,8 @@ from functools import wraps
 
 import ipywidgets as widgets
 import torch
-from matplotlib import image
+from matplotlib import colormaps, image
+from matplotlib.colors import to_hex
 
 from minillm_helpers.attention import keep_attention_weights
 from minillm_helpers.checkpoint import load_model_and_tokenizer
@@ -36,6 +37,7 @@ from minillm_helpers.checks import (
     fail,
 )
 from minillm_helpers.model import GPT
+from minillm_helpers.notebook_support.plotting import text_colour_on
 from minillm_helpers.notebook_support.widgets.nb06 import describe_settings
 from minillm_helpers.sampling import generate, probabilities
 
@@ -168,7 +170,7 @@ def chips_html(units, ids, context_length: int, added: int = 0) -> str:
     (ID None) red with '?', those before the model's last context_length faded."""
     first_added, first_read = len(units) - added, len(units) - context_length
     return "".join(
-        '<span style="display:inline-block;margin:1px;padding:1px 4px;background:'
+        '<span style="display:inline-block;margin:1px;padding:1px 4px;line-height:1.1;background:'
         f'{RED if i is None else GREEN if n >= first_added else "#eef2f8"};'
         f'{"opacity:.35;" if n < first_read else ""}text-align:center;font-family:monospace">'
         f"{label(unit)}<br><small>{'?' if i is None else i}</small></span>"
@@ -248,19 +250,20 @@ def looks_html(attention, layer: int, head, units, position: int, top: int = 8) 
 
 def lens_html(lens, vocabulary, top: int = 5) -> str:
     """The logit lens as a table: per stage (embeddings, then each block) the `top` likeliest
-    next tokens, each cell shaded by its probability; the last row is the prediction."""
+    next tokens, each cell coloured by its probability; the last row is the prediction."""
     table = []
     for stage, probs in enumerate(lens):
         values, order = torch.sort(probs, descending=True, stable=True)
         name = "embeddings" if stage == 0 else f"block {stage}"
         if stage == len(lens) - 1:
             name = f"<b>{name} = prediction</b>"
-        cells = "".join(f'<td style="background:rgba(59,117,175,{float(p):.2f});color:'
-                        f'{"white" if p > 0.5 else "black"}">{label(vocabulary[i])} '
-                        f"{float(p):.2f}</td>" for p, i in zip(values[:top], order[:top],
-                                                              strict=True))
+        colours = [colormaps["Blues"](float(p)) for p in values[:top]]  # as the heat maps
+        cells = "".join(f'<td style="background:{to_hex(c)};color:{text_colour_on(c)}">'
+                        f"{label(vocabulary[i])} {float(p):.2f}</td>"
+                        for c, p, i in zip(colours, values[:top], order[:top], strict=True))
         table.append(f"<tr><td>{name}</td>{cells}</tr>")
-    return f'<table style="font-family:monospace">{"".join(table)}</table>'
+    rows = "".join(table)
+    return f'<table style="font-family:monospace;white-space:nowrap;line-height:1.3">{rows}</table>'
 
 
 def next_token_rows(logits, temperature, top_k, top_p, vocabulary, top: int = 15):
