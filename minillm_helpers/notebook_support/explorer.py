@@ -18,7 +18,6 @@ import html
 import io
 import os
 from dataclasses import dataclass
-from functools import wraps
 
 import ipywidgets as widgets
 import torch
@@ -397,7 +396,6 @@ class Explorer(widgets.VBox):
         are tiny, and more threads only wait for each other, several times slower when
         other programs share the cores (measured with benchmarks/explorer_speed.py)."""
 
-        @wraps(callback)
         def run(*change_or_button):
             if self.busy:
                 return
