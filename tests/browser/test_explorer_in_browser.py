@@ -3,9 +3,10 @@
 The test trains a tiny model with `minillm train` (a few steps on a short text written
 here), writes a one-cell notebook that calls `explore("runs/tiny", prompt=...)`, runs it,
 and uses the panel as a reader would: types a prompt, picks a layer and a head, moves the
-temperature, presses "Next token" twice and "Undo" once, types a character the model
-never saw; the panel answers each time and the page shows no error. It does not depend
-on notebook 07. A screenshot of the panel is saved as test-artifacts/explorer_panel.png.
+temperature, presses "Next token" twice and "Undo" once (the box keeps the prompt), types
+a character the model never saw; the panel answers each time and the page shows no
+error. It does not depend on notebook 07. A screenshot of the panel is saved as
+test-artifacts/explorer_panel.png.
 
 Uses the browser tier's fixtures and helpers (conftest.py, browser_lab.py).
 """
@@ -67,7 +68,7 @@ def test_explorer_answers_a_reader(lab):
     panel = page.locator(".minillm-explorer").first
     status = panel.locator(".minillm-explorer-status")
     looks = panel.locator(".minillm-explorer-looks .minillm-looks-caption")
-    bars = panel.locator(".minillm-explorer-next")
+    bars = panel.locator(".minillm-explorer-bars")
     box = prompt.locator("textarea")
 
     def status_text():
@@ -110,19 +111,20 @@ def test_explorer_answers_a_reader(lab):
     ARTIFACTS.mkdir(exist_ok=True)
     panel.screenshot(path=str(ARTIFACTS / "explorer_panel.png"))
 
-    # Next token twice: two tokens longer; Undo: one shorter again.
+    # Next token twice: two green chips more; Undo: one fewer. The box keeps the reader's
+    # prompt (the panel never writes into it, so no key typed meanwhile is lost).
     before = box.input_value()
+    chips = panel.locator(".minillm-explorer-chips span")
     next_token = page.locator("button").filter(has_text="Next token")
     next_token.click()
     wait_until(status_text, lambda t: counted(t) == (12, 1), "one appended token")
     next_token.click()
     wait_until(status_text, lambda t: counted(t) == (13, 2), "two appended tokens")
-    grown = wait_until(box.input_value, lambda v: len(v) == len(before) + 2, "the longer prompt")
-    assert grown.startswith(before)
+    wait_until(chips.count, lambda n: n == 13, "thirteen chips")
     page.locator("button").filter(has_text="Undo").click()
     wait_until(status_text, lambda t: counted(t) == (12, 1), "one token undone")
-    assert wait_until(box.input_value, lambda v: len(v) == len(before) + 1,
-                      "the prompt one shorter") == grown[:-1]
+    wait_until(chips.count, lambda n: n == 12, "twelve chips")
+    assert box.input_value() == before
 
     # A character the model never saw: one sentence, no traceback.
     box.fill("the Zebra")
