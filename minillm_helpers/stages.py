@@ -23,8 +23,11 @@ BUILT_BY = {
     "ladder": 8,
 }
 
-# Built after the series (the "train on your own text" tools); no notebook imports them.
-AFTER_THE_SERIES = {"cli", "__main__"}
+# Built after the series, and written by no notebook; no notebook imports them: the "train
+# on your own text" tools (cli, __main__) and the training recipe they brought (`recipe`:
+# Muon, the learning-rate schedule, the moving average of the weights), which the
+# notebooks' `train` offers as options and notebook 07 turns on, describing it in prose.
+AFTER_THE_SERIES = {"cli", "__main__", "recipe"}
 
 UTILITIES = {"stages", "checks", "datasets", "checkpoint", "notebook_support"}
 

@@ -16,17 +16,12 @@ from minillm_helpers.cli.settings import TrainSettings
 from minillm_helpers.cli.text import read_data
 from minillm_helpers.cli.trainer import Trainer
 from minillm_helpers.model import GPT, GPTConfig
+from minillm_helpers.recipe import Recipe, configure_optimizers
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from levers import (  # noqa: E402
-    Optimizers,
-    lr_shape,
-    muon_and_adamw,
-    ramp_batch,
-    split_for_muon,
-)
+from levers import lr_shape, muon_and_adamw, ramp_batch, split_for_muon  # noqa: E402
 from nanogpt_recipe import ReferenceGPT, learning_rate  # noqa: E402
-from train_speed import headline, next_evaluation, race  # noqa: E402
+from train_speed import build_trainer, headline, next_evaluation, parser, race  # noqa: E402
 from yardstick import Snapshots, matrix_peak, model_flops_per_token, whole_split_loss  # noqa: E402
 
 
@@ -131,7 +126,7 @@ def test_race_goes_on_until_the_whole_text_too_is_below_every_level(tmp_path):
     scored_steps = []
 
     def loss_of(model):
-        assert model is trainer.state.averaged  # the evaluated weights
+        assert model is trainer.state.recipe.averaged.module  # the evaluated weights
         scored_steps.append(trainer.state.step)
         return 10.0 if trainer.state.step < 30 else 0.0  # "reached" from step 30 on
 
@@ -190,44 +185,48 @@ def test_muon_takes_the_blocks_matrices_and_adamw_the_rest():
     assert all(p.dim() < 2 for p in adamw.param_groups[1]["params"])
 
 
-def test_optimizers_with_the_trainers_shape_train_as_the_trainer_does(tmp_path):
+def test_a_recipe_of_the_trainers_parts_along_the_cosine_shape_trains_as_the_trainer(tmp_path):
+    """The levers assemble a Recipe from parts; the trainer's own parts along lr_shape's
+    cosine make the trainer's steps, bit for bit."""
     plain, wrapped = tiny_trainer(tmp_path), tiny_trainer(tmp_path)
-    s = wrapped.settings
+    s, state = wrapped.settings, wrapped.state
     shape = lr_shape("cosine", s.steps, s.warmup_steps, s.min_learning_rate / s.learning_rate)
-    for group in wrapped.state.optimizer.param_groups:
-        group["lr"] = s.learning_rate
-    wrapped.state.optimizer = Optimizers([wrapped.state.optimizer], s.learning_rate, shape)
+    optimizers = configure_optimizers(state.model, s.learning_rate, s.weight_decay)
+    state.recipe = Recipe(state.model, optimizers, shape, s.ema_decay)
     for _ in range(12):
         assert torch.equal(plain.train_step(), wrapped.train_step())
-    inner = wrapped.state.optimizer.optimizers[0].param_groups
-    assert all(g["lr"] == pytest.approx(plain.state.optimizer.param_groups[0]["lr"]) for g in inner)
+    assert [o.param_groups[0]["lr"] for o in optimizers] == [
+        o.param_groups[0]["lr"] for o in plain.state.recipe.optimizers]
 
 
-def test_optimizers_give_each_group_its_peak_times_the_shape():
-    a, b = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
-    first, second = torch.optim.SGD([a], lr=1.0), torch.optim.SGD([b], lr=0.1)
-    both = Optimizers([first, second], peak=5.0, shape=lambda step: 0.5**step)
-    for step in (1, 2):
-        a.grad, b.grad = torch.ones(2), torch.ones(2)
-        both.step()
-        assert first.param_groups[0]["lr"] == pytest.approx(0.5**step)
-        assert second.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5**step)
-    assert a.tolist() == pytest.approx([1 - 0.5 - 0.25] * 2)
-    follows = Optimizers([torch.optim.SGD([a], lr=2.0)], peak=4.0)  # the trainer's schedule
-    follows.param_groups[0]["lr"] = 1.0  # what the trainer writes: a quarter of its peak
-    a.grad = torch.ones(2)
-    follows.step()
-    assert follows.optimizers[0].param_groups[0]["lr"] == pytest.approx(0.5)
+def test_the_muon_lever_with_the_recipes_settings_trains_as_the_trainers_muon(tmp_path):
+    """--optimizer batched-muon with minillm train's momentum, rate and weight decay is
+    the trainer's own Muon: the levers change only what they say."""
+    data = tiny_trainer(tmp_path).settings.data
+    flags = [data, "--steps", "40", "--warmup-steps", "3", "--batch-size", "4",
+             "--eval-batches", "2", "--ema-decay", "0.9"]
+    own = build_trainer(parser().parse_args([*flags, "--muon-learning-rate", "0.01"]))
+    lever = build_trainer(parser().parse_args(
+        [*flags, "--muon-learning-rate", "0", "--optimizer", "batched-muon", "--muon-lr", "0.01",
+         "--muon-momentum", "0.85"]))
+    assert [type(o) for o in lever.state.recipe.optimizers] == [
+        type(o) for o in own.state.recipe.optimizers]
+    for _ in range(6):
+        assert torch.equal(own.train_step(), lever.train_step())
+    for ours, theirs in zip(own.state.evaluated.parameters(), lever.state.evaluated.parameters(),
+                            strict=True):
+        assert torch.equal(ours, theirs)
 
 
 def test_the_benchmarks_examples_hold():
     import doctest
 
     import levers
+    import step_cost
     import train_speed
 
-    assert doctest.testmod(train_speed).failed == 0
-    assert doctest.testmod(levers).failed == 0
+    for module in (train_speed, levers, step_cost):
+        assert doctest.testmod(module).failed == 0, module.__name__
 
 
 def test_the_batch_ramp_grows_from_half_to_the_whole_batch(tmp_path, monkeypatch):

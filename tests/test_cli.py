@@ -15,7 +15,6 @@ from tiny_model import TINY_MODEL, as_flags, interrupt_after_step
 
 from minillm_helpers.cli.command import main
 from minillm_helpers.cli.settings import TrainSettings
-from minillm_helpers.cli.state import learning_rate_at
 from minillm_helpers.cli.text import read_data
 from minillm_helpers.cli.trainer import Trainer, run_training
 from minillm_helpers.model import GPT
@@ -126,8 +125,11 @@ def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path, monke
         for key, value in a[weights].items():
             assert torch.equal(b[weights][key], value), (weights, key)
     assert not torch.equal(a["model"]["output.weight"], a["training_model"]["output.weight"])
-    assert_same(a["optimizer"], b["optimizer"])  # every moment estimate, step count, rate
-    assert ("optimizers" in a["optimizer"]) == (muon > 0)  # Muon's and AdamW's states
+    # every moment estimate, step count and rate; the schedules; the average's count
+    assert_same(a["optimizer"], b["optimizer"])
+    assert len(a["optimizer"]["optimizers"]) == (2 if muon else 1)  # Muon's and AdamW's
+    assert [s["last_epoch"] for s in a["optimizer"]["schedules"]] == [12] * (2 if muon else 1)
+    assert a["optimizer"]["averaged_updates"] == 12
 
 
 def assert_same(a, b, where="optimizer"):
@@ -251,29 +253,59 @@ def test_the_training_steps_never_read_the_loss(text_file, tmp_path, monkeypatch
     assert reads and len(trainer.state.history.losses) == 5
 
 
-def test_learning_rate_warms_up_then_decays():
-    s = TrainSettings(steps=100, warmup_steps=10, learning_rate=1e-2, min_learning_rate=1e-3)
-    assert learning_rate_at(5, s) == pytest.approx(5e-3)
-    assert learning_rate_at(10, s) == pytest.approx(1e-2)
-    assert learning_rate_at(100, s) == pytest.approx(1e-3)
+def rates_of(trainer, steps: int) -> list[list[float]]:
+    """Every optimizer's learning rate at each of the next `steps` steps, training them."""
+    rates = []
+    for _ in range(steps):
+        rates.append([o.param_groups[0]["lr"] for o in trainer.state.recipe.optimizers])
+        trainer.train_step()
+    return rates
 
 
-def test_the_trainer_and_the_notebooks_train_build_one_optimizer(text_file, tmp_path, monkeypatch):
+def test_learning_rate_warms_up_then_decays(text_file, tmp_path):
+    chosen = settings(text_file, tmp_path / "run", steps=10, warmup_steps=4, learning_rate=1e-2,
+                      min_learning_rate=1e-3, muon_learning_rate=2e-2)
+    rates = rates_of(Trainer(chosen, *read_data(chosen)), 10)
+    assert [muon for muon, _ in rates] == pytest.approx([2 * adamw for _, adamw in rates])
+    adamw = [rate for _, rate in rates]
+    assert adamw[:4] == pytest.approx([2.5e-3, 5e-3, 7.5e-3, 1e-2])  # the warm-up
+    assert adamw[6] == pytest.approx(5.5e-3)  # half-way down the cosine
+    assert adamw[-1] == pytest.approx(1e-3)
+
+
+def test_a_resumed_run_given_more_steps_follows_the_longer_schedule(text_file, tmp_path):
+    """The checkpoint holds the rate the 4-step schedule chose for step 5 (its floor); the
+    resumed 8-step run takes its own schedule's from step 5 on, as a fresh one would."""
+    quiet = dict(progress=False, say=lambda *a: None)
+    run_training(settings(text_file, tmp_path / "run", steps=4, warmup_steps=0), **quiet)
+    longer = settings(text_file, tmp_path / "run", steps=8, warmup_steps=0)
+    fresh = Trainer(longer, *read_data(longer))
+    checkpoint = torch.load(tmp_path / "run" / "checkpoint.pt", weights_only=True)
+    resumed = Trainer(longer, *read_data(longer), checkpoint=checkpoint)
+    expected = rates_of(fresh, 8)[4:]
+    assert rates_of(resumed, 4) == expected and expected[0] > expected[-1]
+
+
+def test_the_trainer_and_the_notebooks_train_build_one_recipe(text_file, tmp_path, monkeypatch):
     import minillm_helpers.cli.state
-    import minillm_helpers.training
+    from minillm_helpers.recipe import build_recipe
 
     made = []
 
-    def spy(model, learning_rate, weight_decay=0.1, **options):
-        made.append((learning_rate, weight_decay))
-        return minillm_helpers.training.configure_optimizer(model, learning_rate, weight_decay)
+    def spy(model, **options):
+        made.append(options)
+        return build_recipe(model, **options)
 
-    monkeypatch.setattr(minillm_helpers.cli.state, "configure_optimizer", spy)
-    chosen = settings(text_file, tmp_path / "run", learning_rate=0.02, weight_decay=0.3)
+    monkeypatch.setattr(minillm_helpers.cli.state, "build_recipe", spy)
+    chosen = settings(text_file, tmp_path / "run", learning_rate=0.02, weight_decay=0.3,
+                      min_learning_rate=0.004, muon_learning_rate=0.0, ema_decay=0.5)
     trainer = Trainer(chosen, *read_data(chosen))
-    assert made == [(0.02, 0.3)]
-    decayed, plain = trainer.state.optimizer.param_groups
+    assert made == [dict(steps=12, learning_rate=0.02, weight_decay=0.3, muon_learning_rate=None,
+                         warmup_steps=3, final_rate=pytest.approx(0.2), ema_decay=0.5)]
+    [adamw] = trainer.state.recipe.optimizers
+    decayed, plain = adamw.param_groups
     assert decayed["weight_decay"] == 0.3 and plain["weight_decay"] == 0.0
+    assert trainer.state.evaluated is trainer.state.recipe.averaged.module
 
 
 def test_python_dash_m_runs_the_command(text_file, tmp_path):

@@ -1,4 +1,5 @@
-"""Stage 5, shared with 06: the training loop (minillm_helpers/training.py)."""
+"""Stage 5, shared with 06: the training loop (minillm_helpers/training.py); its recipe's
+parts have their own tests (test_recipe.py)."""
 
 import math
 import re
@@ -12,7 +13,6 @@ from torch import nn
 from torch.nn import functional as F
 
 from minillm_helpers.training import (
-    BatchedMuon,
     TrainingHistory,
     estimate_loss,
     get_batch,
@@ -109,6 +109,26 @@ def test_train_evaluates_validation_data_and_the_last_step():
                     eval_every=10)
     assert history.eval_steps == [10, 20, 25]
     assert len(history.val_eval) == len(history.train_eval) == 3
+
+
+def test_train_reports_each_step_after_its_update_and_evaluation():
+    """on_step(step, model, history): the model being trained, its weights after the step,
+    and the history with the step's loss and any evaluation at that step already in it."""
+    model, reports = tiny_model(), []
+
+    def on_step(step, seen, history):
+        assert seen is model and seen.training
+        weights = seen.table.weight.detach().clone()
+        reports.append((step, history.steps[-1], history.losses[-1], list(history.eval_steps),
+                        weights))
+
+    history = train(model, cycle(), cycle(50), steps=5, batch_size=2, context_length=4,
+                    learning_rate=0.1, eval_every=2, on_step=on_step)
+    assert [r[:2] for r in reports] == [(step, step) for step in range(1, 6)]
+    assert [r[2] for r in reports] == history.losses  # each step's own loss, in order
+    assert [r[3] for r in reports] == [[], [2], [2], [2, 4], [2, 4, 5]]
+    assert torch.equal(reports[-1][4], model.table.weight)  # after the last update
+    assert not torch.equal(reports[0][4], reports[1][4])  # every step moved the weights
 
 
 def test_train_without_eval_every_only_records_the_steps():
@@ -257,28 +277,6 @@ def test_estimate_loss_needs_at_least_one_batch():
         estimate_loss(tiny_model(), cycle(), 2, 4, num_batches=0)
 
 
-def test_muon_takes_the_blocks_matrices_and_adamw_the_rest():
-    from minillm_helpers.model import GPT, GPTConfig
-    from minillm_helpers.training import Optimizers, configure_optimizer
-
-    torch.manual_seed(0)
-    model = GPT(GPTConfig(vocab_size=7, context_length=8, width=16, num_heads=2, num_layers=2))
-    optimizer = configure_optimizer(model, 1e-3, muon_learning_rate=0.02)
-    assert isinstance(optimizer, Optimizers)
-    muon, adamw = optimizer.optimizers
-    assert isinstance(muon, BatchedMuon) and isinstance(adamw, torch.optim.AdamW)
-    assert muon.param_groups[0]["momentum"] == 0.85  # the recipe's, not torch's 0.95
-    names = {id(p): n for n, p in model.named_parameters()}
-    in_muon = {names[id(p)] for g in muon.param_groups for p in g["params"]}
-    in_adamw = {names[id(p)] for g in adamw.param_groups for p in g["params"]}
-    assert in_muon == {n for n, p in model.named_parameters() if n.startswith("blocks.")
-                       and p.dim() == 2}
-    assert in_muon.isdisjoint(in_adamw) and in_muon | in_adamw == set(names.values())
-    assert {"token_embedding.weight", "output.weight"} <= in_adamw
-    assert [g["initial_lr"] for g in optimizer.param_groups] == [0.02, 1e-3, 1e-3]
-    assert not isinstance(configure_optimizer(model, 1e-3), Optimizers)  # AdamW alone
-
-
 def test_the_recipe_options_of_train_change_what_they_say():
     from minillm_helpers.model import GPT, GPTConfig
 
@@ -312,52 +310,3 @@ def test_the_recipe_options_of_train_change_what_they_say():
 def test_train_refuses_a_recipe_that_cannot_work(recipe, words):
     with pytest.raises(ValueError, match=re.escape(words)):
         train(torch.nn.Linear(1, 1), torch.arange(50), steps=1, context_length=4, **recipe)
-
-
-def torch_muon(params):
-    return torch.optim.Muon(params, lr=0.01, momentum=0.9, adjust_lr_fn="match_rms_adamw")
-
-
-def step_with(optimizer, params, grads) -> None:
-    for p, g in zip(params, grads, strict=True):
-        p.grad = g.clone()
-    optimizer.step()
-
-
-def assert_same_moves(ours, theirs, start) -> None:
-    """The same update up to bfloat16 rounding (batched products round a little apart)."""
-    for a, b, before in zip(ours, theirs, start, strict=True):
-        assert torch.linalg.norm(a.detach() - b.detach()) <= 0.005 * torch.linalg.norm(b - before)
-
-
-def test_batched_muon_makes_torch_muons_updates():
-    torch.manual_seed(0)
-    start = [torch.randn(*shape) for shape in [(16, 16), (16, 16), (64, 16), (16, 64), (64, 16)]]
-    ours = [torch.nn.Parameter(p.clone()) for p in start]
-    theirs = [torch.nn.Parameter(p.clone()) for p in start]
-    batched, reference = BatchedMuon(ours, lr=0.01, momentum=0.9), torch_muon(theirs)
-    for _ in range(3):
-        grads = [torch.randn_like(p) for p in start]
-        step_with(batched, ours, grads)
-        step_with(reference, theirs, grads)
-    assert_same_moves(ours, theirs, start)
-
-
-def test_batched_muon_resumes_from_torch_muons_saved_state():
-    """Checkpoints of the release that stepped torch.optim.Muon resume with BatchedMuon: the
-    momentum buffers carry over, and the next steps are the same."""
-    torch.manual_seed(0)
-    start = [torch.randn(16, 16), torch.randn(64, 16)]
-    grads = [[torch.randn_like(p) for p in start] for _ in range(3)]
-    ours = [torch.nn.Parameter(p.clone()) for p in start]
-    theirs = [torch.nn.Parameter(p.clone()) for p in start]
-    reference, saved = torch_muon(theirs), torch_muon(ours)
-    step_with(reference, theirs, grads[0])
-    step_with(saved, ours, grads[0])
-    resumed = BatchedMuon(ours, lr=0.5, momentum=0.5)  # the saved settings replace these
-    resumed.load_state_dict(saved.state_dict())
-    assert resumed.param_groups[0]["momentum"] == 0.9
-    for step_grads in grads[1:]:
-        step_with(resumed, ours, step_grads)
-        step_with(reference, theirs, step_grads)
-    assert_same_moves(ours, theirs, start)

@@ -153,9 +153,10 @@ def test_the_loss_plot_draws_steps_evaluations_and_the_baseline():
     plt.close(figure)
 
 
-def test_live_progress_watches_train_through_a_forward_hook():
-    """As notebook 07 uses it: a forward hook sees every training step's loss (and not the
-    evaluations or the samples, which run in eval mode); finish() adds the validation."""
+def test_live_progress_follows_train_step_by_step():
+    """As notebook 07 uses it: train calls it after every step (on_step), with the model
+    and train's own history, validation losses included from the first evaluation on;
+    finish() draws the last line from the history train returns."""
     from minillm_helpers.sampling import generate
 
     text = "ROMEO: a b c d e\n" * 20
@@ -164,18 +165,23 @@ def test_live_progress_watches_train_through_a_forward_hook():
     torch.manual_seed(0)
     model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=8, width=16,
                           num_heads=2))
+    sampled = []
 
     def sample(model):
+        sampled.append(model.token_embedding.weight.detach().clone())  # the weights it saw
         return tokenizer.decode(generate(model, [0], 5, seed=0))
 
-    progress = LiveProgress(steps=6, every=3, snapshots=[2], sample=sample, show=False)
-    watching = model.register_forward_hook(progress.after_forward)
-    history = train(model, data[:250], data[250:], steps=6, eval_every=3, eval_batches=2)
-    watching.remove()
-    assert progress.seen.losses == history.losses  # every step, in order, nothing else
-    assert list(progress.samples) == [2] and len(progress.samples[2]) == 5
-    assert [line.split(" · ")[0] for line in progress.lines] == ["step 3 of 6", "step 6 of 6"]
-    assert "(last 3 batches)" in progress.lines[0]
+    progress = LiveProgress(steps=6, every=2, snapshots=[1, 3], sample=sample, show=False)
+    history = train(model, data[:250], data[250:], steps=6, eval_every=3, eval_batches=2,
+                    on_step=progress)
+    assert list(progress.samples) == [1, 3] and all(len(t) == 5 for t in progress.samples.values())
+    assert not torch.equal(sampled[0], sampled[1])  # after step 1, then after step 3
+    assert [line.split(" · ")[0] for line in progress.lines] == [
+        "step 2 of 6", "step 4 of 6", "step 6 of 6"
+    ]
+    assert "(last 2 batches)" in progress.lines[0]  # before the first evaluation
+    assert progress.lines[1].endswith(f"validation loss {history.val_eval[0]:.2f}")  # step 3's
+    assert progress.lines[2].endswith(f"validation loss {history.val_eval[-1]:.2f}")
     final = progress.finish(history)
     assert final.startswith("step 6 of 6 · ") and final.endswith(
         f"validation loss {history.val_eval[-1]:.2f}"

@@ -1,12 +1,11 @@
 """What a run is at any step, and what its checkpoint holds to continue exactly there:
-the model, the moving average of its weights, the optimizer, the step, the loss history,
-the random states and the text's fingerprint. The recipe itself (optimizer, schedule,
-moving average) is the notebooks' own, from `minillm_helpers.training`.
+the model, the moving average of its weights, the recipe's state (optimizers, schedules,
+the average's count), the step, the loss history, the random states and the text's
+fingerprint. The recipe itself is the notebooks' `train`'s, from `minillm_helpers.recipe`.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import asdict, dataclass, field, fields
 
 import torch
@@ -14,19 +13,8 @@ import torch
 from minillm_helpers.attention import keep_attention_weights
 from minillm_helpers.checkpoint import CheckpointError, save_training_checkpoint
 from minillm_helpers.model import GPT, GPTConfig
-from minillm_helpers.training import (
-    TrainingHistory,
-    configure_optimizer,
-    learning_rate_factor,
-)
-
-
-def learning_rate_at(step: int, settings) -> float:
-    """Linear warm-up to learning_rate, then cosine decay to min_learning_rate at the last
-    step (training.learning_rate_factor, the notebooks' schedule too)."""
-    floor = settings.min_learning_rate / settings.learning_rate
-    return settings.learning_rate * learning_rate_factor(step, settings.steps,
-                                                         settings.warmup_steps, floor)
+from minillm_helpers.recipe import Recipe, build_recipe
+from minillm_helpers.training import TrainingHistory
 
 
 def random_states(device) -> dict:
@@ -49,8 +37,7 @@ class TrainingState:
     """Everything a run needs to continue exactly where it stopped."""
 
     model: GPT  # the weights the optimizer trains
-    averaged: GPT | None  # their moving average; None with --ema-decay 0
-    optimizer: torch.optim.Optimizer
+    recipe: Recipe  # the optimizers, their schedules, the moving average of the weights
     batch_generator: torch.Generator  # which windows come next (drawn on the CPU, shared)
     text_sha256: str | None = None  # the fingerprint of the text it trains on
     step: int = 0
@@ -62,25 +49,28 @@ class TrainingState:
         model = GPT(GPTConfig(vocab_size=vocab_size, **settings.model_fields())).to(device)
         if not settings.fused_attention:  # the notebooks' written-out attention
             keep_attention_weights(model)
-        averaged = copy.deepcopy(model).requires_grad_(False) if settings.ema_decay > 0 else None
-        optimizer = configure_optimizer(model, settings.learning_rate, settings.weight_decay,
-                                        muon_learning_rate=settings.muon_learning_rate or None)
+        s = settings  # warm-up, then cosine decay from learning_rate to min_learning_rate
+        recipe = build_recipe(model, steps=s.steps, learning_rate=s.learning_rate,
+                              weight_decay=s.weight_decay,
+                              muon_learning_rate=s.muon_learning_rate or None,
+                              warmup_steps=s.warmup_steps,
+                              final_rate=s.min_learning_rate / s.learning_rate,
+                              ema_decay=s.ema_decay)
         torch.manual_seed(settings.seed + rank)  # each process its own dropout
-        return cls(model, averaged, optimizer, torch.Generator().manual_seed(settings.seed),
-                   text_sha256)
+        return cls(model, recipe, torch.Generator().manual_seed(settings.seed), text_sha256)
 
     @property
     def evaluated(self) -> GPT:
         """The model that is evaluated, saved and sampled: the averaged weights, if kept."""
-        return self.model if self.averaged is None else self.averaged
+        return self.recipe.evaluated
 
     def save(self, folder, tokenizer, settings, process_states: list[dict]) -> None:
         """Write the checkpoint; `process_states`: every process's random_states()."""
         rng = {"batches": self.batch_generator.get_state(), "processes": process_states}
         save_training_checkpoint(
-            folder, self.evaluated, tokenizer, self.optimizer, self.step, settings.to_dict(),
+            folder, self.evaluated, tokenizer, self.recipe, self.step, settings.to_dict(),
             rng, asdict(self.history),
-            training_model=self.model if self.averaged is not None else None,
+            training_model=self.model if self.evaluated is not self.model else None,
             text_sha256=self.text_sha256,
         )
 
@@ -89,9 +79,9 @@ class TrainingState:
         known = {f.name for f in fields(TrainingHistory)}
         try:
             self.model.load_state_dict(checkpoint.get("training_model", checkpoint["model"]))
-            if self.averaged is not None:
-                self.averaged.load_state_dict(checkpoint["model"])
-            self.optimizer.load_state_dict(checkpoint["optimizer"])
+            if self.recipe.averaged is not None:
+                self.evaluated.load_state_dict(checkpoint["model"])
+            self.recipe.load_state_dict(checkpoint["optimizer"])
             rng = checkpoint["rng"]
             self.batch_generator.set_state(rng["batches"])
             processes = rng.get("processes") or [{"torch": rng["torch"]}]  # earlier releases

@@ -13,9 +13,10 @@ A run, as `run_training` (at the bottom) reads:
    finishes the step, saves and stops.
 
 What a long run needs beyond the notebooks' loop (`minillm_helpers.training`, whose
-optimizer recipe it shares): a warm-up + cosine learning-rate schedule, gradient
-clipping, the weights' moving average, an atomically written checkpoint folder and
-exact resume, and DistributedDataParallel under torchrun (`cli.distributed`).
+recipe it shares: `minillm_helpers.recipe`, the optimizers, the warm-up + cosine
+learning-rate schedule and the weights' moving average): gradient clipping, an atomically
+written checkpoint folder and exact resume, and DistributedDataParallel under torchrun
+(`cli.distributed`).
 """
 
 from __future__ import annotations
@@ -40,16 +41,10 @@ from minillm_helpers.checks import InputError
 from minillm_helpers.cli import distributed
 from minillm_helpers.cli.device import pick_device
 from minillm_helpers.cli.settings import TrainSettings, settings_to_resume
-from minillm_helpers.cli.state import TrainingState, learning_rate_at, random_states
+from minillm_helpers.cli.state import TrainingState, random_states
 from minillm_helpers.cli.text import read_data
 from minillm_helpers.model import GPT
-from minillm_helpers.training import (
-    TrainingHistory,
-    average_weights,
-    estimate_loss,
-    get_batch,
-    set_learning_rate,
-)
+from minillm_helpers.training import TrainingHistory, estimate_loss, get_batch
 
 
 class Trainer:
@@ -77,21 +72,18 @@ class Trainer:
         """One optimizer step on a fresh batch; returns the batch's loss as a tensor (read
         it later: on a GPU, `.item()` every step would wait for the step to finish)."""
         s, state = self.settings, self.state
-        set_learning_rate(state.optimizer, learning_rate_at(state.step + 1, s) / s.learning_rate)
         # every process draws the same global batch and trains on its own rows
         x, y = get_batch(self.train_data, s.batch_size * self.process.world_size,
                          s.context_length, state.batch_generator)
         x, y = (distributed.my_slice(t, self.process).to(self.device) for t in (x, y))
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=s.bf16):
             _, loss = self.parallel_model(x, y)
-        state.optimizer.zero_grad(set_to_none=True)
+        state.recipe.zero_grad()
         loss.backward()
         if s.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(state.model.parameters(), s.grad_clip)
-        state.optimizer.step()
+        state.recipe.step()  # the optimizers, their learning rates and the average
         state.step += 1
-        if state.averaged is not None:
-            average_weights(state.averaged, state.model, state.step, s.ema_decay)
         loss = loss.detach()
         self.unread_losses.append((state.step, loss))
         return loss

@@ -202,19 +202,16 @@ print(snapshots[0][:120])
 # the weights, which the model keeps at the end. Muon buys the most: with AdamW for every
 # weight and the rest the same, this loss takes more than twice the steps
 # (`benchmarks/README.md` measures it). To watch
-# it, we attach a *forward hook* to the model, a function PyTorch calls after every
-# forward pass: `LiveProgress` redraws the curve below every 50 steps and keeps a
-# sample after step 100. The dashed line is the bigram: once the curve is under it,
-# context and attention are paying off.
+# it, we hand `train` a function to call after every step (`on_step`): `LiveProgress`
+# redraws the curve below every 50 steps and keeps a sample after step 100. The dashed
+# line is the bigram: once the curve is under it, context and attention are paying off.
 
 # %% tags=["nbval-ignore-output"]
 steps = 600
 progress = LiveProgress(steps, every=50, baseline=bigram_val, snapshots=[100], sample=write)
-watching = model.register_forward_hook(progress.after_forward)  # called after every forward
 history = train(model, train_data, val_data, steps=steps, batch_size=16, learning_rate=4e-3,
                 muon_learning_rate=1.2e-2, final_rate=0.1, ema_decay=0.98,
-                eval_every=100, eval_batches=10)
-watching.remove()
+                eval_every=100, eval_batches=10, on_step=progress)  # called after every step
 print(progress.finish(history))  # the last redraw, with the validation losses
 gpt_val = history.val_eval[-1]
 
@@ -391,10 +388,8 @@ def fit(own_text, own_steps):
     own_model = GPT(GPTConfig(vocab_size=own.vocab_size, context_length=64, width=128,
                               num_heads=4, num_layers=4))
     own_progress = LiveProgress(own_steps, every=50)
-    watching = own_model.register_forward_hook(own_progress.after_forward)
     own_history = train(own_model, ids[:cut], ids[cut:], steps=own_steps, learning_rate=3e-3,
-                        eval_every=100)
-    watching.remove()
+                        eval_every=100, on_step=own_progress)
     own_progress.finish(own_history)
     sample = own.decode(generate(own_model, ids[:1].tolist(), 300, temperature=0.8, seed=0))
     return own_history.val_eval[-1], own.decode(ids[:1].tolist()) + sample

@@ -3,11 +3,10 @@
 The notebook passes in its own concept functions (generate, train, the tokenizer...),
 so nothing here is concept code: it only formats, reads files and redraws.
 
-- `LiveProgress`: watches a model while `train` runs (a PyTorch forward hook, called
-  after every forward pass); every `every` training steps it redraws one figure in place
-  (the losses so far, the bigram's line, a title with the step, the seconds and the
-  recent loss) and it keeps sample snapshots at chosen steps. `finish(history)` draws
-  the final figure from what `train` returned, validation losses included.
+- `LiveProgress`: `train` calls it after every step (its on_step); every `every` steps
+  it redraws one figure in place (the losses so far, the bigram's line, a title with the
+  step, the seconds and the latest losses) and it keeps sample snapshots at chosen
+  steps. `finish(history)` draws the final figure from what `train` returned.
 - `sample_readout`: the sample widget's text (settings line, then a fresh sample).
 - `read_own_text`, `own_text_readout`: the "train on your own text" control.
 """
@@ -19,7 +18,6 @@ from pathlib import Path
 
 from minillm_helpers.datasets import decode_text, read_text
 from minillm_helpers.notebook_support.plotting import loss_curves
-from minillm_helpers.training import TrainingHistory
 
 SETTINGS_LINE = "Prompt {prompt!r} · temperature {temperature:.2f} · top-k {top_k} · top-p {top_p}"
 
@@ -41,12 +39,9 @@ class LiveProgress:
     """A progress figure redrawn in place while a model trains, and samples kept at
     `snapshots` steps (`sample(model)` -> text).
 
-        watching = model.register_forward_hook(progress.after_forward)
-        history = train(model, ...)
-        watching.remove()
+        history = train(model, ..., on_step=progress)  # progress(step, model, history)
         progress.finish(history)
 
-    It can also be called as `progress(step, model, history)` after every step.
     show=False draws nothing (for tests and scripts); `lines` keeps every progress line.
     """
 
@@ -58,37 +53,26 @@ class LiveProgress:
         self.lines: list[str] = []
         self.started = time.monotonic()
         self.handle = None
-        self.seen = TrainingHistory()  # what after_forward saw: every training batch's loss
 
-    def after_forward(self, model, inputs, output) -> None:
-        """A forward hook: after each forward pass in training mode (one per step; the
-        evaluations and samples run in eval mode), record the batch's loss and go on."""
-        if not model.training or not isinstance(output, tuple) or output[1] is None:
-            return
-        step = len(self.seen.steps) + 1
-        self.seen.record_step(step, output[1].item())
-        if step - 1 in self.snapshots and self.sample is not None:  # after step - 1 updates
-            self.samples[step - 1] = self.sample(model)
-        self(step, model, self.seen, snapshot=False)
-
-    def finish(self, history) -> str:
-        """Redraw once more from train's own history (validation losses included)."""
-        line = progress_line(history.steps[-1], self.steps, history,
-                             time.monotonic() - self.started)
-        self.lines.append(line)
-        if self.show:
-            self.redraw(line, history)
-        return line
-
-    def __call__(self, step: int, model, history, snapshot: bool = True) -> None:
-        if snapshot and step in self.snapshots and self.sample is not None:
+    def __call__(self, step: int, model, history) -> None:
+        """After step `step`: keep a sample if it is a snapshot step; redraw every `every`
+        steps and at the last."""
+        if step in self.snapshots and self.sample is not None:
             self.samples[step] = self.sample(model)
         if step % self.every and step != self.steps:
             return
+        self.draw(step, history)
+
+    def finish(self, history) -> str:
+        """Redraw once more from train's own history (validation losses included)."""
+        return self.draw(history.steps[-1], history)
+
+    def draw(self, step: int, history) -> str:
         line = progress_line(step, self.steps, history, time.monotonic() - self.started)
         self.lines.append(line)
         if self.show:
             self.redraw(line, history)
+        return line
 
     def redraw(self, line: str, history) -> None:
         import matplotlib.pyplot as plt
