@@ -1,21 +1,13 @@
-"""One picture of the whole GPT: token IDs in, probabilities out, the shape at every arrow.
-
-`draw_gpt_diagram(config)` returns a matplotlib figure (9 inches wide, readable at a
-notebook's width). The residual stream is drawn as the road down the middle: each block
-reads from it (through a layer norm) and writes its attention's and feed-forward's
-results back onto it with a `+`. Shapes use B (sequences in a batch), T (tokens in
-each), C (the width), heads and V (the vocabulary); with a config, the caption gives
-their values.
-
->>> fig = draw_gpt_diagram()
->>> fig.get_size_inches().tolist()
-[9.0, 11.0]
-"""
+"""One picture of the whole GPT, token IDs in, probabilities out, the shape at every arrow:
+B sequences of T tokens, width C, V the vocabulary. The residual stream runs down the middle:
+each block reads it (through a layer norm) and writes back onto it with a `+`."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+
+from minillm_helpers.checks import InputTypeError, fail
 
 STREAM_X = 2.1  # where the residual stream runs
 COLOURS = {"io": "#e8e8e8", "embed": "#cfe2f3", "norm": "#fde9c9", "attention": "#d9ead3",
@@ -65,11 +57,10 @@ def _sub_layer(ax, y_read, y_write, title, detail, colour, inner_shape):
 
 
 def draw_gpt_diagram(config=None):
-    """The GPT from token IDs to probabilities, as a figure; config: a GPTConfig or None."""
-    if config is not None and not all(hasattr(config, name) for name in (
-            "vocab_size", "context_length", "width", "num_heads", "num_layers")):
-        raise TypeError("config must be a GPTConfig (or None for the shapes alone), "
-                        f"got {type(config).__name__}.")
+    """The GPT as a 9-inch figure; a GPTConfig puts its sizes in the caption."""
+    if config is not None and not hasattr(config, "num_layers"):
+        fail(InputTypeError, "config must be a GPTConfig (or None for the shapes alone), "
+             f"got {type(config).__name__}")
     fig = plt.figure(figsize=(9, 11))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 9)
