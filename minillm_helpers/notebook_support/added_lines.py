@@ -4,8 +4,6 @@ The class cell shows `without_added_lines(the package's source)` (tests/test_one
 checks it), and notebook NN prints its lines with `show_added_lines(cls, notebook=NN)`.
 """
 
-from __future__ import annotations
-
 import importlib
 import inspect
 import re

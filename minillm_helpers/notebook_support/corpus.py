@@ -14,8 +14,6 @@ data/corpus.txt and data/corpus_validation.txt are the output of
 `python -m minillm_helpers.notebook_support.corpus`; a test checks that they still agree.
 """
 
-from __future__ import annotations
-
 import random
 import re
 from collections import Counter

@@ -2,8 +2,6 @@
 B sequences of T tokens, width C, V the vocabulary. The residual stream runs down the middle:
 each block reads it (through a layer norm) and writes back onto it with a `+`."""
 
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 

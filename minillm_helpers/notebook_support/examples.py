@@ -1,8 +1,6 @@
 """Notebook 04's hand-made bank example, kept here for notebook 05 and the tests (a test
 checks that notebook 04 builds these very numbers)."""
 
-from __future__ import annotations
-
 import torch
 
 BANK_SENTENCE = "The bank of the river was muddy."

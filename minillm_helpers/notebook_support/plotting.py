@@ -1,7 +1,5 @@
 """Small matplotlib helpers shared by the notebooks. No concept code lives here."""
 
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -17,8 +17,6 @@ Not yet: your code raised ZeroDivisionError: division by zero.
 False
 """
 
-from __future__ import annotations
-
 import math
 import numbers as kinds
 from functools import wraps

@@ -1,7 +1,5 @@
 """Checkers for notebook 01's exercises (tokenization)."""
 
-from __future__ import annotations
-
 import operator
 
 from minillm_helpers.notebook_support.exercises.feedback import NotYet, call, checker

@@ -1,7 +1,5 @@
 """Checkers for notebook 02's exercises (embeddings)."""
 
-from __future__ import annotations
-
 import torch
 
 from minillm_helpers.notebook_support.exercises.feedback import NotYet, call, checker, number

@@ -1,7 +1,5 @@
 """Checkers for notebook 03's exercises (positional encoding)."""
 
-from __future__ import annotations
-
 import math
 
 import torch

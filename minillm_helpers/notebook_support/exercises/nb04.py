@@ -1,7 +1,5 @@
 """Checkers for notebook 04's exercises (attention)."""
 
-from __future__ import annotations
-
 import math
 
 from minillm_helpers.notebook_support.exercises.feedback import NotYet, checker, number

@@ -1,7 +1,5 @@
 """Checkers for notebook 05's exercises (masking)."""
 
-from __future__ import annotations
-
 import math
 
 import torch

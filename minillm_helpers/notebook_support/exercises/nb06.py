@@ -1,7 +1,5 @@
 """Checkers for notebook 06's exercises (prediction and sampling)."""
 
-from __future__ import annotations
-
 import math
 
 from minillm_helpers.notebook_support.exercises.feedback import (

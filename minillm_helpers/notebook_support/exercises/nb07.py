@@ -1,7 +1,5 @@
 """Checkers for notebook 07's exercises (the mini LLM on Tiny Shakespeare)."""
 
-from __future__ import annotations
-
 import math
 
 from minillm_helpers.notebook_support.exercises.feedback import (

@@ -1,8 +1,6 @@
 """Checkers for notebook 08's exercises (taking the block apart): each breaks one piece of
 the model on purpose."""
 
-from __future__ import annotations
-
 import math
 
 import torch

@@ -1,7 +1,5 @@
 """Notebook 01's widget: type text, see its token IDs and the IDs decoded back."""
 
-from __future__ import annotations
-
 
 def show_ids(text: str, tokenizer) -> str:
     """What the "Text" box prints: the IDs of `text`, then those IDs decoded back."""

@@ -1,7 +1,5 @@
 """Notebook 02's widget: pick a word, see its nearest neighbours."""
 
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 
 from minillm_helpers.checks import InputError, InputTypeError, check_int, fail

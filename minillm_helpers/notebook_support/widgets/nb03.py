@@ -1,7 +1,5 @@
 """Notebook 03's widget: a frequency slider and an index slider over one sine wave."""
 
-from __future__ import annotations
-
 import math
 
 import matplotlib.pyplot as plt

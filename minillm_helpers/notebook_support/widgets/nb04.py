@@ -1,7 +1,5 @@
 """Notebook 04's widget: pick a query word, see where its attention goes."""
 
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 
 from minillm_helpers.checks import InputError, check_int, fail

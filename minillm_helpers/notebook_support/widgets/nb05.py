@@ -1,7 +1,5 @@
 """Notebook 05's widget: switch the causal mask on and off, watch the weights."""
 
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 
 from minillm_helpers.checks import InputError, fail

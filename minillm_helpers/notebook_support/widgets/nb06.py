@@ -1,8 +1,6 @@
 """Notebook 06's widget: a prompt, temperature, top-k and top-p over the next word, through
 the notebook's trained model, tokenizer, `probabilities` and `generate` (passed in)."""
 
-from __future__ import annotations
-
 from itertools import count
 
 import matplotlib.pyplot as plt

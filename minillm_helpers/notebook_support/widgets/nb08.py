@@ -1,8 +1,6 @@
 """Notebook 08's widget: build a deep stack with or without residuals and layer norm, and see
 how much gradient reaches each block and how big the vectors are between blocks."""
 
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 
 from minillm_helpers.checks import InputError, check_int, fail
