@@ -1,17 +1,10 @@
-"""The project's own corpus: a seeded generator of simple English sentences, small enough to
-train on in seconds, with king/queen, apple/orange and cat/dog used in the same ways
-(notebook 02), `bank` by the river and for money (notebook 04), and cats (and dogs) that sit
-on the mat, down, suddenly... or, after a wizard's wand, magically (notebook 06).
-
-After `The cat sat` (and `The dog sat`, and an ordinary wave's `the cat sat`) the training
-text goes on exactly as the article's illustration says (on 35%, down 30%, suddenly 15%,
-furiously 5%, magically 1%, plus quietly 8% and still 6%): the endings are dealt from
-shuffled decks of 100. The validation text uses the same words and patterns, but only
-combinations held out of training (`The wise queen ruled the kingdom.`, `The dog sat down by
-the fire.`), so its loss measures sentences a model has never seen.
-
-data/corpus.txt and data/corpus_validation.txt are the output of
-`python -m minillm_helpers.notebook_support.corpus`; a test checks that they still agree.
+"""The project's own corpus, seeded simple English: king/queen, apple/orange and cat/dog used
+in the same ways (notebook 02), `bank` by the river and for money (notebook 04), and cats and
+dogs that sit on the mat, down, suddenly... or, after a wizard's wand, magically (notebook 06),
+in exactly the article's shares (endings dealt from shuffled decks of 100). The validation
+text uses the same words and patterns, but only combinations held out of training (`The wise
+queen ruled the kingdom.`), so its loss measures sentences a model has never seen.
+`python -m minillm_helpers.notebook_support.corpus` writes data/; a test checks it agrees.
 """
 
 import random
@@ -20,9 +13,8 @@ from collections import Counter
 from itertools import product
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-CORPUS_PATH = DATA_DIR / "corpus.txt"  # the training text
-VALIDATION_PATH = DATA_DIR / "corpus_validation.txt"  # held-out combinations only
+CORPUS_PATH = Path(__file__).resolve().parents[2] / "data" / "corpus.txt"  # the training text
+VALIDATION_PATH = CORPUS_PATH.with_name("corpus_validation.txt")  # held-out combinations only
 
 # How a sitting cat or dog goes on, out of 100, and what may follow each ending.
 SAT_ENDINGS = {"on the mat": 35, "down": 30, "suddenly": 15, "quietly": 8, "still": 6,
@@ -55,42 +47,41 @@ PROTECTED = {  # sentences the notebooks quote: never held out
 }
 
 
-def family_templates() -> dict[str, tuple[list[str], list[str]]]:
-    """Each family but the sitting ones: (its sentence patterns, the pair of words filling `{}`),
-    so that partners are used in exactly the same ways."""
-    pets = [f"{subject} {action}" for subject, action in product(
-        ["the {}", "the little {}", "the old {}"],
-        ["chased the mouse", "chased the ball", "chased the bird", "slept by the fire",
-         "slept on the rug", "played in the garden", "ate the fish", "ate the food",
-         "ate the mouse", "ran across the yard", "was hungry"],
-    )]
-    royals = [f"{subject} {action}" for subject, action in product(
-        ["the {}", "the wise {}", "the young {}", "the old {}"],
-        ["ruled the kingdom", "wore a golden crown", "sat on the throne", "spoke to the people",
-         "lived in the castle", "gave a feast", "rode a white horse"],
-    )] + ["the people loved the {}"]
-    fruits = [f"{person} {action}" for person, action in product(
-        ["she", "he"],
-        ["ate an {}", "peeled the {}", "bought a fresh {} at the market", "cut the {}",
-         "shared the {}"],
-    )] + ["the {} was sweet and ripe", "the {} fell from the tree", "the {} juice was cold"]
-    people = [("she", "her"), ("he", "his"), ("they", "their")]
-    banks = [  # the river sense, then the money sense
+def combine(subjects: list[str], actions: list[str]) -> list[str]:
+    return [f"{subject} {action}" for subject, action in product(subjects, actions)]
+
+
+PEOPLE = [("she", "her"), ("he", "his"), ("they", "their")]
+# Each family but the sitting ones: (its sentence patterns, the pair of words filling `{}`),
+# so that partners are used in exactly the same ways.
+FAMILIES = {
+    "pet": (combine(["the {}", "the little {}", "the old {}"], [
+        "chased the mouse", "chased the ball", "chased the bird", "slept by the fire",
+        "slept on the rug", "played in the garden", "ate the fish", "ate the food",
+        "ate the mouse", "ran across the yard", "was hungry"]), PETS),
+    "royal": (combine(["the {}", "the wise {}", "the young {}", "the old {}"], [
+        "ruled the kingdom", "wore a golden crown", "sat on the throne", "spoke to the people",
+        "lived in the castle", "gave a feast", "rode a white horse"])
+        + ["the people loved the {}"], ROYALS),
+    "fruit": (combine(["she", "he"], [
+        "ate an {}", "peeled the {}", "bought a fresh {} at the market", "cut the {}",
+        "shared the {}"]) + ["the {} was sweet and ripe", "the {} fell from the tree",
+                             "the {} juice was cold"], ["apple", "orange"]),
+    "bank": ([  # the river sense, then the money sense
         "the bank of the river was muddy", "the bank of the river was steep",
         "fish swam near the river bank", "the river flooded the bank",
-        *(f"{p} walked along the bank of the river" for p, _ in people),
-        *(f"{p} sat on the bank and watched the river" for p, _ in people),
-        *(f"{p} put {own} money in the bank" for p, own in people),
-        *(f"{p} saved money at the bank" for p, _ in people),
+        *(f"{p} walked along the bank of the river" for p, _ in PEOPLE),
+        *(f"{p} sat on the bank and watched the river" for p, _ in PEOPLE),
+        *(f"{p} put {own} money in the bank" for p, own in PEOPLE),
+        *(f"{p} saved money at the bank" for p, _ in PEOPLE),
         "the bank lent him money", "the bank lent her money", "the bank opened at nine",
-        "the bank closed at five", "the bank counted the gold coins",
-    ]
-    wizards = [*(f"the wizard waved his wand and the {thing} magically"
-                 for thing in ("door opened", "candles lit", "book opened")),
-               "the wizard cast a spell on the castle", "the wizard cast a spell on the {}",
-               "the old wizard read a book of spells", "the young wizard read a book of spells"]
-    return {"pet": (pets, PETS), "royal": (royals, ROYALS), "fruit": (fruits, ["apple", "orange"]),
-            "bank": (banks, [""]), "wizard": (wizards, ROYALS)}
+        "the bank closed at five", "the bank counted the gold coins"], [""]),
+    "wizard": ([*(f"the wizard waved his wand and the {thing} magically"
+                  for thing in ("door opened", "candles lit", "book opened")),
+                "the wizard cast a spell on the castle", "the wizard cast a spell on the {}",
+                "the old wizard read a book of spells", "the young wizard read a book of spells"],
+               ROYALS),
+}
 
 
 def fill(template: str, words: list[str]) -> list[str]:
@@ -118,15 +109,14 @@ def held_out_parts(seed: int = 0):
     rng = random.Random(f"held out {seed}")
     held_after = {(wave, ending): rng.choice([a for a in SAT_AFTERS[ending] if a])
                   for wave in WAVES for ending in endings(wave)}
-    families = family_templates()
     sentences = [
         sitting(wave, animal, ending, after)
         for (wave, ending), held in held_after.items() for animal in PETS
         for after in SAT_AFTERS[ending] if after != held
-    ] + [s for templates, words in families.values() for t in templates for s in fill(t, words)]
+    ] + [s for templates, words in FAMILIES.values() for t in templates for s in fill(t, words)]
     uses = Counter(w for s in sentences for w in capitalised_words(s))
     held = {}
-    for family, (templates, words) in families.items():
+    for family, (templates, words) in FAMILIES.items():
         held[family] = set()
         candidates = [t for t in templates if not set(fill(t, words)) & PROTECTED]
         rng.shuffle(candidates)
@@ -155,7 +145,6 @@ def generate_sentences(num_sentences: int = 6000, seed: int = 0,
     combinations; each kind gets its share of KINDS exactly, in a shuffled order."""
     held, held_after = held_out_parts(seed)
     rng = random.Random(f"{'validation' if validation else 'training'} {seed}")
-    families = family_templates()
     kinds = [kind for kind, share in KINDS.items()
              for _ in range(round(num_sentences * share / sum(KINDS.values())))]
     rng.shuffle(kinds)
@@ -172,7 +161,7 @@ def generate_sentences(num_sentences: int = 6000, seed: int = 0,
             after = held_after[wave, ending] if validation else rng.choice(afters)
             text = sitting(wave, animal, ending, after)
         else:
-            templates, words = families[kind]
+            templates, words = FAMILIES[kind]
             pool = sorted(held[kind]) if validation else [
                 t for t in templates if t not in held[kind]]
             text = rng.choice(fill(rng.choice(pool), words))
