@@ -32,13 +32,6 @@ def _arrow(ax, start, end, label=None):
                 ha="left" if vertical else "center", va="center" if vertical else "bottom", **SHAPE)
 
 
-def _plus(ax, y):
-    """The circled + where a sub-layer writes back onto the stream."""
-    ax.add_patch(plt.Circle((STREAM_X, y), 0.17, facecolor="white", edgecolor="#333333",
-                            linewidth=1.4, zorder=4))
-    ax.text(STREAM_X, y - 0.01, "+", ha="center", va="center", fontsize=13, zorder=5)
-
-
 def _sub_layer(ax, y_read, y_write, title, detail, colour, inner_shape):
     """Read the stream at y_read: layer norm, then the sub-layer; write back at y_write."""
     _arrow(ax, (STREAM_X, y_read), (3.1, y_read))  # read: a copy of the stream goes right
@@ -48,7 +41,9 @@ def _sub_layer(ax, y_read, y_write, title, detail, colour, inner_shape):
     ax.text(6.95, y_read - 0.72, inner_shape, ha="center", va="center", **SHAPE)
     ax.plot([8.55, 8.8, 8.8], [y_read, y_read, y_write], color="#333333", lw=1.4, zorder=2)
     _arrow(ax, (8.8, y_write), (STREAM_X + 0.2, y_write), "(B, T, C)")  # write back
-    _plus(ax, y_write)
+    ax.add_patch(plt.Circle((STREAM_X, y_write), 0.17, facecolor="white", edgecolor="#333333",
+                            linewidth=1.4, zorder=4))
+    ax.text(STREAM_X, y_write - 0.01, "+", ha="center", va="center", fontsize=13, zorder=5)
 
 
 def draw_gpt_diagram(config=None):

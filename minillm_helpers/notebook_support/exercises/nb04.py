@@ -34,8 +34,7 @@ def check_score_spread(raw_std, scaled_std) -> str:
 
 
 def river_weight(factor: int) -> float:
-    """bank's weight on river with its query times `factor`: with the notebook's vectors, the
-    scaled scores are 4 * factor (river), 2 * factor (muddy) and 0 (the six others)."""
+    """bank's weight on river: its scaled scores are 4 * factor, 2 * factor (muddy), 0 (six)."""
     return math.exp(4 * factor) / (math.exp(4 * factor) + math.exp(2 * factor) + 6)
 
 

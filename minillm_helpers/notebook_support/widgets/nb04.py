@@ -14,11 +14,8 @@ def check_rows(tokens, queries, keys, values) -> None:
 
 def attention_readout(word, tokens, queries, keys, values, attention, scale=1.0, top=3,
                       draw=False):
-    """Where `word` attends, through the notebook's attention(query, key, value) -> (output,
-    weights), with its query times `scale`: two lines, e.g.
-        "bank attends to: river 0.80, muddy 0.11, The 0.01"
-        "bank's output: [0.92, 0.01, 0.06] (its own value: [0.50, 0.50, 0.00])"
-    and, with draw=True, the weights as bars."""
+    """Where `word` attends (its `top` largest weights) and what it gets, through the notebook's
+    attention(query, key, value) with its query times `scale`; with draw=True, also as bars."""
     tokens = list(tokens)
     if word not in tokens:
         fail(InputError, f"{word!r} is not one of the tokens {tokens}: pick a word of the sentence")

@@ -8,11 +8,8 @@ from minillm_helpers.notebook_support.widgets.nb04 import check_rows
 
 
 def mask_readout(mask_on, tokens, queries, keys, values, attention, make_mask, draw=False):
-    """The weight on later tokens, through the notebook's attention(query, key, value, mask)
-    -> (output, weights) with or without its make_mask(T): two lines, e.g.
-        "Mask on: weights above the diagonal sum to 0.00"
-        "Weight on later tokens, row by row: The 0.00, cat 0.00, ..."
-    and, with draw=True, the weights as a heatmap."""
+    """The weight on later tokens, in all and row by row, through the notebook's attention(...,
+    mask) with or without its make_mask(T); with draw=True, the weights as a heatmap."""
     tokens = list(tokens)
     if not tokens:
         fail(InputError, "Give at least one token")

@@ -21,13 +21,9 @@ def stack_controls(max_blocks: int = 16) -> dict:
 
 def stack_readout(num_blocks, residual, layer_norm, build, gradients, scales,
                   draw=False) -> str:
-    """Measure the notebook's fresh build(num_blocks, residual, layer_norm): gradients(model)
-    gives the gradient's size on each block, scales(model) the vectors' size entering block 1
-    and leaving each block. Two lines (and, with draw=True, two charts):
-        "8 blocks, residuals off, layer norm off"
-        "gradient at block 1: 1.2e-09 (block 8: 1.5e-01, 1.3e+08 times more); activations
-         1.22 entering, 0.03 leaving block 8"
-    """
+    """What the notebook's build(num_blocks, residual, layer_norm) stack is called, the gradient
+    on its first and last block (gradients(model): one per block) and the vectors' size entering
+    and leaving it (scales(model): entering block 1, then leaving each); draw=True: as charts."""
     check_int("num_blocks", num_blocks)
     model = build(num_blocks, residual, layer_norm)
     grads, sizes = gradients(model), scales(model)
