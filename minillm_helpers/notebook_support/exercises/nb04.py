@@ -55,9 +55,8 @@ def check_query_factor(factor) -> str:
     if chosen > 1 and river_weight(chosen - 1) >= 0.95:
         raise NotYet(f"factor {chosen} works ({river_weight(chosen):.3f} on river), but a "
                      "smaller one does too: find the smallest.")
-    return (f"factor {chosen} puts {river_weight(chosen):.3f} of bank's attention on river "
-            f"(factor {chosen - 1} gives {river_weight(chosen - 1):.3f}). Query length is "
-            "sharpness.")
+    return (f"factor {chosen} puts {river_weight(chosen):.3f} of bank's attention on river (factor "
+            f"{chosen - 1} gives {river_weight(chosen - 1):.3f}). Query length is sharpness.")
 
 
 @checker
@@ -67,8 +66,7 @@ def check_unscaled_entropy(scaled, unscaled) -> str:
     with_scale, without = number(scaled), number(unscaled)
     most = math.log(KEYS)  # even weights: the largest entropy a row can have
     if with_scale is None or without is None:
-        raise NotYet("give two numbers: the mean entropy of the rows with the scale, then "
-                     "without.")
+        raise NotYet("give two numbers: the mean entropy of the rows with the scale, then without.")
     if not (0 <= with_scale <= most + 1e-6 and 0 <= without <= most + 1e-6):
         raise NotYet(f"an entropy of weights over {KEYS} keys lies between 0 (one-hot) and "
                      f"log({KEYS}) = {most:.2f} (even): compute -(w * w.log()).sum(-1), then "

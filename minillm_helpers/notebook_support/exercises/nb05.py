@@ -47,8 +47,7 @@ def check_additive_mask(make_additive_mask) -> str:
                          "scores alone. (Did you put -inf on the diagonal? A token may look at "
                          "itself.)")
         if not bool((mask[upper] == -math.inf).all()):
-            raise NotYet("above the diagonal the mask must be -inf, so that softmax gives "
-                         "exactly 0 weight to later tokens (a large negative number only gives "
-                         "almost 0).")
+            raise NotYet("above the diagonal the mask must be -inf, so that softmax gives exactly "
+                         "0 weight to later tokens (a large negative number only gives almost 0).")
     return ("adding 0 keeps a score, adding -inf removes it, so softmax(scores + mask) equals "
             "the masked weights. Many libraries store the mask this way.")

@@ -57,12 +57,10 @@ def check_top_p(answer) -> str:
         expected.append(ranked[len(expected)])
         mass += CAT_SAT[expected[-1]]
     if isinstance(answer, str) or not isinstance(answer, (list, tuple, set, frozenset)):
-        raise NotYet("give the surviving words as a list or set of strings, like "
-                     "['on', 'down'].")
+        raise NotYet("give the surviving words as a list or set of strings, like ['on', 'down'].")
     words = {str(w) for w in answer}
     if words - set(CAT_SAT):
-        raise NotYet(f"{sorted(words - set(CAT_SAT))} are not candidates here; pick from "
-                     f"{ranked}.")
+        raise NotYet(f"{sorted(words - set(CAT_SAT))} are not candidates here; pick from {ranked}.")
     if words == set(expected):
         return (f"{' + '.join(f'{CAT_SAT[w]:.2f}' for w in expected)} = {mass:.2f} is the first "
                 f"running total that reaches {TOP_P}, so {len(expected)} words survive and the "
