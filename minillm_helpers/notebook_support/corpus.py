@@ -139,10 +139,9 @@ def deck(rng: random.Random, weights: dict[str, int]):
         yield from reversed(cards)
 
 
-def generate_sentences(num_sentences: int = 6000, seed: int = 0,
-                       validation: bool = False) -> list[str]:
-    """The training sentences, or (validation=True) sentences made only of held-out
-    combinations; each kind gets its share of KINDS exactly, in a shuffled order."""
+def generate_text(num_sentences: int, seed: int, validation: bool) -> str:
+    """The training text, or (validation=True) sentences made only of held-out combinations, in
+    paragraphs of 8; each kind of sentence gets its share of KINDS exactly, in a shuffled order."""
     held, held_after = held_out_parts(seed)
     rng = random.Random(f"{'validation' if validation else 'training'} {seed}")
     kinds = [kind for kind, share in KINDS.items()
@@ -166,23 +165,17 @@ def generate_sentences(num_sentences: int = 6000, seed: int = 0,
                 t for t in templates if t not in held[kind]]
             text = rng.choice(fill(rng.choice(pool), words))
         sentences.append(text[0].upper() + text[1:] + ".")
-    return sentences
-
-
-def paragraphs(sentences: list[str], per_paragraph: int = 8) -> str:
-    """Sentences grouped into paragraphs separated by blank lines."""
-    return "\n\n".join(" ".join(sentences[i : i + per_paragraph])
-                       for i in range(0, len(sentences), per_paragraph)) + "\n"
+    return "\n\n".join(" ".join(sentences[i : i + 8]) for i in range(0, len(sentences), 8)) + "\n"
 
 
 def generate_corpus(num_sentences: int = 6000, seed: int = 0) -> str:
     """The training text: what data/corpus.txt holds."""
-    return paragraphs(generate_sentences(num_sentences, seed))
+    return generate_text(num_sentences, seed, validation=False)
 
 
 def generate_validation(num_sentences: int = 600, seed: int = 0) -> str:
     """The validation text: what data/corpus_validation.txt holds."""
-    return paragraphs(generate_sentences(num_sentences, seed, validation=True))
+    return generate_text(num_sentences, seed, validation=True)
 
 
 def load_corpus() -> str:
