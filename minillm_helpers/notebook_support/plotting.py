@@ -1,5 +1,7 @@
 """Small matplotlib helpers shared by the notebooks. No concept code lives here."""
 
+from itertools import combinations
+
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -112,17 +114,16 @@ def spread_labels(anchors, sizes, rounds=20):
                 if k != i and covers:
                     places[i][0] = x = dot_x + PAD
                     moved = True
-        for i in range(len(places)):
-            for j in range(i + 1, len(places)):
-                (xi, yi), (wi, hi) = places[i], sizes[i]
-                (xj, yj), (wj, hj) = places[j], sizes[j]
-                across = min(xi + wi, xj + wj) - max(xi, xj)
-                up = min(yi + hi, yj + hj) - max(yi, yj)
-                if across > 0 and up > -GAP:  # overlapping, or closer than GAP
-                    lower, upper = (i, j) if (yi, i) < (yj, j) else (j, i)
-                    places[lower][1] -= (up + GAP) / 2
-                    places[upper][1] += (up + GAP) / 2
-                    moved = True
+        for i, j in combinations(range(len(places)), 2):
+            (xi, yi), (wi, hi) = places[i], sizes[i]
+            (xj, yj), (wj, hj) = places[j], sizes[j]
+            across = min(xi + wi, xj + wj) - max(xi, xj)
+            up = min(yi + hi, yj + hj) - max(yi, yj)
+            if across > 0 and up > -GAP:  # overlapping, or closer than GAP
+                lower, upper = (i, j) if (yi, i) < (yj, j) else (j, i)
+                places[lower][1] -= (up + GAP) / 2
+                places[upper][1] += (up + GAP) / 2
+                moved = True
         if not moved:
             break
     return [tuple(place) for place in places]

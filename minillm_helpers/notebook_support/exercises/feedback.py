@@ -69,9 +69,7 @@ def numbers(answer, count: int | None = None) -> list[float] | None:
     if not isinstance(answer, (list, tuple)):
         return None
     values = [number(v) for v in answer]
-    if None in values or (count is not None and len(values) != count):
-        return None
-    return values
+    return None if None in values or count not in (None, len(values)) else values
 
 
 def close(got, expected, tolerance: float = 0.01) -> bool:

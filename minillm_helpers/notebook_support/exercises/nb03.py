@@ -1,7 +1,5 @@
 """Checkers for notebook 03's exercises (positional encoding)."""
 
-import math
-
 import torch
 
 from minillm_helpers.notebook_support.exercises.feedback import (
@@ -11,14 +9,9 @@ from minillm_helpers.notebook_support.exercises.feedback import (
     close,
     numbers,
 )
+from minillm_helpers.positions import sinusoidal_encoding
 
 TOLERANCE = 1e-4  # how far a reader's vector may sit from the formula's
-
-
-def reference_position_vector(position: int, width: int) -> list[float]:
-    """sin and cos of position * 10000^(-i/width) for i = 0, 2, 4, ... interleaved."""
-    angles = [position * 10000 ** (-i / width) for i in range(0, width, 2)]
-    return [f(angle) for angle in angles for f in (math.sin, math.cos)][:width]
 
 
 @checker
@@ -30,7 +23,7 @@ def check_position_vector(encode_position) -> str:
         answers[position, width] = numbers(call(encode_position, position, width), count=width)
         if answers[position, width] is None:
             raise NotYet(f"for position {position}, width {width} return {width} numbers.")
-    expected = {case: reference_position_vector(*case) for case in cases}
+    expected = {(p, w): sinusoidal_encoding(p + 1, w)[p].tolist() for p, w in cases}
     wrong = [case for case in cases if not close(answers[case], expected[case], TOLERANCE)]
     if not wrong:
         return "your vectors match the sinusoidal encoding, column for column."

@@ -7,12 +7,7 @@ import matplotlib.pyplot as plt
 
 def wave_readout(frequency: float, index: int, wave, length: int = 20, draw: bool = True) -> str:
     """The value of the notebook's `wave(position, frequency)` at `index`; with `draw`, the wave
-    over positions 0..length-1 (or to `index`) with `index` marked.
-
-    >>> print(wave_readout(0.5, 2, lambda p, f: math.sin(p * f), draw=False))
-    sin(2 × 0.50) = 0.841
-    One full wave every 12.57 positions, whatever the sentence's length.
-    """
+    over positions 0..length-1 (or to `index`) with `index` marked."""
     value = float(wave(index, frequency))
     if draw:
         last = max(length, index + 1)
