@@ -84,8 +84,7 @@ def added_lines(cls, notebook: int, context: int = 2) -> str:
 
 
 def as_package_class(model):
-    """The same model (config, weights, mode) as an instance of the package's class of its
-    name: the notebook's class with the lines that later sections add."""
+    """The same model (config, weights, mode) in the package's class, later sections' lines in."""
     grown = package_class(type(model))(model.config).to(next(model.parameters()).device)
     grown.load_state_dict(model.state_dict())
     return grown.train(model.training)

@@ -193,11 +193,8 @@ def split_sentences(text: str) -> list[str]:
     return re.findall(r"[^.\s][^.]*\.", text)
 
 
-def corpus_statistics(train_text: str | None = None, val_text: str | None = None) -> dict:
-    """How many sentences each text has, how many differ, and how many validation ones are new
-    (of data/'s texts unless given)."""
-    if train_text is None or val_text is None:
-        train_text, val_text = load_corpus_split()
+def corpus_statistics(train_text: str, val_text: str) -> dict:
+    """How many sentences each text has, how many differ, and how many validation ones are new."""
     train, val = split_sentences(train_text), split_sentences(val_text)
     seen = set(train)
     return {
@@ -215,5 +212,5 @@ if __name__ == "__main__":
     VALIDATION_PATH.write_text(generate_validation(), encoding="utf-8")
     for path in (CORPUS_PATH, VALIDATION_PATH):
         print(f"wrote {path.name}: {path.stat().st_size} bytes")
-    for name, value in corpus_statistics().items():
+    for name, value in corpus_statistics(*load_corpus_split()).items():
         print(f"{name}: {value:,}")

@@ -35,12 +35,11 @@ def heatmap(matrix, row_labels=None, col_labels=None, title=None, ax=None, cmap=
 
 
 def loss_curves(history, title="Loss while training", baseline=None):
-    """The project's one loss plot (the notebooks, notebook 07's live view, `minillm train`'s
-    loss.png): a TrainingHistory's batch losses (faint), evaluated losses (dots) and, if
-    given, a baseline loss as a dashed line (notebook 07: the bigram's)."""
+    """The project's one loss plot (notebooks, `minillm train`'s loss.png): a TrainingHistory's
+    batch losses (faint), evaluated losses (dots) and a baseline (notebook 07's bigram) dashed."""
     _, ax = plt.subplots(figsize=(7, 3.5))
     ax.plot(history.steps, history.losses, alpha=0.35, label="training batch")
-    if getattr(history, "eval_steps", None):
+    if history.eval_steps:
         ax.plot(history.eval_steps, history.train_eval, "o-", label="training (evaluated)")
         if history.val_eval:
             ax.plot(history.eval_steps, history.val_eval, "s-", label="validation")

@@ -52,8 +52,7 @@ def call(function, *args):
 
 
 def number(answer) -> float | None:
-    """The answer as a finite float (an int, float, numpy number or one-element tensor);
-    None for anything else: bools, strings such as "4.17", lists."""
+    """The answer as a finite float (from a number or one-element tensor, not a bool); or None."""
     if hasattr(answer, "item") and getattr(answer, "numel", lambda: 1)() == 1:
         answer = answer.item()
     if isinstance(answer, bool) or not isinstance(answer, kinds.Real):
@@ -81,9 +80,8 @@ def close(got, expected, tolerance: float = 0.01) -> bool:
 
 def part_matters(intact, broken, part: str, lesson: str, margin: float,
                  broken_digits: int = 2) -> str:
-    """A "break it yourself" verdict: the loss with a part removed (`broken`) should exceed the
-    intact model's by at least `margin`. `broken_digits`: fewer where a wrecked model's loss
-    is chaotic (the thread count moves its second decimal)."""
+    """A "break it yourself" verdict: the loss with a part removed exceeds the intact model's by
+    `margin`; `broken_digits` fewer where the thread count moves a wrecked loss's decimals."""
     with_part, without = number(intact), number(broken)
     if with_part is None or without is None:
         raise NotYet(f"give two losses (numbers): the intact model's, then the one {part}.")

@@ -2,6 +2,7 @@
 
 import math
 
+from minillm_helpers.notebook_support.corpus import SAT_ENDINGS
 from minillm_helpers.notebook_support.exercises.feedback import (
     NotYet,
     checker,
@@ -11,10 +12,7 @@ from minillm_helpers.notebook_support.exercises.feedback import (
 )
 
 SCORES = [2.0, 1.0, 0.0]
-# The corpus recipe for what follows "The cat sat": the article's illustration
-# plus two quieter endings.
-CAT_SAT = {"on": 0.35, "down": 0.30, "suddenly": 0.15, "quietly": 0.08, "still": 0.06,
-           "furiously": 0.05, "magically": 0.01}
+CAT_SAT = {ending.split()[0]: n / 100 for ending, n in SAT_ENDINGS.items()}  # after "The cat sat"
 TOP_P = 0.75
 WIZARD_PROMPT = "The wizard waved his wand and the cat sat"
 
