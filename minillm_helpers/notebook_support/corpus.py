@@ -102,7 +102,7 @@ def capitalised_words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text[0].upper() + text[1:]))
 
 
-def held_out_parts(seed: int = 0):
+def held_out_parts(seed: int):
     """(held-out patterns per family, held-out `after` per (wave, ending)): what only the
     validation text uses. Partners are held out together, every sitting combination keeps at
     least two `after`s for training, and every word still occurs in some training sentence."""
@@ -131,8 +131,7 @@ def held_out_parts(seed: int = 0):
 
 
 def deck(rng: random.Random, weights: dict[str, int]):
-    """Endings in exact proportions: shuffled decks with `weight` copies of each, one after
-    another."""
+    """Endings in exact proportions: shuffled decks of `weight` copies of each, one by one."""
     while True:
         cards = [ending for ending, n in weights.items() for _ in range(n)]
         rng.shuffle(cards)
