@@ -38,7 +38,7 @@ def test_every_validation_sentence_is_absent_from_the_training_text():
     assert not [s for s in validation if s in training]
     flat = " ".join(train_text.split())
     assert not [s for s in set(validation) if s in flat]  # not even inside a longer sentence
-    stats = corpus_statistics()
+    stats = corpus_statistics(train_text, val_text)
     assert stats["validation sentences never in training"] == stats["validation sentences"] == 600
     assert stats["distinct ones never in training"] == stats["distinct validation sentences"] >= 50
 

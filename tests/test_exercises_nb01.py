@@ -43,7 +43,8 @@ def first_seen_by_loop(text):
     (lambda text: sorted(set(text)), "sorted order"),
     (lambda text: list(text), "exactly once"),
     (lambda text: list(dict.fromkeys(text))[::-1], "expected"),
-    (lambda text: 1 / 0, "ZeroDivisionError"),
+    (lambda text: 1 / 0, "your code raised ZeroDivisionError"),
+    (lambda text: 3, "return the list of characters, not 3"),
     ("abc", "function itself"),
 ])
 def test_first_seen_vocabulary_rejects(capsys, answer, hint):

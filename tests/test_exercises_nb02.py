@@ -6,7 +6,6 @@ import torch
 from minillm_helpers.notebook_support.exercises.nb02 import (
     check_cosine_by_hand,
     check_one_hot_lookup,
-    check_table_size,
 )
 
 # ---------------------------------------------------------------- exercise 1
@@ -15,7 +14,7 @@ from minillm_helpers.notebook_support.exercises.nb02 import (
 @pytest.mark.parametrize("answer", [8 / 9, 0.889, torch.tensor(8 / 9)])
 def test_cosine_accepts_eight_ninths(answer, capsys):
     assert check_cosine_by_hand(answer) is True
-    assert "Right" in capsys.readouterr().out
+    assert "Correct!" in capsys.readouterr().out
 
 
 def test_cosine_rejects_the_bare_dot_product(capsys):
@@ -35,13 +34,13 @@ def test_cosine_rejects_a_number_outside_minus_one_to_one(capsys):
 
 def test_cosine_rejects_a_near_miss(capsys):
     assert check_cosine_by_hand(0.8) is False
-    assert "Not quite (0.800)" in capsys.readouterr().out
+    assert "0.800 is off" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("answer", [..., None, "eight ninths", "0.889", float("nan"), True])
 def test_cosine_rejects_non_numbers(answer, capsys):
     assert check_cosine_by_hand(answer) is False
-    assert "Give one number" in capsys.readouterr().out
+    assert "give one number" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- exercise 2
@@ -53,7 +52,7 @@ def one_hot_lookup(ids, table):
 
 def test_lookup_accepts_one_hot_times_table(capsys):
     assert check_one_hot_lookup(one_hot_lookup) is True
-    assert "Right" in capsys.readouterr().out
+    assert "Correct!" in capsys.readouterr().out
 
 
 def test_lookup_accepts_the_notebooks_one_hot():
@@ -85,7 +84,7 @@ def test_lookup_rejects_a_wrong_shape(capsys):
 
 def test_lookup_rejects_the_blank(capsys):
     assert check_one_hot_lookup(lambda ids, table: ...) is False
-    assert "Return a tensor" in capsys.readouterr().out
+    assert "return a tensor" in capsys.readouterr().out
 
 
 def test_lookup_reports_an_error_in_the_readers_code(capsys):
@@ -93,39 +92,9 @@ def test_lookup_reports_an_error_in_the_readers_code(capsys):
         raise RuntimeError("mat1 and mat2 shapes cannot be multiplied")
 
     assert check_one_hot_lookup(broken) is False
-    assert "raised RuntimeError: mat1 and mat2" in capsys.readouterr().out
+    assert "your code raised RuntimeError: mat1 and mat2" in capsys.readouterr().out
 
 
 def test_lookup_rejects_something_that_is_not_a_function(capsys):
     assert check_one_hot_lookup(one_hot_lookup(torch.tensor([1]), torch.eye(3))) is False
-    assert "Pass your function itself" in capsys.readouterr().out
-
-
-# ---------------------------------------------------------------- exercise 3
-
-
-def test_table_size_accepts_the_product(capsys):
-    assert check_table_size(50_000 * 768) is True
-    assert "38,400,000" in capsys.readouterr().out
-
-
-def test_table_size_rejects_the_sum(capsys):
-    assert check_table_size(50_000 + 768) is False
-    assert "multiply" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("side", [50_000, 768])
-def test_table_size_rejects_one_side(side, capsys):
-    assert check_table_size(side) is False
-    assert "one side of the table" in capsys.readouterr().out
-
-
-def test_table_size_rejects_another_number(capsys):
-    assert check_table_size(1_000_000) is False
-    assert "Not quite (1,000,000)" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("answer", [..., None, "lots"])
-def test_table_size_rejects_non_numbers(answer, capsys):
-    assert check_table_size(answer) is False
-    assert "Give one number" in capsys.readouterr().out
+    assert "pass your function itself" in capsys.readouterr().out

@@ -11,7 +11,6 @@ from minillm_helpers.notebook_support.exercises.nb03 import (
     MOUSE_ATE_CAT,
     check_position_vector,
     check_without_positions,
-    reference_position_vector,
 )
 from minillm_helpers.positions import sinusoidal_encoding
 from minillm_helpers.tokenizer import WordTokenizer
@@ -23,12 +22,6 @@ def by_the_formula(position, width):
         angle = position / 10000 ** (i / width)
         values += [math.sin(angle), math.cos(angle)]
     return values
-
-
-def test_reference_agrees_with_the_package():
-    for position, width in ((3, 8), (17, 6)):
-        expected = sinusoidal_encoding(position + 1, width)[position].tolist()
-        assert reference_position_vector(position, width) == pytest.approx(expected, abs=1e-5)
 
 
 def test_position_vector(capsys):

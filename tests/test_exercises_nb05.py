@@ -54,7 +54,7 @@ def right_mask(length):
 
 def test_additive_mask_accepts_a_right_function(capsys):
     assert check_additive_mask(right_mask)
-    assert "Right" in capsys.readouterr().out
+    assert "Correct!" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -67,6 +67,7 @@ def test_additive_mask_accepts_a_right_function(capsys):
         (lambda n: right_mask(n + 1), "tensor"),  # wrong shape
         (lambda n: None, "tensor"),  # the blank left in
         (lambda n: 1 / 0, "raised ZeroDivisionError"),
+        (right_mask(4), "pass your function itself"),  # called, not passed
     ],
 )
 def test_additive_mask_rejects_wrong_functions(function, hint, capsys):

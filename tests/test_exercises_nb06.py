@@ -20,7 +20,7 @@ def right_temperature_answer():
 
 def test_temperature_accepts_the_right_numbers(capsys):
     assert check_temperature(right_temperature_answer())
-    assert "Right" in capsys.readouterr().out
+    assert "Correct!" in capsys.readouterr().out
     assert check_temperature([0.51, 0.31, 0.19])  # two decimals are close enough
     assert check_temperature(torch.softmax(torch.tensor([2.0, 1.0, 0.0]) / 2, dim=-1))
 
@@ -32,7 +32,7 @@ def test_temperature_accepts_the_right_numbers(capsys):
         (torch.softmax(torch.tensor([4.0, 2.0, 0.0]), -1).tolist(), "multiplied"),
         ([1.0, 0.5, 0.0], "add up to 1.500"),
         ([0.5, 0.5], "give 3 numbers"),
-        ([0.4, 0.35, 0.25], "Not quite"),
+        ([0.4, 0.35, 0.25], "divide each score by 2"),
         ("0.5, 0.3, 0.2", "list of numbers"),
         (None, "list of numbers"),
         ([0.5, "x", 0.2], "list of numbers"),
@@ -46,7 +46,7 @@ def test_temperature_rejects_wrong_answers(answer, hint, capsys):
 # ---------------------------------------------------------------- exercise 2
 def test_top_p_accepts_the_surviving_words(capsys):
     assert check_top_p(["on", "down", "suddenly"])
-    assert "Right" in capsys.readouterr().out
+    assert "Correct!" in capsys.readouterr().out
     assert check_top_p({"suddenly", "on", "down"})
 
 
@@ -77,7 +77,7 @@ def fake_model(prompt):
 
 def test_magic_prompt_accepts_a_new_prompt_where_magically_wins(capsys):
     assert check_magic_prompt("The wizard waved his wand and the dog sat", fake_model)
-    assert "Right" in capsys.readouterr().out
+    assert "Correct!" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

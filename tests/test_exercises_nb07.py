@@ -22,7 +22,7 @@ def test_choices_accepts_exp_of_the_loss(capsys):
         (1 / 2.48, "other way"),
         (2**2.48, "wrong base"),
         (10**2.48, "wrong base"),
-        (20.0, "Not quite"),
+        (20.0, "solve for n"),
         ([11.9], "one number"),
     ],
 )

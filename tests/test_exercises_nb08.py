@@ -120,6 +120,7 @@ def test_post_norm_is_accepted_and_trained_against_pre_norm(text_ids, capsys):
         (Broken, "raised RuntimeError: not written yet"),
         (WrongShape, "shaped like x"),
         ("PostNormBlock", "the class itself"),
+        (torch.nn.Linear, "a subclass of LadderBlock"),
     ],
 )
 def test_post_norm_explains_wrong_answers(block_class, hint, text_ids, capsys):

@@ -72,9 +72,14 @@ def test_rejects_a_word_that_is_not_a_word(word):
         neighbours_readout(word, nearest)
 
 
-@pytest.mark.parametrize("k", [0, -1, 1.5, True])
-def test_rejects_a_bad_k(k):
-    with pytest.raises(ValueError, match="k must be a whole number of at least 1"):
+@pytest.mark.parametrize("k, error, message", [
+    (0, ValueError, "k must be at least 1, got 0"),
+    (-1, ValueError, "k must be at least 1, got -1"),
+    (1.5, TypeError, "k must be a whole number"),
+    (True, TypeError, "k must be a whole number"),
+])
+def test_rejects_a_bad_k(k, error, message):
+    with pytest.raises(error, match=message):
         neighbours_readout("king", nearest, k=k)
 
 

@@ -81,5 +81,5 @@ def test_rows_that_do_not_match_the_tokens():
 
 
 def test_top_below_one():
-    with pytest.raises(ValueError, match="top must be a whole number of at least 1"):
+    with pytest.raises(ValueError, match="top must be at least 1, got 0"):
         readout("bank", top=0)

@@ -179,7 +179,7 @@ def test_a_bad_temperature_is_refused_by_the_probabilities_function():
 
 
 def test_a_bad_top_is_refused():
-    with pytest.raises(ValueError, match="top must be a whole number from 1 to 9"):
+    with pytest.raises(ValueError, match="top must be from 1 to 9, got 0"):
         readout(top=0)
 
 

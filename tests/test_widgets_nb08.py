@@ -76,9 +76,15 @@ def test_the_controls_are_the_callbacks_arguments():
     assert controls["residual"].value is False
 
 
-@pytest.mark.parametrize("blocks", [0, -1, 2.5, True, "8"])
-def test_a_bad_number_of_blocks_is_refused(blocks):
-    with pytest.raises(ValueError, match="num_blocks must be a whole number >= 1"):
+@pytest.mark.parametrize("blocks, error, message", [
+    (0, ValueError, "num_blocks must be at least 1, got 0"),
+    (-1, ValueError, "num_blocks must be at least 1, got -1"),
+    (2.5, TypeError, "num_blocks must be a whole number"),
+    (True, TypeError, "num_blocks must be a whole number"),
+    ("8", TypeError, "num_blocks must be a whole number"),
+])
+def test_a_bad_number_of_blocks_is_refused(blocks, error, message):
+    with pytest.raises(error, match=message):
         readout(blocks, True, True)
 
 

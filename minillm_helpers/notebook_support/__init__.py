@@ -1,5 +1,2 @@
-"""What the notebooks use but do not teach: plots, widget callbacks, exercise checkers,
-the corpus and the real-text datasets, and the one-line claim checker.
-
-Nothing here is concept code: a notebook may import any of it (minillm_helpers.stages).
-"""
+"""What the notebooks use but do not teach (plots, widget callbacks, exercise checkers, the
+corpus, `claim`, the model explorer); any notebook may import it (minillm_helpers.stages)."""

@@ -1,26 +1,8 @@
-"""A class grows as the series teaches more: lines marked `# + notebook NN: why` in the
-package are the ones notebook NN adds to a class an earlier cell showed.
-
-A notebook's class cell shows the class without any marked line (what that cell has
-taught); the notebook that teaches a marked line prints it in place with
-`show_added_lines(cls, notebook=NN)`. tests/test_one_source.py compares each class cell
-with `without_added_lines(package source)`, so one forward lives in the package and the
-notebooks still show exactly its code.
-
-A marked line that opens a block (ends with ":") brings its indented body with it.
-
->>> code = '''def f(x, y=None):
-...     if y is not None:  # + notebook 06: y shifts x
-...         x = x + y
-...     return x
-... '''
->>> print(without_added_lines(code))
-def f(x, y=None):
-    return x
-<BLANKLINE>
+"""A class grows as the series teaches more: a line marked `# + notebook NN: why` in the
+package (with the block it opens) is one notebook NN adds to a class an earlier cell showed.
+The class cell shows `without_added_lines(the package's source)` (tests/test_one_source.py
+checks it), and notebook NN prints its lines with `show_added_lines(cls, notebook=NN)`.
 """
-
-from __future__ import annotations
 
 import importlib
 import inspect
@@ -64,8 +46,7 @@ def without_added_lines(source: str) -> str:
 
 
 def package_class(cls) -> type:
-    """The package's class of cls's name (a notebook's class cell shows it without the
-    lines that later sections add)."""
+    """The package's class of cls's name."""
     for module in BUILT_BY:
         found = getattr(importlib.import_module(f"minillm_helpers.{module}"), cls.__name__, None)
         if inspect.isclass(found):
@@ -75,8 +56,7 @@ def package_class(cls) -> type:
 
 def added_lines(cls, notebook: int, context: int = 2) -> str:
     """The lines notebook `notebook` adds to the package's class of cls's name, marked "+",
-    each method's first line and `context` lines around them shown plainly ("..." for the
-    rest); lines of later notebooks are left out, as in the notebook's own cells."""
+    with each method's first line and `context` lines around them ("..." for the rest)."""
     source = textwrap.dedent(inspect.getsource(package_class(cls)))
     marked = marked_lines(source)
     if notebook not in marked.values():
@@ -104,8 +84,7 @@ def added_lines(cls, notebook: int, context: int = 2) -> str:
 
 
 def as_package_class(model):
-    """The same model (config, weights, mode) as an instance of the package's class of the
-    same name: the class the notebook wrote, with the lines that later sections add."""
+    """The same model (config, weights, mode) in the package's class, later sections' lines in."""
     grown = package_class(type(model))(model.config).to(next(model.parameters()).device)
     grown.load_state_dict(model.state_dict())
     return grown.train(model.training)

@@ -1,8 +1,5 @@
-"""One visible line per claim: `claim("bank looks mostly at river", w > 0.7)`.
-
-A notebook proves what its prose says with these lines. Each prints a tick and the
-claim's words, so the reader sees what was checked; a false claim stops the notebook
-with the same words.
+"""One visible line per claim the prose makes: `claim("bank looks mostly at river", w > 0.7)`
+prints a tick and the claim's words, or stops the notebook with them.
 
 >>> claim("two and two make four", 2 + 2 == 4)
 ✓ two and two make four
@@ -11,8 +8,6 @@ Traceback (most recent call last):
 ...
 AssertionError: ✗ not true: two and two make five
 """
-
-from __future__ import annotations
 
 
 def claim(statement: str, holds) -> None:

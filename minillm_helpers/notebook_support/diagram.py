@@ -1,26 +1,17 @@
-"""One picture of the whole GPT: token IDs in, probabilities out, the shape at every arrow.
-
-`draw_gpt_diagram(config)` returns a matplotlib figure (9 inches wide, readable at a
-notebook's width). The residual stream is drawn as the road down the middle: each block
-reads from it (through a layer norm) and writes its attention's and feed-forward's
-results back onto it with a `+`. Shapes use B (sequences in a batch), T (tokens in
-each), C (the width), heads and V (the vocabulary); with a config, the caption gives
-their values.
-
->>> fig = draw_gpt_diagram()
->>> fig.get_size_inches().tolist()
-[9.0, 11.0]
-"""
-
-from __future__ import annotations
+"""One picture of the whole GPT, token IDs in, probabilities out, the shape at every arrow:
+B sequences of T tokens, width C, V the vocabulary. The residual stream runs down the middle:
+each block reads it (through a layer norm) and writes back onto it with a `+`."""
 
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+
+from minillm_helpers.checks import InputTypeError, fail
 
 STREAM_X = 2.1  # where the residual stream runs
 COLOURS = {"io": "#e8e8e8", "embed": "#cfe2f3", "norm": "#fde9c9", "attention": "#d9ead3",
            "feed_forward": "#ead1dc", "output": "#cfe2f3", "stream": "#fff2b3"}
 FONT = 10
+SHAPE = dict(fontsize=FONT - 1, family="monospace", color="#1f4e79", zorder=4)  # "(B, T, C)"
 
 
 def _box(ax, x, y, width, height, text, colour, size=FONT):
@@ -31,24 +22,14 @@ def _box(ax, x, y, width, height, text, colour, size=FONT):
     ax.text(x, y, text, ha="center", va="center", fontsize=size, zorder=4)
 
 
-def _arrow(ax, start, end, label=None, side="right", colour="#333333"):
-    """An arrow from start to end, with a shape label beside its middle."""
+def _arrow(ax, start, end, label=None):
+    """An arrow from start to end, with a shape label right of (or above) its middle."""
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14,
-                                 color=colour, linewidth=1.4, zorder=2))
+                                 color="#333333", linewidth=1.4, zorder=2))
     if label:
-        x, y = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
-        vertical = abs(end[0] - start[0]) < 1e-9
-        dx, dy = ((0.12 if side == "right" else -0.12), 0) if vertical else (0, 0.14)
-        ha = ("left" if side == "right" else "right") if vertical else "center"
-        ax.text(x + dx, y + dy, label, ha=ha, va="center" if vertical else "bottom",
-                fontsize=FONT - 1, family="monospace", color="#1f4e79", zorder=4)
-
-
-def _plus(ax, y):
-    """The circled + where a sub-layer writes back onto the stream."""
-    ax.add_patch(plt.Circle((STREAM_X, y), 0.17, facecolor="white", edgecolor="#333333",
-                            linewidth=1.4, zorder=4))
-    ax.text(STREAM_X, y - 0.01, "+", ha="center", va="center", fontsize=13, zorder=5)
+        x, y, vertical = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2, start[0] == end[0]
+        ax.text(x + 0.12 * vertical, y + 0.14 * (not vertical), label,
+                ha="left" if vertical else "center", va="center" if vertical else "bottom", **SHAPE)
 
 
 def _sub_layer(ax, y_read, y_write, title, detail, colour, inner_shape):
@@ -57,23 +38,21 @@ def _sub_layer(ax, y_read, y_write, title, detail, colour, inner_shape):
     _box(ax, 3.65, y_read, 1.1, 0.55, "layer norm", "norm", size=FONT - 1)
     _arrow(ax, (4.2, y_read), (5.25, y_read), "(B, T, C)")
     _box(ax, 6.95, y_read, 3.2, 1.0, f"{title}\n{detail}", colour, size=FONT - 0.5)
-    ax.text(6.95, y_read - 0.72, inner_shape, ha="center", va="center", fontsize=FONT - 1,
-            family="monospace", color="#1f4e79", zorder=4)
+    ax.text(6.95, y_read - 0.72, inner_shape, ha="center", va="center", **SHAPE)
     ax.plot([8.55, 8.8, 8.8], [y_read, y_read, y_write], color="#333333", lw=1.4, zorder=2)
     _arrow(ax, (8.8, y_write), (STREAM_X + 0.2, y_write), "(B, T, C)")  # write back
-    _plus(ax, y_write)
+    ax.add_patch(plt.Circle((STREAM_X, y_write), 0.17, facecolor="white", edgecolor="#333333",
+                            linewidth=1.4, zorder=4))
+    ax.text(STREAM_X, y_write - 0.01, "+", ha="center", va="center", fontsize=13, zorder=5)
 
 
 def draw_gpt_diagram(config=None):
-    """The GPT from token IDs to probabilities, as a figure; config: a GPTConfig or None."""
-    if config is not None and not all(hasattr(config, name) for name in (
-            "vocab_size", "context_length", "width", "num_heads", "num_layers")):
-        raise TypeError("config must be a GPTConfig (or None for the shapes alone), "
-                        f"got {type(config).__name__}.")
+    """The GPT as a 9-inch figure; a GPTConfig puts its sizes in the caption."""
+    if config is not None and not hasattr(config, "num_layers"):
+        fail(InputTypeError, "config must be a GPTConfig (or None for the shapes alone), "
+             f"got {type(config).__name__}")
     fig = plt.figure(figsize=(9, 11))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, 9)
-    ax.set_ylim(0, 11)
+    ax = fig.add_axes((0, 0, 1, 1), xlim=(0, 9), ylim=(0, 11))
     ax.axis("off")
     ax.text(4.5, 10.65, "The mini GPT, from token IDs to probabilities", ha="center",
             fontsize=FONT + 4, weight="bold")

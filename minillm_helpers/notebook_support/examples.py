@@ -1,10 +1,5 @@
-"""Hand-made examples that more than one notebook (or test) uses, kept in one place.
-
-Notebook 04 builds them row by row, with a comment per token; a test checks that its
-numbers are these.
-"""
-
-from __future__ import annotations
+"""Notebook 04's hand-made bank example, kept here for notebook 05 and the tests (a test
+checks that notebook 04 builds these very numbers)."""
 
 import torch
 
@@ -12,14 +7,9 @@ BANK_SENTENCE = "The bank of the river was muddy."
 
 
 def bank_vectors() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Notebook 04's (queries, keys, values) for BANK_SENTENCE, one row per token
-    (The, bank, of, the, river, was, muddy, .). Queries and keys have the features
-    nature, thing, describes, grammar; values nature, money, grammar.
-
-    >>> queries, keys, values = bank_vectors()
-    >>> tuple(queries.shape), tuple(keys.shape), tuple(values.shape)
-    ((8, 4), (8, 4), (8, 3))
-    """
+    """(queries, keys, values), one row per token of BANK_SENTENCE (The, bank, of, the, river,
+    was, muddy, .): queries and keys have the features nature, thing, describes, grammar;
+    values nature, money, grammar."""
     queries = torch.tensor([[0, 1, 0, 0], [4, 0, 0, 0], [0, 1, 0, 0], [0, 1, 0, 0],
                             [0, 0, 2, 0], [0, 2, 0, 0], [2, 2, 0, 0], [0, 0, 0, 0]])
     keys = torch.tensor([[0, 0, 0, 2], [0, 2, 0, 0], [0, 0, 0, 2], [0, 0, 0, 2],

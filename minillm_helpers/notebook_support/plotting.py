@@ -1,26 +1,20 @@
 """Small matplotlib helpers shared by the notebooks. No concept code lives here."""
 
-from __future__ import annotations
+from itertools import combinations
 
 import matplotlib.pyplot as plt
+import numpy as np
 
 
 def text_colour_on(rgba) -> str:
-    """Black on a pale background, white on a dark one: by the colour's brightness.
-
-    >>> text_colour_on((1.0, 1.0, 0.9, 1.0)), text_colour_on((0.2, 0.0, 0.4, 1.0))
-    ('black', 'white')
-    """
+    """Black on a pale background, white on a dark one, by the colour's brightness to an eye."""
     red, green, blue = rgba[:3]
-    brightness = 0.299 * red + 0.587 * green + 0.114 * blue  # how bright it looks to an eye
-    return "black" if brightness > 0.5 else "white"
+    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
 
 
 def heatmap(matrix, row_labels=None, col_labels=None, title=None, ax=None, cmap="viridis",
-            annotate=True, fmt="{:.2f}", vmin=None, vmax=None):
-    """Draw a 2-D array as coloured cells, optionally with the numbers written in."""
-    import numpy as np
-
+            annotate=True, vmin=None, vmax=None):
+    """Draw a 2-D array as coloured cells, with the numbers written in unless annotate=False."""
     values = np.asarray(matrix, dtype=float)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.6 * values.shape[1] + 2, 0.5 * values.shape[0] + 1.5))
@@ -32,7 +26,7 @@ def heatmap(matrix, row_labels=None, col_labels=None, title=None, ax=None, cmap=
     if annotate and values.size <= 400:
         for (i, j), value in np.ndenumerate(values):
             cell = image.cmap(image.norm(value))  # the colour the cell is painted
-            ax.text(j, i, fmt.format(value), ha="center", va="center", fontsize=8,
+            ax.text(j, i, f"{value:.2f}", ha="center", va="center", fontsize=8,
                     color=text_colour_on(cell))
     if title:
         ax.set_title(title)
@@ -40,23 +34,18 @@ def heatmap(matrix, row_labels=None, col_labels=None, title=None, ax=None, cmap=
     return ax
 
 
-def loss_curves(history, title="Loss while training", ax=None, baseline=None):
-    """Plot a TrainingHistory: every step's batch loss (faint), the evaluated losses (dots)
-    and, if given, a baseline loss as a dashed line (notebook 07: the bigram's). The one
-    loss plot of the project: the notebooks, notebook 07's live view and `minillm train`'s
-    loss.png all draw it."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.5))
+def loss_curves(history, title="Loss while training", baseline=None):
+    """The project's one loss plot (notebooks, `minillm train`'s loss.png): a TrainingHistory's
+    batch losses (faint), evaluated losses (dots) and a baseline (notebook 07's bigram) dashed."""
+    _, ax = plt.subplots(figsize=(7, 3.5))
     ax.plot(history.steps, history.losses, alpha=0.35, label="training batch")
-    if getattr(history, "eval_steps", None):
+    if history.eval_steps:
         ax.plot(history.eval_steps, history.train_eval, "o-", label="training (evaluated)")
         if history.val_eval:
             ax.plot(history.eval_steps, history.val_eval, "s-", label="validation")
     if baseline is not None:
         ax.axhline(baseline, color="gray", linestyle="--", label=f"bigram {baseline:.2f}")
-    ax.set_xlabel("step")
-    ax.set_ylabel("cross-entropy loss")
-    ax.set_title(title)
+    ax.set(xlabel="step", ylabel="cross-entropy loss", title=title)
     ax.legend(loc="upper right")
     return ax
 
@@ -78,11 +67,9 @@ def show(title, matrix, rows, cols, digits=2):
         print(f"{label:<{left}}" + "".join(f"{float(v):>{cell}.{digits}f}" for v in row))
 
 
-def id_strips(orders: dict, title="Same characters, different ID labels (IDs in blue)"):
-    """One row of boxes per numbering: each character with its ID (its place) under it.
-
-    `orders` maps a name to a vocabulary list, e.g. {"sorted": [" ", "d", ...]}.
-    """
+def id_strips(orders: dict):
+    """One row of boxes per numbering ({name: vocabulary list}): each character with its ID
+    (its place) under it."""
     fig, axes = plt.subplots(len(orders), 1, figsize=(7, 1.2 * len(orders)), squeeze=False)
     for ax, (name, vocabulary) in zip(axes[:, 0], orders.items(), strict=True):
         for token_id, unit in enumerate(vocabulary):
@@ -91,55 +78,51 @@ def id_strips(orders: dict, title="Same characters, different ID labels (IDs in 
                     ha="center", va="center", fontsize=12)
             ax.text(token_id + 0.45, 0.15, str(token_id), ha="center", va="center",
                     fontsize=9, color="tab:blue")
-        ax.set_xlim(0, len(vocabulary))
-        ax.set_ylim(0, 0.95)
+        ax.set(xlim=(0, len(vocabulary)), ylim=(0, 0.95))
         ax.set_title(name, fontsize=10)
         ax.axis("off")
-    fig.suptitle(title)
+    fig.suptitle("Same characters, different ID labels (IDs in blue)")
     fig.tight_layout()
     return fig
 
 
-def bar_panels(panels: dict, labels, colors=("tab:blue", "tab:orange", "tab:green")):
+def bar_panels(panels: dict, labels):
     """Side-by-side bar charts sharing their bar labels: {panel title: [value per label]}."""
     fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3), squeeze=False)
     for ax, (title, values) in zip(axes[0], panels.items(), strict=True):
-        ax.bar(list(labels), list(values), color=list(colors)[: len(values)])
+        ax.bar(list(labels), list(values), color=["tab:blue", "tab:orange", "tab:green"])
         ax.set_title(title)
     fig.tight_layout()
     return fig
 
 
-def spread_labels(anchors, sizes, pad=0.012, dot=0.012, gap=0.004, rounds=20):
-    """Where to put text labels next to their points so that no two overlap and none covers
-    another point.
+PAD, DOT, GAP = 0.012, 0.012, 0.004  # label to its point, room around a dot, between labels
 
-    `anchors` are (x, y) points and `sizes` each label's (width, height), in the same units
-    (word_scatter uses fractions of the axes). Each label starts just right of its point,
-    centred on it. Then, in turns: a label that would cover another point moves right, past
-    it; two labels that overlap are pushed apart up and down, half the overlap each.
-    Returns the lower-left corner (x, y) of each label.
-    """
-    places = [[x + pad, y - height / 2] for (x, y), (_, height) in zip(anchors, sizes, strict=True)]
+
+def spread_labels(anchors, sizes, rounds=20):
+    """The lower-left corners of labels of `sizes` (width, height) for the points `anchors`,
+    placed so that no two overlap and none covers another point. Each starts just right of its
+    point; then, in turns, a label covering another point steps right past it, and two that
+    overlap are pushed apart up and down, half the overlap each."""
+    places = [[x + PAD, y - height / 2] for (x, y), (_, height) in zip(anchors, sizes, strict=True)]
     for _ in range(rounds):
         moved = False
         for i, ((x, y), (width, height)) in enumerate(zip(places, sizes, strict=True)):
             for k, (dot_x, dot_y) in enumerate(anchors):
-                covers = x - dot < dot_x < x + width + dot and y - dot < dot_y < y + height + dot
+                covers = x - DOT < dot_x < x + width + DOT and y - DOT < dot_y < y + height + DOT
                 if k != i and covers:
-                    places[i][0] = x = dot_x + pad  # step right, past the point it covered
+                    places[i][0] = x = dot_x + PAD
                     moved = True
-        for i in range(len(places)):
-            for j in range(i + 1, len(places)):
-                (xi, yi), (wi, hi) = places[i], sizes[i]
-                (xj, yj), (wj, hj) = places[j], sizes[j]
-                across = min(xi + wi, xj + wj) - max(xi, xj)
-                up = min(yi + hi, yj + hj) - max(yi, yj)
-                if across > 0 and up > -gap:  # overlapping, or closer than gap
-                    lower, upper = (i, j) if (yi, i) < (yj, j) else (j, i)
-                    places[lower][1] -= (up + gap) / 2
-                    places[upper][1] += (up + gap) / 2
-                    moved = True
+        for i, j in combinations(range(len(places)), 2):
+            (xi, yi), (wi, hi) = places[i], sizes[i]
+            (xj, yj), (wj, hj) = places[j], sizes[j]
+            across = min(xi + wi, xj + wj) - max(xi, xj)
+            up = min(yi + hi, yj + hj) - max(yi, yj)
+            if across > 0 and up > -GAP:  # overlapping, or closer than GAP
+                lower, upper = (i, j) if (yi, i) < (yj, j) else (j, i)
+                places[lower][1] -= (up + GAP) / 2
+                places[upper][1] += (up + GAP) / 2
+                moved = True
         if not moved:
             break
     return [tuple(place) for place in places]
@@ -148,8 +131,6 @@ def spread_labels(anchors, sizes, pad=0.012, dot=0.012, gap=0.004, rounds=20):
 def word_scatter(points, words, colours, ax, title, fontsize=10):
     """Words as labelled dots at 2-D points (a PCA view); labels spread so none overlap,
     with a thin line to the dot when a label had to move away from it."""
-    import numpy as np
-
     points = np.asarray([[float(x), float(y)] for x, y in points])
     ax.scatter(points[:, 0], points[:, 1], c=colours)
     low, high = points.min(axis=0), points.max(axis=0)

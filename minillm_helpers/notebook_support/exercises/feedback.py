@@ -1,6 +1,7 @@
-"""What every exercise checker shares: reading a reader's answer as numbers, comparing
-numbers, and printing the verdict. Checkers never raise on a wrong answer; an answer of
-the wrong kind reads as None, and the checker says what kind it wants.
+"""What every exercise checker shares. A checker, wrapped in `@checker`, returns its verdict
+for a right answer and raises `NotYet(hint)` for a wrong one; the wrapper prints
+"Correct! ..." or "Not yet: ..." and returns True or False, so a wrong answer never raises.
+An answer of the wrong kind reads as None.
 
 >>> number(0.5), number(3), number(True), number(float("nan")), number("4.17")
 (0.5, 3.0, None, None, None)
@@ -8,23 +9,50 @@ the wrong kind reads as None, and the checker says what kind it wants.
 ([1.0, 2.5], None, None)
 >>> close([0.1, 0.2], [0.1001, 0.2], tolerance=1e-3), close([1.0], [1.0, 2.0])
 (True, False)
+>>> checker(lambda answer: "four." if answer == 4 else call(answer))(2 + 2)
+Correct! four.
+True
+>>> checker(lambda answer: "four." if answer == 4 else call(answer))(lambda: 1 / 0)
+Not yet: your code raised ZeroDivisionError: division by zero.
+False
 """
-
-from __future__ import annotations
 
 import math
 import numbers as kinds
+from functools import wraps
 
 
-def say(ok: bool, message: str) -> bool:
-    """Print the verdict ("Correct! ..." or "Not yet: ...") and return ok."""
-    print(("Correct! " if ok else "Not yet: ") + message)
-    return ok
+class NotYet(Exception):
+    """A wrong answer; the message is the hint the reader sees."""
+
+
+def checker(check):
+    """`check` with its verdict printed and returned as a bool."""
+
+    @wraps(check)
+    def verdict(*answers) -> bool:
+        try:
+            print(f"Correct! {check(*answers)}")
+            return True
+        except NotYet as hint:
+            print(f"Not yet: {hint}")
+            return False
+
+    return verdict
+
+
+def call(function, *args):
+    """The reader's function applied to args; that it fails (or is no function) is a NotYet."""
+    if not callable(function):
+        raise NotYet("pass your function itself (its name, no brackets).")
+    try:
+        return function(*args)
+    except Exception as error:  # the reader's code may fail in any way
+        raise NotYet(f"your code raised {type(error).__name__}: {error}.") from None
 
 
 def number(answer) -> float | None:
-    """The answer as a finite float (an int, float, numpy number or one-element tensor);
-    None for anything else: bools, strings such as "4.17", lists."""
+    """The answer as a finite float (from a number or one-element tensor, not a bool); or None."""
     if hasattr(answer, "item") and getattr(answer, "numel", lambda: 1)() == 1:
         answer = answer.item()
     if isinstance(answer, bool) or not isinstance(answer, kinds.Real):
@@ -34,16 +62,13 @@ def number(answer) -> float | None:
 
 
 def numbers(answer, count: int | None = None) -> list[float] | None:
-    """The answer as a list of finite floats (a list, tuple, array or tensor; `count` of
-    them if given); None for anything else."""
+    """The answer as a list of finite floats (`count` of them if given); None otherwise."""
     if hasattr(answer, "tolist"):
         answer = answer.tolist()
     if not isinstance(answer, (list, tuple)):
         return None
     values = [number(v) for v in answer]
-    if None in values or (count is not None and len(values) != count):
-        return None
-    return values
+    return None if None in values or count not in (None, len(values)) else values
 
 
 def close(got, expected, tolerance: float = 0.01) -> bool:
@@ -53,19 +78,17 @@ def close(got, expected, tolerance: float = 0.01) -> bool:
     )
 
 
-def check_part_matters(intact, broken, part: str, lesson: str, margin: float,
-                       broken_digits: int = 2) -> bool:
-    """A "break it yourself" verdict: the loss with a part of the model removed (`broken`)
-    should exceed the intact model's loss by at least `margin`. `broken_digits`: how many
-    decimals of the broken loss to show (fewer where a wrecked model's loss is chaotic:
-    the thread count moves its second decimal)."""
+def part_matters(intact, broken, part: str, lesson: str, margin: float,
+                 broken_digits: int = 2) -> str:
+    """A "break it yourself" verdict: the loss with a part removed exceeds the intact model's by
+    `margin`; `broken_digits` fewer where the thread count moves a wrecked loss's decimals."""
     with_part, without = number(intact), number(broken)
     if with_part is None or without is None:
-        return say(False, f"give two losses (numbers): the intact model's, then the one {part}.")
+        raise NotYet(f"give two losses (numbers): the intact model's, then the one {part}.")
     if without < with_part:
-        return say(False, f"the loss {part} came out lower ({without:.2f} < {with_part:.2f}): "
-                          "did you swap the two, or measure the same model twice?")
+        raise NotYet(f"the loss {part} came out lower ({without:.2f} < {with_part:.2f}): "
+                     "did you swap the two, or measure the same model twice?")
     if without - with_part < margin:
-        return say(False, f"the two losses are too close ({with_part:.2f} and {without:.2f}): "
-                          f"check that the part is really removed, on the trained model.")
-    return say(True, f"{with_part:.2f} intact, {without:.{broken_digits}f} {part}. {lesson}")
+        raise NotYet(f"the two losses are too close ({with_part:.2f} and {without:.2f}): "
+                     "check that the part is really removed, on the trained model.")
+    return f"{with_part:.2f} intact, {without:.{broken_digits}f} {part}. {lesson}"

@@ -1,85 +1,46 @@
-"""Checkers for notebook 02's exercises (embeddings). Each prints a verdict and returns a bool."""
-
-from __future__ import annotations
+"""Checkers for notebook 02's exercises (embeddings)."""
 
 import torch
 
-from minillm_helpers.notebook_support.exercises.feedback import number
+from minillm_helpers.notebook_support.exercises.feedback import NotYet, call, checker, number
 
 
-def check_cosine_by_hand(answer) -> bool:
+@checker
+def check_cosine_by_hand(answer) -> str:
     """Exercise 1: the cosine similarity of a = (1, 2, 2) and b = (2, 1, 2), worked by hand."""
     value = number(answer)
     if value is None:
-        print("Give one number, e.g. 0.5 or 8 / 9.")
-        return False
+        raise NotYet("give one number, e.g. 0.5 or 8 / 9.")
     if abs(value - 8 / 9) < 0.005:
-        print("Right: a . b = 2 + 2 + 4 = 8, and both vectors have length 3, so "
-              "cos = 8 / (3 * 3) = 0.889. They point in almost the same direction.")
-        return True
+        return ("a . b = 2 + 2 + 4 = 8, and both vectors have length 3, so cos = 8 / (3 * 3) "
+                "= 0.889. They point in almost the same direction.")
     if abs(value - 8) < 1e-6:
-        print("8 is the dot product a . b. Divide it by the two lengths, |a| * |b|.")
-    elif abs(value - 8 / 3) < 0.005:
-        print("You divided by one length only: both |a| and |b| go under the line.")
-    elif not -1 <= value <= 1:
-        print(f"{value:g} cannot be a cosine: cosines lie between -1 and 1. "
-              "Compute a . b, then divide by |a| * |b|.")
-    else:
-        print(f"Not quite ({value:.3f}). Multiply the vectors position by position and add "
-              "(a . b), then divide by the product of their lengths, |a| = sqrt(1 + 4 + 4).")
-    return False
+        raise NotYet("8 is the dot product a . b. Divide it by the two lengths, |a| * |b|.")
+    if abs(value - 8 / 3) < 0.005:
+        raise NotYet("you divided by one length only: both |a| and |b| go under the line.")
+    if not -1 <= value <= 1:
+        raise NotYet(f"{value:g} cannot be a cosine: cosines lie between -1 and 1. Compute "
+                     "a . b, then divide by |a| * |b|.")
+    raise NotYet(f"{value:.3f} is off. Multiply the vectors position by position and add "
+                 "(a . b), then divide by the product of their lengths, |a| = sqrt(1 + 4 + 4).")
 
 
-def check_one_hot_lookup(lookup) -> bool:
+@checker
+def check_one_hot_lookup(lookup) -> str:
     """Exercise 2: lookup(ids, table) written as one-hot vectors times the table."""
-    if not callable(lookup):
-        print("Pass your function itself (lookup, without brackets).")
-        return False
-    generator = torch.Generator().manual_seed(2)
-    table = torch.randn(7, 3, generator=generator)
+    table = torch.randn(7, 3, generator=torch.Generator().manual_seed(2))
     for ids in ([4], [0, 6, 6, 2], [5, 1, 3, 0, 2]):
-        try:
-            result = lookup(torch.tensor(ids), table)
-        except Exception as error:  # the reader's code: report, don't crash
-            print(f"Your function raised {type(error).__name__}: {error}")
-            return False
-        expected = table[torch.tensor(ids)]
+        result, expected = call(lookup, torch.tensor(ids), table), table[ids]
         if not torch.is_tensor(result):
-            print(f"Return a tensor, got {type(result).__name__}.")
-            return False
-        if tuple(result.shape) == (len(ids), table.shape[0]):
-            print(f"For IDs {ids} you returned shape {tuple(result.shape)}: that is the one-hot "
-                  "matrix itself. Multiply it by the table (@) to pick the rows.")
-            return False
-        if tuple(result.shape) != tuple(expected.shape):
-            print(f"For IDs {ids} the result should have shape {tuple(expected.shape)} "
-                  f"(one row of width {table.shape[1]} per ID), got {tuple(result.shape)}.")
-            return False
+            raise NotYet(f"return a tensor, got {type(result).__name__}.")
+        if result.shape == (len(ids), len(table)):
+            raise NotYet(f"for IDs {ids} you returned shape {tuple(result.shape)}: that is the "
+                         "one-hot matrix itself. Multiply it by the table (@) to pick the rows.")
+        if result.shape != expected.shape:
+            raise NotYet(f"for IDs {ids} the result should have shape {tuple(expected.shape)} "
+                         f"(one row of width 3 per ID), got {tuple(result.shape)}.")
         if not torch.allclose(result.float(), expected, atol=1e-6):
-            print(f"For IDs {ids} the rows are not the table's rows {ids}. Check that the 1 of "
-                  "each one-hot vector sits at the ID's place.")
-            return False
-    print("Right: multiplying one-hot rows by the table picks out exactly the table's rows, "
-          "repeated IDs included.")
-    return True
-
-
-def check_table_size(answer) -> bool:
-    """Exercise 3: how many numbers a 50,000-word table of width 768 holds."""
-    value = number(answer)
-    if value is None:
-        print("Give one number, e.g. 1_000_000.")
-        return False
-    if value == 50_000 * 768:
-        print("Right: 50,000 rows of 768 numbers is 38,400,000 numbers, about 154 MB as "
-              "32-bit floats, all of them learned.")
-        return True
-    if value == 50_000 + 768:
-        print("That adds the sizes. The table has one row per word, and every row holds "
-              "768 numbers: multiply.")
-    elif value in (50_000, 768):
-        print("That is one side of the table. It is vocab_size rows by width columns.")
-    else:
-        print(f"Not quite ({value:,.0f}). Count the rows (one per word) and the numbers in "
-              "each row (the width).")
-    return False
+            raise NotYet(f"for IDs {ids} the rows are not the table's rows {ids}. Check that "
+                         "the 1 of each one-hot vector sits at the ID's place.")
+    return ("multiplying one-hot rows by the table picks out exactly the table's rows, "
+            "repeated IDs included.")

@@ -1,50 +1,39 @@
-"""Instant feedback for notebook 03's exercises (positional encoding)."""
-
-from __future__ import annotations
-
-import math
+"""Checkers for notebook 03's exercises (positional encoding)."""
 
 import torch
 
-from minillm_helpers.notebook_support.exercises.feedback import close, numbers, say
+from minillm_helpers.notebook_support.exercises.feedback import (
+    NotYet,
+    call,
+    checker,
+    close,
+    numbers,
+)
+from minillm_helpers.positions import sinusoidal_encoding
 
 TOLERANCE = 1e-4  # how far a reader's vector may sit from the formula's
 
 
-def reference_position_vector(position: int, width: int) -> list[float]:
-    """sin and cos of position * 10000^(-i/width) for i = 0, 2, 4, ... interleaved."""
-    values = []
-    for i in range(0, width, 2):
-        angle = position * 10000 ** (-i / width)
-        values += [math.sin(angle), math.cos(angle)]
-    return values[:width]
-
-
-def check_position_vector(encode_position) -> bool:
+@checker
+def check_position_vector(encode_position) -> str:
     """Exercise 1: a function giving one position's sinusoidal vector, written with math only."""
-    if not callable(encode_position):
-        return say(False, "pass your function itself (no brackets).")
     cases = ((0, 4), (1, 4), (2, 2), (7, 6), (50, 8))
     answers = {}
     for position, width in cases:
-        try:
-            result = encode_position(position, width)
-        except Exception as error:  # the reader's code may fail in any way
-            return say(False, f"your function raised {type(error).__name__}: {error}.")
-        answers[position, width] = numbers(result, count=width)
+        answers[position, width] = numbers(call(encode_position, position, width), count=width)
         if answers[position, width] is None:
-            return say(False, f"for position {position}, width {width} return {width} numbers.")
-    for (position, width), got in answers.items():
-        expected = reference_position_vector(position, width)
-        if close(got, expected, TOLERANCE):
-            continue
-        sines = [(answers[case][0::2], reference_position_vector(*case)[0::2]) for case in cases]
-        if all(close(mine, right, TOLERANCE) for mine, right in sines):
-            return say(False, "the sines are right; check the cosines in the odd places.")
-        return say(False, f"position {position}, width {width}: expected "
-                          f"{[round(v, 3) for v in expected]}, got {[round(v, 3) for v in got]}. "
-                          "The frequency of pair i is 10000 ** (-i / width) for i = 0, 2, 4, ...")
-    return say(True, "your vectors match the sinusoidal encoding, column for column.")
+            raise NotYet(f"for position {position}, width {width} return {width} numbers.")
+    expected = {(p, w): sinusoidal_encoding(p + 1, w)[p].tolist() for p, w in cases}
+    wrong = [case for case in cases if not close(answers[case], expected[case], TOLERANCE)]
+    if not wrong:
+        return "your vectors match the sinusoidal encoding, column for column."
+    if all(close(answers[case][0::2], expected[case][0::2], TOLERANCE) for case in cases):
+        raise NotYet("the sines are right; check the cosines in the odd places.")
+    position, width = wrong[0]
+    raise NotYet(f"position {position}, width {width}: expected "
+                 f"{[round(v, 3) for v in expected[wrong[0]]]}, got "
+                 f"{[round(v, 3) for v in answers[wrong[0]]]}. The frequency of pair i is "
+                 "10000 ** (-i / width) for i = 0, 2, 4, ...")
 
 
 # The word tokenizer of notebook 03's section 1 numbers the two sentences' words
@@ -53,33 +42,25 @@ CAT_ATE_MOUSE = [1, 3, 2, 5, 4, 0]  # The cat ate the mouse .
 MOUSE_ATE_CAT = [1, 4, 2, 5, 3, 0]  # The mouse ate the cat .
 
 
-def check_without_positions(model_input) -> bool:
+@checker
+def check_without_positions(model_input) -> str:
     """Exercise 2: model_input(ids, table), changed to give the model no positions at all.
-
-    The checker reads both sentences through it: without positions, each token's vector must
-    depend only on the token, so the second sentence is the first one's vectors reordered.
-    """
-    if not callable(model_input):
-        return say(False, "pass your function itself (no brackets).")
+    Without positions each token's vector depends only on the token, so the second sentence
+    must come out as the first one's vectors reordered."""
     table = 0.1 * torch.randn(6, 8, generator=torch.Generator().manual_seed(3))  # 6 words, width 8
-    try:
-        first = model_input(torch.tensor(CAT_ATE_MOUSE), table)
-        second = model_input(torch.tensor(MOUSE_ATE_CAT), table)
-    except Exception as error:  # the reader's code may fail in any way
-        return say(False, f"your function raised {type(error).__name__}: {error}.")
-    tensors = torch.is_tensor(first) and torch.is_tensor(second)
-    if not tensors or tuple(first.shape) != (6, 8) or tuple(second.shape) != (6, 8):
-        return say(False, "return one vector per token: a tensor of shape (number of tokens, "
-                          "width), here (6, 8).")
+    first, second = (call(model_input, torch.tensor(ids), table)
+                     for ids in (CAT_ATE_MOUSE, MOUSE_ATE_CAT))
+    if not all(torch.is_tensor(x) and x.shape == (6, 8) for x in (first, second)):
+        raise NotYet("return one vector per token: a tensor of shape (number of tokens, "
+                     "width), here (6, 8).")
     order = [CAT_ATE_MOUSE.index(token) for token in MOUSE_ATE_CAT]
     if not torch.allclose(second, first[order], atol=1e-6):
-        return say(False, "'cat' still gets one vector at position 1 and another at position "
-                          "4: the difference is the position, and with it the model can tell "
-                          "who ate whom. Take the positions out.")
+        raise NotYet("'cat' still gets one vector at position 1 and another at position 4: the "
+                     "difference is the position, and with it the model can tell who ate "
+                     "whom. Take the positions out.")
     if (torch.cdist(first, first) + torch.eye(6)).min() < 1e-6:  # two different words alike
-        return say(False, "now different words get the same vector: keep the embeddings, "
-                          "drop only the positions.")
-    return say(True, "without positions every token's vector depends only on the word, so "
-                     "'The mouse ate the cat.' is 'The cat ate the mouse.' reordered: any "
-                     "mixing that treats its input as a set gives the same outputs, "
-                     "reordered, and cannot tell who ate whom.")
+        raise NotYet("now different words get the same vector: keep the embeddings, drop only "
+                     "the positions.")
+    return ("without positions every token's vector depends only on the word, so 'The mouse "
+            "ate the cat.' is 'The cat ate the mouse.' reordered: any mixing that treats its "
+            "input as a set gives the same outputs, reordered, and cannot tell who ate whom.")

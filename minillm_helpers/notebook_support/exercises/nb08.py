@@ -1,51 +1,57 @@
 """Checkers for notebook 08's exercises (taking the block apart): each breaks one piece of
-the model on purpose. Each prints a verdict and returns a bool; a wrong answer never raises."""
-
-from __future__ import annotations
+the model on purpose."""
 
 import math
 
 import torch
 from torch import nn
 
-from minillm_helpers.notebook_support.exercises.feedback import check_part_matters, number, say
+from minillm_helpers.notebook_support.exercises.feedback import (
+    NotYet,
+    call,
+    checker,
+    number,
+    part_matters,
+)
 
 # A small stack for checking a block: width 32, 4 heads, 8 blocks, 65 characters.
 SIZES = dict(vocab_size=65, context_length=32, width=32, num_heads=4, num_layers=8)
 STEPS, LEARNING_RATE = 60, 1e-2  # four times the notebook's learning rate
 
 
-def check_bag_of_characters(same_with_one_block, same_with_two_blocks) -> bool:
+@checker
+def check_bag_of_characters(same_with_one_block, same_with_two_blocks) -> str:
     """Exercise 1 (break it): without positions, does the score after `ROMEO:` equal the one
     after `MOREO:` for a rung of one block? Of two? Two bools."""
     answers = (same_with_one_block, same_with_two_blocks)
     if not all(isinstance(a, bool) for a in answers):
-        return say(False, "give two True/False values (bool(torch.allclose(...)) makes one), "
-                          "for one block, then for two.")
-    if answers == (True, False):
-        return say(True, "with one block and no positions, the last character attends to the "
-                         "ones before it as a bag: shuffle them and nothing moves. With two, "
-                         "order leaks back in through the causal mask: in block 1, `R` at the "
-                         "start saw only itself while `R` in third place saw `MOR`, so block 2 "
-                         "reads different vectors. Models without positions learn some order "
-                         "that way, but a position signal makes it easy.")
+        raise NotYet("give two True/False values (bool(torch.allclose(...)) makes one), for one "
+                     "block, then for two.")
     if answers == (False, False):
-        return say(False, "one block is blind to order: every earlier character reaches the "
-                          "last one through the same attention, whatever its place. Compare "
-                          "with atol=1e-5; sums in another order differ in the last digits.")
+        raise NotYet("one block is blind to order: every earlier character reaches the last one "
+                     "through the same attention, whatever its place. Compare with atol=1e-5; "
+                     "sums in another order differ in the last digits.")
     if answers == (True, True):
-        return say(False, "two blocks are not blind to order: block 1's vector at each place "
-                          "depends on what came before it (the causal mask), so block 2 sees "
-                          "it. Did you build the second rung with num_layers=2?")
-    return say(False, "if two blocks ignored order, one block, which sees less, would too.")
+        raise NotYet("two blocks are not blind to order: block 1's vector at each place depends "
+                     "on what came before it (the causal mask), so block 2 sees it. Did you "
+                     "build the second rung with num_layers=2?")
+    if answers == (False, True):
+        raise NotYet("if two blocks ignored order, one block, which sees less, would too.")
+    return ("with one block and no positions, the last character attends to the ones before it "
+            "as a bag: shuffle them and nothing moves. With two, order leaks back in through the "
+            "causal mask: in block 1, `R` at the start saw only itself while `R` in third place "
+            "saw `MOR`, so block 2 reads different vectors. Models without positions learn some "
+            "order that way, but a position signal makes it easy.")
 
 
-def check_no_residuals(with_residuals, without_residuals, vocab_size: int = 65) -> bool:
+@checker
+def check_no_residuals(with_residuals, without_residuals) -> str:
     """Exercise 2 (break it): the trained GPT's validation loss, and the same weights in a
     Rung with residual=False."""
+    vocab_size = SIZES["vocab_size"]
     guessing = math.log(vocab_size)
-    worse = number(without_residuals) is not None and number(without_residuals) > guessing
-    return check_part_matters(
+    worse = (number(without_residuals) or 0) > guessing
+    return part_matters(
         with_residuals, without_residuals, "without residuals",
         (f"That is worse than blind guessing among {vocab_size} characters "
          f"(ln {vocab_size} = {guessing:.2f}). " if worse else "")
@@ -56,24 +62,20 @@ def check_no_residuals(with_residuals, without_residuals, vocab_size: int = 65) 
     )
 
 
-def _post_norm_reference(block, x, mask):
+def post_norm_reference(block, x, mask):
     """What a post-norm block computes (the original Transformer's order): add, then norm."""
     x = block.norm1(x + block.attention(x, mask))
     return block.norm2(x + block.feed_forward(x))
 
 
-def _pre_norm_reference(block, x, mask):
-    x = x + block.attention(block.norm1(x), mask)
-    return x + block.feed_forward(block.norm2(x))
-
-
-def unigram_loss(train_data, val_data, vocab_size: int = 65) -> float:
+def unigram_loss(train_data, val_data, vocab_size: int = SIZES["vocab_size"]) -> float:
     """The validation loss of a model that only knows how often each character occurs."""
     counts = torch.bincount(train_data, minlength=vocab_size).float() + 1
     return float(-(counts / counts.sum()).log()[val_data].mean())
 
 
-def check_post_norm(block_class, train_data, val_data) -> bool:
+@checker
+def check_post_norm(block_class, train_data, val_data) -> str:
     """Exercise 3 (break it): a LadderBlock subclass whose forward adds first and normalises
     after: x = norm1(x + attention(x)), then x = norm2(x + feed_forward(x)). The verdict
     trains a small stack of 8 such blocks and of 8 pre-norm blocks at a high learning rate."""
@@ -82,37 +84,33 @@ def check_post_norm(block_class, train_data, val_data) -> bool:
     from minillm_helpers.model import GPTConfig
     from minillm_helpers.training import train
 
-    if not (isinstance(block_class, type) and issubclass(block_class, nn.Module)):
-        return say(False, "pass the class itself (PostNormBlock, no brackets), a subclass of "
-                          "LadderBlock.")
+    if not (isinstance(block_class, type) and issubclass(block_class, LadderBlock)):
+        raise NotYet("pass the class itself (PostNormBlock, no brackets), a subclass of "
+                     "LadderBlock.")
     config = GPTConfig(**SIZES)
     torch.manual_seed(0)
-    try:
-        block = block_class(config).eval()
-        x, mask = torch.randn(2, 6, config.width), causal_mask(6)
-        with torch.no_grad():
-            got = block(x, mask)
-    except Exception as error:  # the reader's code: report it, don't crash
-        return say(False, f"building or calling the block raised {type(error).__name__}: {error}")
     with torch.no_grad():
+        block = call(block_class, config).eval()
+        x, mask = torch.randn(2, 6, config.width), causal_mask(6)
+        got = call(block, x, mask)
         if not (torch.is_tensor(got) and got.shape == x.shape):
-            return say(False, f"forward should return a tensor shaped like x, {tuple(x.shape)}.")
-        if torch.allclose(got, _pre_norm_reference(block, x, mask), atol=1e-5):
-            return say(False, "that is still pre-norm, the GPT's order (norm, sub-layer, add). "
-                              "Post-norm adds first, then normalises the sum.")
-        if not torch.allclose(got, _post_norm_reference(block, x, mask), atol=1e-5):
-            return say(False, "not post-norm yet: add the sub-layer's output to x, then pass "
-                              "the sum through the norm (norm1 after attention, norm2 after "
-                              "the feed-forward); each sub-layer reads x itself.")
+            raise NotYet(f"forward should return a tensor shaped like x, {tuple(x.shape)}.")
+        if torch.allclose(got, LadderBlock.forward(block, x, mask), atol=1e-5):  # the GPT's order
+            raise NotYet("that is still pre-norm, the GPT's order (norm, sub-layer, add). "
+                         "Post-norm adds first, then normalises the sum.")
+        if not torch.allclose(got, post_norm_reference(block, x, mask), atol=1e-5):
+            raise NotYet("not post-norm yet: add the sub-layer's output to x, then pass the sum "
+                         "through the norm (norm1 after attention, norm2 after the "
+                         "feed-forward); each sub-layer reads x itself.")
     losses = {}
-    for name, kind in (("post-norm", block_class), ("pre-norm", LadderBlock)):
+    for kind in (block_class, LadderBlock):
         torch.manual_seed(0)
         stack = Rung(config)
         stack.blocks = nn.ModuleList(kind(config) for _ in range(config.num_layers))
-        history = train(stack, train_data, val_data, steps=STEPS, learning_rate=LEARNING_RATE,
-                        eval_every=STEPS, eval_batches=4)
-        losses[name] = history.val_eval[-1]
-    pre, post = losses["pre-norm"], losses["post-norm"]
+        losses[kind] = train(stack, train_data, val_data, steps=STEPS,
+                             learning_rate=LEARNING_RATE, eval_every=STEPS,
+                             eval_batches=4).val_eval[-1]
+    pre, post = losses[LadderBlock], losses[block_class]
     counted = unigram_loss(train_data, val_data)
     if post > pre + 0.3:
         outcome = f"pre-norm reaches {pre:.1f}, post-norm is stuck at {post:.1f}"
@@ -121,9 +119,8 @@ def check_post_norm(block_class, train_data, val_data) -> bool:
                         f"({counted:.1f})")
     else:
         outcome = f"pre-norm reaches {pre:.1f} and post-norm {post:.1f}: this time both trained"
-    return say(True, f"8 blocks of width 32, trained {STEPS} steps at learning rate "
-                     f"{LEARNING_RATE} with no warm-up: {outcome}. Post-norm puts a norm on the "
-                     "residual stream itself and is known to need small first steps: the "
-                     "original Transformer (2017) was post-norm and warmed its learning rate "
-                     "up slowly. GPT-2 moved the norms in front of the sub-layers, as here, "
-                     "and pre-norm trains from the first step.")
+    return (f"8 blocks of width 32, trained {STEPS} steps at learning rate {LEARNING_RATE} with "
+            f"no warm-up: {outcome}. Post-norm puts a norm on the residual stream itself and is "
+            "known to need small first steps: the original Transformer (2017) was post-norm and "
+            "warmed its learning rate up slowly. GPT-2 moved the norms in front of the "
+            "sub-layers, as here, and pre-norm trains from the first step.")
