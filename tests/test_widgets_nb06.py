@@ -173,7 +173,7 @@ def test_with_a_real_model_and_generate():
     assert again == text  # the same seed draws the same sample
 
 
-def test_a_bad_temperature_is_refused_by_the_probabilities_function():
+def test_a_bad_temperature_is_refused_in_one_sentence():
     with pytest.raises(ValueError, match="temperature must be a finite number >= 0"):
         readout(temperature=-1.0)
 

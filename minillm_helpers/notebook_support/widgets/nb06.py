@@ -6,7 +6,7 @@ from itertools import count
 import matplotlib.pyplot as plt
 import torch
 
-from minillm_helpers.checks import check_int
+from minillm_helpers.checks import check_int, check_sampling_settings
 
 
 def sampling_controls(prompts) -> dict:
@@ -44,7 +44,8 @@ def sampling_readout(prompt, temperature, top_k, top_p, model, tokenizer, probab
         logits = model(torch.tensor([ids[-model.config.context_length :]]))[0][0, -1]  # (vocab,)
     cut_k = int(top_k) if top_k else None  # the sliders' "off" positions reach them as None
     cut_p = float(top_p) if top_p is not None and float(top_p) < 1 else None
-    probs = probabilities(logits, temperature, cut_k, cut_p)  # raises on a bad setting
+    check_sampling_settings(temperature, cut_k, cut_p)  # the widget is a door: one sentence
+    probs = probabilities(logits, temperature, cut_k, cut_p)
     order = sorted(range(len(vocabulary)), key=lambda i: -float(logits[i]))  # stable for ties
     new = generate(model, ids, new_tokens, temperature=temperature, top_k=cut_k, top_p=cut_p,
                    seed=seed)
