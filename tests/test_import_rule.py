@@ -1,6 +1,7 @@
 """Notebook N imports from minillm_helpers only what notebooks before it built."""
 
 import ast
+from pathlib import Path
 
 import pytest
 from notebook_tools import cell_trees, notebook_number, notebook_paths
@@ -55,3 +56,64 @@ def test_notebook_imports_only_earlier_stages(path):
         f"{path.name} imports {forbidden} from minillm_helpers, but it may only import "
         f"{sorted(allowed)}: a notebook writes its own stage and uses only earlier ones."
     )
+
+
+def package_import_graph(root: Path, package: str) -> dict[str, set[str]]:
+    """{module: the modules of `package` it imports}, inside functions included."""
+    graph = {}
+    for path in root.rglob("*.py"):
+        name = ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        name = name.removesuffix(".__init__")
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            imported.update(m for m in modules if m.startswith(package))
+        graph[name] = imported
+    return {name: {m for m in imported if m in graph and m != name}
+            for name, imported in graph.items()}
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import path that comes back to where it started (depth-first search)."""
+    found, done = [], set()
+
+    def visit(module, path):
+        if module in path:
+            found.append(path[path.index(module):] + [module])
+            return
+        if module in done:
+            return
+        for other in sorted(graph[module]):
+            visit(other, path + [module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    return found
+
+
+def test_circles_are_found():
+    assert circles({"a": {"b"}, "b": {"a"}, "c": set()}) == [["a", "b", "a"]]
+    assert circles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    package = Path(__file__).resolve().parent.parent / "minillm_helpers"
+    modules = package_import_graph(package, "minillm_helpers")
+    assert "minillm_helpers.cli.trainer" in modules  # the graph sees the package
+    # a package's __init__ re-exporting its modules is not a circle of ideas
+    graph = {name: {m for m in imported if not name.startswith(m + ".")}
+             for name, imported in modules.items()}
+    assert not circles(graph)
+    # nor may two folders lean on each other (cli -> notebook_support -> cli)
+    folder = lambda module: ".".join(module.split(".")[:2])  # noqa: E731
+    folders = {}
+    for name, imported in modules.items():
+        folders.setdefault(folder(name), set()).update(
+            folder(m) for m in imported if folder(m) != folder(name))
+    assert not circles(folders)
