@@ -13,8 +13,9 @@ import pytest
 import torch
 from tiny_model import TINY_MODEL, as_flags, interrupt_after_step
 
+from minillm_helpers.checks import InputError
 from minillm_helpers.cli.command import main
-from minillm_helpers.cli.settings import TrainSettings
+from minillm_helpers.cli.settings import TrainSettings, type_of
 from minillm_helpers.cli.state import learning_rate_at
 from minillm_helpers.cli.text import read_data
 from minillm_helpers.cli.trainer import Trainer, run_training
@@ -66,7 +67,9 @@ def test_train_writes_a_checkpoint_folder_and_sample_reads_it(text_file, tmp_pat
     code, stdout, _ = run_cli(
         capsys, "train", text_file, "--out", out, "--steps", "6", "--eval-every", "3", *TINY
     )
-    assert code == 0 and "validation loss" in stdout
+    assert code == 0
+    assert re.fullmatch(r"Done: step 6, validation loss \d\.\d{4}; checkpoint in .*",
+                        stdout.splitlines()[-1]), stdout
     assert {"checkpoint.pt", "config.json", "loss.png"} <= {p.name for p in out.iterdir()}
     args = [
         "sample",
@@ -154,6 +157,17 @@ def test_ctrl_c_saves_and_exits_with_status_130(text_file, tmp_path, capsys, mon
     assert code == 130
     assert "Saved step 5" in stdout and "continue with --resume" in stdout
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 5
+
+
+def test_after_ctrl_c_done_says_at_which_step_the_loss_was_measured(text_file, tmp_path,
+                                                                    capsys, monkeypatch):
+    interrupt_after_step(monkeypatch, 5)
+    code, stdout, _ = run_cli(capsys, "train", text_file, "--out", tmp_path / "run", "--steps",
+                              "50", "--eval-every", "4", "--no-plot", *TINY)
+    assert code == 130
+    done = stdout.splitlines()[-1]
+    assert re.fullmatch(r"Done: step 5, validation loss \d\.\d{4} \(at step 4, the last "
+                        r"evaluation\); checkpoint in .*", done), done
 
 
 def test_ctrl_c_on_the_real_command(text_file, tmp_path):
@@ -341,9 +355,14 @@ def test_text_shorter_than_the_context(tmp_path, capsys):
         (["--steps", "0"], "argument --steps: must be at least 1"),
         (["--batch-size", "many"], "expected a whole number"),
         (["--width", "10", "--num-heads", "3"], "not divisible by num_heads"),
-        (["--learning-rate", "-1"], "--learning-rate must be"),
-        (["--val-fraction", "1.5"], "--val-fraction must be between 0 and 1"),
-        (["--ema-decay", "1"], "--ema-decay must be at least 0 and below 1"),
+        (["--learning-rate", "-1"], "argument --learning-rate: must be a finite number > 0"),
+        (["--learning-rate", "0"], "must be a finite number > 0, got 0.0: e.g. 5e-3"),
+        (["--val-fraction", "1.5"], "argument --val-fraction: must be in (0, 1), got 1.5"),
+        (["--ema-decay", "1"], "argument --ema-decay: must be in [0, 1), got 1.0"),
+        (["--grad-clip", "inf"], "argument --grad-clip: must be a finite number >= 0, got inf"),
+        (["--target-loss", "nan"], "argument --target-loss: must be a finite number > 0, got nan"),
+        (["--seed", str(2**63)], f"argument --seed: must be from 0 to {2**63 - 1}, got {2**63}"),
+        (["--seed", "-1"], "argument --seed: must be from 0 to"),
         (["--device", "tpu"], "Unknown device"),
     ],
 )
@@ -351,6 +370,31 @@ def test_nonsense_flags(text_file, tmp_path, capsys, flags, pattern):
     code, _, err = run_cli(capsys, "train", text_file, "--out", tmp_path / "run", *TINY, *flags)
     assert_one_line_error(code, err, pattern)
     assert not (tmp_path / "run").exists()
+
+
+def test_bad_settings_are_refused_by_the_same_checks_from_python():
+    for changes, pattern in [({"target_loss": float("nan")}, "--target-loss must be a finite"),
+                             ({"seed": 2**63}, "--seed must be from 0 to"),
+                             ({"ema_decay": 1.0}, "--ema-decay must be in [0, 1)"),
+                             ({"threads": 0}, "--threads must be at least 1")]:
+        with pytest.raises(InputError, match=re.escape(pattern)):
+            TrainSettings(**changes).check()
+
+
+@pytest.mark.parametrize("inside", [False, True], ids=["a-file", "inside-a-file"])
+def test_an_out_that_is_a_file_is_refused_before_training(text_file, tmp_path, capsys,
+                                                          monkeypatch, inside):
+    (tmp_path / "notes").write_text("my notes")
+    out = tmp_path / "notes" / "run" if inside else tmp_path / "notes"
+    monkeypatch.setattr(Trainer, "train_step", no_training)
+    code, stdout, err = run_cli(capsys, "train", text_file, "--out", out, *TINY)
+    assert_one_line_error(code, err, f"--out {out} ")
+    assert "which is a file, not a folder" in err if inside else "is a file, not a folder" in err
+    assert stdout == "" and (tmp_path / "notes").read_text() == "my notes"
+
+
+def no_training(self):
+    raise AssertionError("training started")
 
 
 def test_an_existing_checkpoint_is_not_overwritten(text_file, tmp_path, capsys):
@@ -377,8 +421,29 @@ def test_resume_with_text_holding_new_characters(text_file, tmp_path, capsys):
     run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
     other = tmp_path / "other.txt"
     other.write_text(text_file.read_text() + "QUIZ!")
-    code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune", *TINY)
+    code, stdout, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune",
+                                "--steps", "4", *TINY)
     assert_one_line_error(code, err, "never saw")
+    assert stdout == ""  # no "Fine-tuning on ..." before the refusal
+
+
+@pytest.mark.parametrize("flags", [["--fine-tune"], [], ["--fine-tune", "--steps", "1"]],
+                         ids=["fine-tune", "resume", "fewer-steps"])
+def test_resuming_a_finished_run_without_more_steps_is_refused(text_file, tmp_path, capsys,
+                                                                monkeypatch, flags):
+    out = tmp_path / "run"
+    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    before = (out / "checkpoint.pt").read_bytes()
+    other = lines_reversed(text_file, tmp_path)
+    monkeypatch.setattr(Trainer, "train_step", no_training)
+    code, stdout, err = run_cli(capsys, "train", other if flags[:1] == ["--fine-tune"] else
+                                text_file, "--out", out, "--resume", *flags, "--no-progress")
+    what = flags[0] if flags[:1] == ["--fine-tune"] else "--resume"
+    steps = flags[-1] if "--steps" in flags else "2"
+    assert_one_line_error(code, err, f"minillm: error: {what}: the run in {out} is at step 2 "
+                          f"and --steps is {steps}, so there is nothing to train: pass --steps "
+                          "above 2.")
+    assert stdout == "" and (out / "checkpoint.pt").read_bytes() == before
 
 
 def lines_reversed(text_file, tmp_path):
@@ -390,15 +455,17 @@ def lines_reversed(text_file, tmp_path):
     return other
 
 
-def test_resume_on_another_text_names_both_fingerprints(text_file, tmp_path, capsys):
+def test_resume_on_another_text_names_both_files(text_file, tmp_path, capsys):
     out = tmp_path / "run"
     run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
     before = (out / "checkpoint.pt").read_bytes()
     other = lines_reversed(text_file, tmp_path)
-    code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", *TINY)
+    code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--steps", "4",
+                           *TINY)
     assert_one_line_error(code, err, "--fine-tune")
     for path in (text_file, other):
-        assert hashlib.sha256(path.read_bytes()).hexdigest()[:16] in err  # sha256sum's digits
+        digits = hashlib.sha256(path.read_bytes()).hexdigest()[:16]  # sha256sum's
+        assert f"{path} (SHA-256 {digits}...)" in err
     assert (out / "checkpoint.pt").read_bytes() == before
 
 
@@ -409,6 +476,10 @@ def test_fine_tune_continues_on_another_text_and_says_so(text_file, tmp_path, ca
     code, stdout, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune",
                                 "--steps", "4", *TINY)
     assert code == 0, err
+    digits = [hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in (other, text_file)]
+    assert stdout.splitlines()[0] == (
+        f"Fine-tuning on {other} (SHA-256 {digits[0]}...), a different text from the one this "
+        f"run began with, {text_file} (SHA-256 {digits[1]}...).")
     assert sum(line.startswith("Fine-tuning on") for line in stdout.splitlines()) == 1
     saved = torch.load(out / "checkpoint.pt", weights_only=True)
     assert saved["step"] == 4
@@ -436,12 +507,14 @@ def test_sample_without_a_seed_says_which_it_used(text_file, tmp_path, capsys):
     assert len(texts) > 1  # fresh seeds, fresh texts
 
 
-def test_the_old_no_fused_spelling_still_works():
-    from minillm_helpers.cli.command import build_parser
-
-    parser = build_parser()
-    for spelling in ("--no-fused", "--no-fused-attention"):
-        assert vars(parser.parse_args(["train", "x.txt", spelling]))["fused_attention"] is False
+def test_sample_refuses_a_seed_no_generator_takes(text_file, tmp_path, capsys):
+    out = tmp_path / "run"
+    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    code, _, err = run_cli(capsys, "sample", out, "--seed", str(2**64))
+    assert_one_line_error(code, err, "argument --seed: must be from 0 to 9223372036854775807")
+    code, text, _ = run_cli(capsys, "sample", out, "--seed", str(2**63 - 1),
+                            "--max-new-tokens", "3")
+    assert code == 0 and len(text) == len("\n") + 3 + 1  # the largest seed works
 
 
 def test_sample_a_foreign_checkpoint(tmp_path, capsys):
@@ -554,9 +627,10 @@ def test_every_setting_is_a_flag_and_flags_left_out_stay_unset():
         if isinstance(f.default, bool):
             flag = f"--{'no-' if f.default else ''}{f.name.replace('_', '-')}"
             assert vars(parser.parse_args(["train", "x.txt", flag]))[f.name] is not f.default
-        else:
-            flag = f"--{f.name.replace('_', '-')}"
-            assert vars(parser.parse_args(["train", "x.txt", flag, "3"]))[f.name] in (3, "3")
+        else:  # a value within every setting's limits
+            flag, given = f"--{f.name.replace('_', '-')}", "3" if type_of(f) is int else "0.5"
+            parsed = vars(parser.parse_args(["train", "x.txt", flag, given]))[f.name]
+            assert parsed == type_of(f)(given) and type(parsed) is type_of(f), f.name
 
 
 def test_no_function_in_the_trainer_is_over_60_lines():
@@ -633,21 +707,11 @@ def test_encoding_in_pieces_equals_encoding_at_once():
             assert ids.dtype == torch.long and ids.tolist() == tokenizer.encode(text), piece
 
 
-def test_settings_of_earlier_releases_read_as_they_trained():
-    """Before Muon and before the rename of --fused, a checkpoint's settings had neither."""
-    old = TrainSettings(steps=7).to_dict()
-    del old["muon_learning_rate"]
-    old["fused"] = old.pop("fused_attention") and False
-    read = TrainSettings.from_dict(old)
-    assert read.muon_learning_rate == 0.0 and read.fused_attention is False and read.steps == 7
-    assert TrainSettings().muon_learning_rate > 0  # new runs: Muon
-
-
 def test_the_progress_bar_shows_a_validation_loss_only_once_there_is_one(text_file, tmp_path):
     from minillm_helpers.cli.trainer import ProgressBar
 
     run_settings = settings(text_file, tmp_path / "run")
-    trainer = Trainer(run_settings, *read_data(run_settings, say=lambda *a: None)[:3])
+    trainer = Trainer(run_settings, *read_data(run_settings)[:3])
     bar = ProgressBar(trainer, True, print, read_every=1)
     trainer.train_step()
     bar.update(0.01)

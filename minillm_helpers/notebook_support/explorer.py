@@ -30,6 +30,7 @@ import ipywidgets as widgets
 import torch
 
 from minillm_helpers.attention import MultiHeadAttention, keep_attention_weights
+from minillm_helpers.checkpoint import default_prompt, load_model_and_tokenizer
 from minillm_helpers.checks import InputError, InputTypeError, check_int, check_prompt, fail
 from minillm_helpers.model import GPT
 from minillm_helpers.notebook_support.widgets import explorer_views as views
@@ -134,8 +135,6 @@ def append_token(model, steps: views.Steps, greedy: bool = False, seed: int = 0,
 
 def load_for_exploring(path):
     """(model, tokenizer) from a checkpoint folder or file, with `minillm sample`'s errors."""
-    from minillm_helpers.checkpoint import load_model_and_tokenizer
-
     return load_model_and_tokenizer(path)
 
 
@@ -159,7 +158,7 @@ def explore(model, tokenizer=None, prompt: str | None = None, top: int = 15) -> 
              "pass the tokenizer the model was trained with")
     top = check_int("top", top, 1)
     if prompt is None:
-        prompt = "\n" if "\n" in tokenizer.unit_to_id else tokenizer.vocabulary[0]
+        prompt = default_prompt(tokenizer)
     if not isinstance(prompt, str):
         fail(InputTypeError, f"prompt must be text, got {type(prompt).__name__}",
              "e.g. prompt='ROMEO:'")
