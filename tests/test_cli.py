@@ -319,33 +319,19 @@ def test_a_data_set_name_stands_for_its_file(text_file, tmp_path, capsys, monkey
     assert (out / "checkpoint.pt").is_file()
 
 
-def test_missing_data_file(tmp_path, capsys):
-    code, _, err = run_cli(capsys, "train", tmp_path / "nope.txt", "--out", tmp_path / "run", *TINY)
-    assert_one_line_error(code, err, "does not exist")
-
-
-def test_empty_data_file(tmp_path, capsys):
-    (tmp_path / "empty.txt").write_text("")
-    code, _, err = run_cli(
-        capsys, "train", tmp_path / "empty.txt", "--out", tmp_path / "run", *TINY
-    )
-    assert_one_line_error(code, err, "is empty")
-
-
-def test_non_utf8_data_file(tmp_path, capsys):
-    (tmp_path / "latin1.txt").write_bytes("café crème".encode("latin-1") * 50)
-    code, _, err = run_cli(
-        capsys, "train", tmp_path / "latin1.txt", "--out", tmp_path / "run", *TINY
-    )
-    assert_one_line_error(code, err, "not UTF-8")
-
-
-def test_text_shorter_than_the_context(tmp_path, capsys):
-    (tmp_path / "short.txt").write_text("hello there, general")
-    code, _, err = run_cli(
-        capsys, "train", tmp_path / "short.txt", "--out", tmp_path / "run", *TINY
-    )
-    assert_one_line_error(code, err, "too short for a context of 8")
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [(None, "does not exist"), (b" \n", "is empty"),
+     ("café crème".encode("latin-1") * 50, "not UTF-8"),
+     (b"hello there, general", "too short for a context of 8")],
+    ids=["missing", "empty", "latin-1", "short"],
+)
+def test_a_data_file_that_cannot_be_learned_from(tmp_path, capsys, content, pattern):
+    data = tmp_path / "data.txt"
+    if content is not None:
+        data.write_bytes(content)
+    code, _, err = run_cli(capsys, "train", data, "--out", tmp_path / "run", *TINY)
+    assert_one_line_error(code, err, pattern)
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ def check_within(name: str, number_type: type, value, limits: dict):
 def check_folder_can_be_written(out) -> None:
     """--out must be a folder, or a place where one can be made: checked before training,
     so that no run trains for an hour and then fails at its first save."""
-    path = Path(out).expanduser().absolute()
+    path = Path(out).absolute()
     existing = next(p for p in (path, *path.parents) if p.exists())
     if not existing.is_dir():
         what = "is a file" if existing == path else f"lies inside {existing}, which is a file"
