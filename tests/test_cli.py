@@ -62,6 +62,10 @@ def settings(text_file, out, **changes):
     return TrainSettings(**{**base, **changes})
 
 
+def train_quietly(run_settings, **options):
+    return run_training(run_settings, progress=False, say=lambda *a: None, **options)
+
+
 def test_train_writes_a_checkpoint_folder_and_sample_reads_it(text_file, tmp_path, capsys):
     out = tmp_path / "run"
     code, stdout, _ = run_cli(
@@ -90,7 +94,7 @@ def test_train_writes_a_checkpoint_folder_and_sample_reads_it(text_file, tmp_pat
 
 def test_sample_with_and_without_cache_agree_greedily(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=4), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=4))
     args = [
         "sample",
         out / "checkpoint.pt",
@@ -109,15 +113,14 @@ def test_sample_with_and_without_cache_agree_greedily(text_file, tmp_path, capsy
 def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path, monkeypatch, muon):
     """With dropout, so the random state must be restored too (bit for bit); with Muon,
     both optimizers' states."""
-    quiet = dict(progress=False, say=lambda *a: None)
     chosen = dict(dropout=0.1, muon_learning_rate=muon)
-    straight = run_training(settings(text_file, tmp_path / "a", **chosen), **quiet)
+    straight = train_quietly(settings(text_file, tmp_path / "a", **chosen))
     with monkeypatch.context() as patch:
         interrupt_after_step(patch, 5)
-        first = run_training(settings(text_file, tmp_path / "b", **chosen), **quiet)
+        first = train_quietly(settings(text_file, tmp_path / "b", **chosen))
     assert first.interrupted and first.step == 5
     torch.manual_seed(12345)  # whatever happens in between must not matter
-    resumed = run_training(settings(text_file, tmp_path / "b", **chosen), resume=True, **quiet)
+    resumed = train_quietly(settings(text_file, tmp_path / "b", **chosen), resume=True)
     assert resumed.step == 12 and not resumed.interrupted
     for key, value in straight.model.state_dict().items():
         assert torch.equal(resumed.model.state_dict()[key], value), key
@@ -191,9 +194,8 @@ def test_ctrl_c_on_the_real_command(text_file, tmp_path):
 
 
 def test_without_averaging_the_checkpoint_holds_the_trained_weights(text_file, tmp_path):
-    quiet = dict(progress=False, say=lambda *a: None)
-    averaged = run_training(settings(text_file, tmp_path / "a"), **quiet)
-    last = run_training(settings(text_file, tmp_path / "b", ema_decay=0.0), **quiet)
+    averaged = train_quietly(settings(text_file, tmp_path / "a"))
+    last = train_quietly(settings(text_file, tmp_path / "b", ema_decay=0.0))
     saved = torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=True)
     assert "training_model" not in saved
     for key, value in last.model.state_dict().items():
@@ -205,11 +207,10 @@ def test_without_averaging_the_checkpoint_holds_the_trained_weights(text_file, t
 
 
 def test_a_target_loss_stops_the_run_at_an_evaluation(text_file, tmp_path):
-    quiet = dict(progress=False, say=lambda *a: None)
-    free = run_training(settings(text_file, tmp_path / "a"), **quiet).history
+    free = train_quietly(settings(text_file, tmp_path / "a")).history
     assert free.eval_steps == [4, 8, 12]  # every eval_every steps and at the end
     target = free.val_eval[1]  # reached at step 8
-    stopped = run_training(settings(text_file, tmp_path / "b", target_loss=target), **quiet)
+    stopped = train_quietly(settings(text_file, tmp_path / "b", target_loss=target))
     assert stopped.reached_target and stopped.step == 8
     assert torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=True)["step"] == 8
 
@@ -385,7 +386,7 @@ def no_training(self):
 
 def test_an_existing_checkpoint_is_not_overwritten(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     before = (out / "checkpoint.pt").read_bytes()
     code, _, err = run_cli(capsys, "train", text_file, "--out", out, *TINY)
     assert_one_line_error(code, err, "already holds a checkpoint")
@@ -404,7 +405,7 @@ def test_resume_refuses_a_corrupted_checkpoint_and_leaves_it_alone(text_file, tm
 
 def test_resume_with_text_holding_new_characters(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     other = tmp_path / "other.txt"
     other.write_text(text_file.read_text() + "QUIZ!")
     code, stdout, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune",
@@ -418,7 +419,7 @@ def test_resume_with_text_holding_new_characters(text_file, tmp_path, capsys):
 def test_resuming_a_finished_run_without_more_steps_is_refused(text_file, tmp_path, capsys,
                                                                 monkeypatch, flags):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     before = (out / "checkpoint.pt").read_bytes()
     other = lines_reversed(text_file, tmp_path)
     monkeypatch.setattr(Trainer, "train_step", no_training)
@@ -443,7 +444,7 @@ def lines_reversed(text_file, tmp_path):
 
 def test_resume_on_another_text_names_both_files(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     before = (out / "checkpoint.pt").read_bytes()
     other = lines_reversed(text_file, tmp_path)
     code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--steps", "4",
@@ -457,7 +458,7 @@ def test_resume_on_another_text_names_both_files(text_file, tmp_path, capsys):
 
 def test_fine_tune_continues_on_another_text_and_says_so(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     other = lines_reversed(text_file, tmp_path)
     code, stdout, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune",
                                 "--steps", "4", *TINY)
@@ -482,7 +483,7 @@ def test_fine_tune_needs_resume(text_file, tmp_path, capsys):
 
 def test_sample_without_a_seed_says_which_it_used(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     args = ["sample", out, "--max-new-tokens", "30", "--device", "cpu"]
     code, first, err = run_cli(capsys, *args)
     assert code == 0
@@ -495,7 +496,7 @@ def test_sample_without_a_seed_says_which_it_used(text_file, tmp_path, capsys):
 
 def test_sample_refuses_a_seed_no_generator_takes(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     code, _, err = run_cli(capsys, "sample", out, "--seed", str(2**64))
     assert_one_line_error(code, err, "argument --seed: must be from 0 to 9223372036854775807")
     code, text, _ = run_cli(capsys, "sample", out, "--seed", str(2**63 - 1),
@@ -516,14 +517,14 @@ def test_sample_a_missing_checkpoint(tmp_path, capsys):
 
 def test_sample_prompt_with_unseen_characters_lists_them(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     code, _, err = run_cli(capsys, "sample", out, "--prompt", "the Zebra é")
     assert_one_line_error(code, err, "2 character(s) the model never saw: 'Z', 'é'")
 
 
 def test_sample_bad_settings(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     code, _, err = run_cli(capsys, "sample", out, "--top-p", "2")
     assert_one_line_error(code, err, "top_p must be in (0, 1]")
     code, _, err = run_cli(capsys, "sample", out, "--temperature", "-1")
@@ -537,7 +538,7 @@ def test_no_command(capsys):
 
 def test_sample_a_truncated_checkpoint(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     path = out / "checkpoint.pt"
     path.write_bytes(path.read_bytes()[:1000])
     code, _, err = run_cli(capsys, "sample", out)
@@ -563,7 +564,7 @@ def test_resume_takes_the_settings_not_given_from_the_checkpoint(text_file, tmp_
 
 def test_resume_with_other_model_flags_names_each_difference(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     before = (out / "checkpoint.pt").read_bytes()
     code, _, err = run_cli(capsys, "train", text_file, "--out", out, "--resume", *TINY,
                            "--width", "32", "--num-layers", "2")
@@ -585,7 +586,7 @@ def test_resume_with_other_model_flags_names_each_difference(text_file, tmp_path
 )
 def test_loader_errors_are_one_short_line_of_ours(text_file, tmp_path, capsys, damage):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     damage(out / "checkpoint.pt")
     for command in (["sample", out], ["train", text_file, "--out", out, "--resume", *TINY]):
         code, _, err = run_cli(capsys, *command)
@@ -646,11 +647,9 @@ def test_no_module_of_the_command_line_trainer_is_over_300_lines():
 
 
 def test_no_fused_trains_the_same_model_with_the_written_out_attention(text_file, tmp_path):
-    quiet = dict(progress=False, say=lambda *a: None)
     adamw = dict(steps=3, muon_learning_rate=0.0)  # Muon's orthogonalisation magnifies 1e-7s
-    fused = run_training(settings(text_file, tmp_path / "a", **adamw), **quiet)
-    plain = run_training(settings(text_file, tmp_path / "b", fused_attention=False, **adamw),
-                         **quiet)
+    fused = train_quietly(settings(text_file, tmp_path / "a", **adamw))
+    plain = train_quietly(settings(text_file, tmp_path / "b", fused_attention=False, **adamw))
     assert plain.model.blocks[0].attention.last_weights is not None  # written out, kept
     assert fused.model.blocks[0].attention.last_weights is None  # PyTorch's kernel
     for key, value in fused.model.state_dict().items():
@@ -658,8 +657,7 @@ def test_no_fused_trains_the_same_model_with_the_written_out_attention(text_file
 
 
 def test_bf16_autocast_wraps_the_training_forward(text_file, tmp_path):
-    run = run_training(settings(text_file, tmp_path / "run", steps=2, bf16=True),
-                       progress=False, say=lambda *a: None)
+    run = train_quietly(settings(text_file, tmp_path / "run", steps=2, bf16=True))
     assert all(torch.isfinite(torch.tensor(run.history.losses)))
     assert run.model.output.weight.dtype == torch.float32  # the weights stay in float32
 
@@ -672,11 +670,9 @@ def test_compile_trains_a_compiled_model_on_the_same_weights(text_file, tmp_path
         return compile_(module, backend="aot_eager", **options)
 
     monkeypatch.setattr(torch, "compile", spy)
-    plain = run_training(settings(text_file, tmp_path / "plain", steps=3),
-                         progress=False, say=lambda *a: None)
+    plain = train_quietly(settings(text_file, tmp_path / "plain", steps=3))
     assert compiled == []
-    run = run_training(settings(text_file, tmp_path / "run", steps=3, compile=True),
-                       progress=False, say=lambda *a: None)
+    run = train_quietly(settings(text_file, tmp_path / "run", steps=3, compile=True))
     assert len(compiled) == 1 and isinstance(compiled[0], GPT)
     for key, value in plain.model.state_dict().items():
         torch.testing.assert_close(run.model.state_dict()[key], value, atol=1e-5, rtol=1e-4)

@@ -93,8 +93,8 @@ class TrainSettings:
     bf16: bool = setting(False, "bfloat16 autocast for the training forward", "hardware")
     compile: bool = setting(
         False, "torch.compile the model for training: on a 2-core CPU its steps take about 4 "
-        "percent less time after 3-18 s of compiling, so only long runs gain; runs are then "
-        "not bit-for-bit repeatable", "hardware",
+        "percent less time after 3-18 s of compiling, so only long runs gain; on several "
+        "threads, two identical runs then differ", "hardware",
     )
 
     def check(self) -> None:
