@@ -9,9 +9,7 @@ damages an existing checkpoint.
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 import warnings
 from dataclasses import asdict
 from pathlib import Path
@@ -19,6 +17,7 @@ from pathlib import Path
 import torch
 
 from minillm_helpers.checks import InputError
+from minillm_helpers.datasets import atomic_write
 from minillm_helpers.model import GPT, config_from_dict
 from minillm_helpers.tokenizer import CharTokenizer, Tokenizer, WordTokenizer
 
@@ -31,33 +30,6 @@ class CheckpointError(InputError):
 
 # What torch.load(weights_only=True) raises for a file it refuses (OSError: a damaged zip).
 UNLOADABLE = (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, AttributeError, OSError)
-
-
-def atomic_write(path, write) -> None:
-    """Call write(binary_file) on a temporary file beside `path`, then rename it to `path`.
-
-    Readers see the old file or the whole new one, never half of it.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            write(file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)  # atomic on POSIX and Windows
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def atomic_torch_save(obj, path) -> None:
-    atomic_write(path, lambda file: torch.save(obj, file))
-
-
-def atomic_write_text(text: str, path) -> None:
-    atomic_write(path, lambda file: file.write(text.encode("utf-8")))
 
 
 def cpu_weights(model) -> dict:
@@ -91,7 +63,7 @@ def save_checkpoint(path, model: GPT, tokenizer: Tokenizer | None = None, **extr
         "tokenizer": tokenizer_state(tokenizer) if tokenizer is not None else None,
         **extra,
     }
-    atomic_torch_save(state, path)
+    atomic_write(path, lambda file: torch.save(state, file))
 
 
 def load_checkpoint(path, map_location="cpu") -> dict:
@@ -152,10 +124,16 @@ def load_model_and_tokenizer(path, map_location="cpu"):
     return model, tokenizer
 
 
+def default_prompt(tokenizer: Tokenizer) -> str:
+    """What `minillm sample` and the explorer start from without a prompt: a newline (the
+    start of a line), or the vocabulary's first unit if the text had no line breaks."""
+    return "\n" if "\n" in tokenizer.unit_to_id else tokenizer.vocabulary[0]
+
+
 # --- Training checkpoints (`minillm train`): everything needed to continue exactly. ---
 
 CHECKPOINT_FILE = "checkpoint.pt"
-TRAINING_KEYS = ("optimizer", "step", "settings", "rng", "history")
+TRAINING_KEYS = ("optimizer", "step", "settings", "rng", "history", "text_sha256")
 
 
 def checkpoint_file(path) -> Path:

@@ -3,7 +3,8 @@
 
 `read_text(path)` (and `decode_text(raw, name)` for uploaded bytes) gives every reader
 the same clear errors: a missing file, a folder, bytes that are not UTF-8, nothing but
-whitespace.
+whitespace. `sha256_of(path)` is a file's fingerprint, and `atomic_write` the one way
+this package writes a file (a data set, a checkpoint): whole, or not at all.
 
 A data set is a file known by its name, size and SHA-256 checksum. `dataset_path(name)`
 returns where it lies on this machine, fetching it first if it is not there yet:
@@ -100,7 +101,7 @@ def data_dir() -> Path:
 def sha256_of(path) -> str:
     """The SHA-256 checksum of a file, as 64 hexadecimal digits."""
     digest = hashlib.sha256()
-    with open(path, "rb") as file:
+    with open(Path(path).expanduser(), "rb") as file:
         for chunk in iter(lambda: file.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
@@ -113,25 +114,34 @@ def lookup(name: str) -> Dataset:
     return DATASETS[name]
 
 
-def download(url: str, destination, sha256: str, progress: bool = True) -> Path:
-    """Fetch `url` into `destination`, atomically; refuse it unless its checksum is `sha256`.
-
-    The bytes go to a temporary file next to `destination`, hashed on the way; only a
-    complete file with the right checksum is renamed into place. On any failure (a
-    wrong checksum, a dropped connection, Ctrl-C) the temporary file is deleted.
-    """
-    destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"
-    )
-    temporary = Path(temporary)
-    digest, received = hashlib.sha256(), 0
+def atomic_write(path, write) -> None:
+    """Call write(binary_file) on a temporary file beside `path`, then rename it to `path`:
+    readers see the old file or the whole new one, never half of it. If `write` raises
+    (a wrong checksum, a dropped connection, Ctrl-C), the temporary file is deleted."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "wb") as file, urllib.request.urlopen(url, timeout=30) as response:
+        with os.fdopen(handle, "wb") as file:
+            write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)  # atomic on POSIX and Windows
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def download(url: str, destination, sha256: str, progress: bool = True) -> Path:
+    """Fetch `url` into `destination`, atomically; refuse it unless its checksum is `sha256`
+    (hashed on the way, so only a complete file with the right checksum appears)."""
+
+    def fetch(file) -> None:
+        digest, received = hashlib.sha256(), 0
+        with urllib.request.urlopen(url, timeout=30) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
             with tqdm(total=total, unit="B", unit_scale=True, disable=not progress,
-                      desc=f"downloading {destination.name}") as bar:
+                      desc=f"downloading {Path(destination).name}") as bar:
                 for chunk in iter(lambda: response.read(CHUNK), b""):
                     file.write(chunk)
                     digest.update(chunk)
@@ -147,11 +157,9 @@ def download(url: str, destination, sha256: str, progress: bool = True) -> Path:
                 f"The file downloaded from {url} is not the expected one (its sha256 is "
                 f"{digest.hexdigest()}, expected {sha256}); it was not kept. Try again later."
             )
-        os.replace(temporary, destination)  # atomic: the file appears whole or not at all
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return destination
+
+    atomic_write(destination, fetch)
+    return Path(destination)
 
 
 def dataset_path(name: str, *, folder=None, url: str | None = None,
@@ -189,7 +197,7 @@ def dataset_path(name: str, *, folder=None, url: str | None = None,
 
 def load_dataset(name: str, **options) -> str:
     """The text of data set `name` (see dataset_path for `options`)."""
-    return dataset_path(name, **options).read_text(encoding="utf-8")
+    return read_text(dataset_path(name, **options))
 
 
 def data_file(argument: str, **options) -> Path:

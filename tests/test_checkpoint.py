@@ -7,7 +7,6 @@ import torch
 
 from minillm_helpers.checkpoint import (
     CheckpointError,
-    atomic_torch_save,
     load_training_checkpoint,
     save_checkpoint,
     save_training_checkpoint,
@@ -115,7 +114,7 @@ def test_a_failed_write_leaves_the_old_checkpoint_whole(tmp_path, monkeypatch):
 
     monkeypatch.setattr(torch, "save", crash_midway)
     with pytest.raises(KeyboardInterrupt):
-        atomic_torch_save({"anything": 1}, path)
+        save_training_checkpoint(tmp_path, model, tokenizer, optimizer, 2, {}, {}, {})
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.pt"]  # no temporary left
 

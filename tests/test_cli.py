@@ -13,8 +13,9 @@ import pytest
 import torch
 from tiny_model import TINY_MODEL, as_flags, interrupt_after_step
 
+from minillm_helpers.checks import InputError
 from minillm_helpers.cli.command import main
-from minillm_helpers.cli.settings import TrainSettings
+from minillm_helpers.cli.settings import TrainSettings, type_of
 from minillm_helpers.cli.text import read_data
 from minillm_helpers.cli.trainer import Trainer, run_training
 from minillm_helpers.model import GPT
@@ -60,12 +61,18 @@ def settings(text_file, out, **changes):
     return TrainSettings(**{**base, **changes})
 
 
+def train_quietly(run_settings, **options):
+    return run_training(run_settings, progress=False, say=lambda *a: None, **options)
+
+
 def test_train_writes_a_checkpoint_folder_and_sample_reads_it(text_file, tmp_path, capsys):
     out = tmp_path / "run"
     code, stdout, _ = run_cli(
         capsys, "train", text_file, "--out", out, "--steps", "6", "--eval-every", "3", *TINY
     )
-    assert code == 0 and "validation loss" in stdout
+    assert code == 0
+    assert re.fullmatch(r"Done: step 6, validation loss \d\.\d{4}; checkpoint in .*",
+                        stdout.splitlines()[-1]), stdout
     assert {"checkpoint.pt", "config.json", "loss.png"} <= {p.name for p in out.iterdir()}
     args = [
         "sample",
@@ -86,7 +93,7 @@ def test_train_writes_a_checkpoint_folder_and_sample_reads_it(text_file, tmp_pat
 
 def test_sample_with_and_without_cache_agree_greedily(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=4), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=4))
     args = [
         "sample",
         out / "checkpoint.pt",
@@ -105,15 +112,14 @@ def test_sample_with_and_without_cache_agree_greedily(text_file, tmp_path, capsy
 def test_interrupted_and_resumed_equals_uninterrupted(text_file, tmp_path, monkeypatch, muon):
     """With dropout, so the random state must be restored too (bit for bit); with Muon,
     both optimizers' states."""
-    quiet = dict(progress=False, say=lambda *a: None)
     chosen = dict(dropout=0.1, muon_learning_rate=muon)
-    straight = run_training(settings(text_file, tmp_path / "a", **chosen), **quiet)
+    straight = train_quietly(settings(text_file, tmp_path / "a", **chosen))
     with monkeypatch.context() as patch:
         interrupt_after_step(patch, 5)
-        first = run_training(settings(text_file, tmp_path / "b", **chosen), **quiet)
+        first = train_quietly(settings(text_file, tmp_path / "b", **chosen))
     assert first.interrupted and first.step == 5
     torch.manual_seed(12345)  # whatever happens in between must not matter
-    resumed = run_training(settings(text_file, tmp_path / "b", **chosen), resume=True, **quiet)
+    resumed = train_quietly(settings(text_file, tmp_path / "b", **chosen), resume=True)
     assert resumed.step == 12 and not resumed.interrupted
     for key, value in straight.model.state_dict().items():
         assert torch.equal(resumed.model.state_dict()[key], value), key
@@ -158,6 +164,17 @@ def test_ctrl_c_saves_and_exits_with_status_130(text_file, tmp_path, capsys, mon
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 5
 
 
+def test_after_ctrl_c_done_says_at_which_step_the_loss_was_measured(text_file, tmp_path,
+                                                                    capsys, monkeypatch):
+    interrupt_after_step(monkeypatch, 5)
+    code, stdout, _ = run_cli(capsys, "train", text_file, "--out", tmp_path / "run", "--steps",
+                              "50", "--eval-every", "4", "--no-plot", *TINY)
+    assert code == 130
+    done = stdout.splitlines()[-1]
+    assert re.fullmatch(r"Done: step 5, validation loss \d\.\d{4} \(at step 4, the last "
+                        r"evaluation\); checkpoint in .*", done), done
+
+
 def test_ctrl_c_on_the_real_command(text_file, tmp_path):
     """The whole program in its own process: Ctrl-C in the middle of training."""
     out = tmp_path / "run"
@@ -179,9 +196,8 @@ def test_ctrl_c_on_the_real_command(text_file, tmp_path):
 
 
 def test_without_averaging_the_checkpoint_holds_the_trained_weights(text_file, tmp_path):
-    quiet = dict(progress=False, say=lambda *a: None)
-    averaged = run_training(settings(text_file, tmp_path / "a"), **quiet)
-    last = run_training(settings(text_file, tmp_path / "b", ema_decay=0.0), **quiet)
+    averaged = train_quietly(settings(text_file, tmp_path / "a"))
+    last = train_quietly(settings(text_file, tmp_path / "b", ema_decay=0.0))
     saved = torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=True)
     assert "training_model" not in saved
     for key, value in last.model.state_dict().items():
@@ -193,11 +209,10 @@ def test_without_averaging_the_checkpoint_holds_the_trained_weights(text_file, t
 
 
 def test_a_target_loss_stops_the_run_at_an_evaluation(text_file, tmp_path):
-    quiet = dict(progress=False, say=lambda *a: None)
-    free = run_training(settings(text_file, tmp_path / "a"), **quiet).history
+    free = train_quietly(settings(text_file, tmp_path / "a")).history
     assert free.eval_steps == [4, 8, 12]  # every eval_every steps and at the end
     target = free.val_eval[1]  # reached at step 8
-    stopped = run_training(settings(text_file, tmp_path / "b", target_loss=target), **quiet)
+    stopped = train_quietly(settings(text_file, tmp_path / "b", target_loss=target))
     assert stopped.reached_target and stopped.step == 8
     assert torch.load(tmp_path / "b" / "checkpoint.pt", weights_only=True)["step"] == 8
 
@@ -337,33 +352,19 @@ def test_a_data_set_name_stands_for_its_file(text_file, tmp_path, capsys, monkey
     assert (out / "checkpoint.pt").is_file()
 
 
-def test_missing_data_file(tmp_path, capsys):
-    code, _, err = run_cli(capsys, "train", tmp_path / "nope.txt", "--out", tmp_path / "run", *TINY)
-    assert_one_line_error(code, err, "does not exist")
-
-
-def test_empty_data_file(tmp_path, capsys):
-    (tmp_path / "empty.txt").write_text("")
-    code, _, err = run_cli(
-        capsys, "train", tmp_path / "empty.txt", "--out", tmp_path / "run", *TINY
-    )
-    assert_one_line_error(code, err, "is empty")
-
-
-def test_non_utf8_data_file(tmp_path, capsys):
-    (tmp_path / "latin1.txt").write_bytes("café crème".encode("latin-1") * 50)
-    code, _, err = run_cli(
-        capsys, "train", tmp_path / "latin1.txt", "--out", tmp_path / "run", *TINY
-    )
-    assert_one_line_error(code, err, "not UTF-8")
-
-
-def test_text_shorter_than_the_context(tmp_path, capsys):
-    (tmp_path / "short.txt").write_text("hello there, general")
-    code, _, err = run_cli(
-        capsys, "train", tmp_path / "short.txt", "--out", tmp_path / "run", *TINY
-    )
-    assert_one_line_error(code, err, "too short for a context of 8")
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [(None, "does not exist"), (b" \n", "is empty"),
+     ("café crème".encode("latin-1") * 50, "not UTF-8"),
+     (b"hello there, general", "too short for a context of 8")],
+    ids=["missing", "empty", "latin-1", "short"],
+)
+def test_a_data_file_that_cannot_be_learned_from(tmp_path, capsys, content, pattern):
+    data = tmp_path / "data.txt"
+    if content is not None:
+        data.write_bytes(content)
+    code, _, err = run_cli(capsys, "train", data, "--out", tmp_path / "run", *TINY)
+    assert_one_line_error(code, err, pattern)
 
 
 @pytest.mark.parametrize(
@@ -373,9 +374,14 @@ def test_text_shorter_than_the_context(tmp_path, capsys):
         (["--steps", "0"], "argument --steps: must be at least 1"),
         (["--batch-size", "many"], "expected a whole number"),
         (["--width", "10", "--num-heads", "3"], "not divisible by num_heads"),
-        (["--learning-rate", "-1"], "--learning-rate must be"),
-        (["--val-fraction", "1.5"], "--val-fraction must be between 0 and 1"),
-        (["--ema-decay", "1"], "--ema-decay must be at least 0 and below 1"),
+        (["--learning-rate", "-1"], "argument --learning-rate: must be a finite number > 0"),
+        (["--learning-rate", "0"], "must be a finite number > 0, got 0.0: e.g. 5e-3"),
+        (["--val-fraction", "1.5"], "argument --val-fraction: must be in (0, 1), got 1.5"),
+        (["--ema-decay", "1"], "argument --ema-decay: must be in [0, 1), got 1.0"),
+        (["--grad-clip", "inf"], "argument --grad-clip: must be a finite number >= 0, got inf"),
+        (["--target-loss", "nan"], "argument --target-loss: must be a finite number > 0, got nan"),
+        (["--seed", str(2**63)], f"argument --seed: must be from 0 to {2**63 - 1}, got {2**63}"),
+        (["--seed", "-1"], "argument --seed: must be from 0 to"),
         (["--device", "tpu"], "Unknown device"),
     ],
 )
@@ -385,9 +391,34 @@ def test_nonsense_flags(text_file, tmp_path, capsys, flags, pattern):
     assert not (tmp_path / "run").exists()
 
 
+def test_bad_settings_are_refused_by_the_same_checks_from_python():
+    for changes, pattern in [({"target_loss": float("nan")}, "--target-loss must be a finite"),
+                             ({"seed": 2**63}, "--seed must be from 0 to"),
+                             ({"ema_decay": 1.0}, "--ema-decay must be in [0, 1)"),
+                             ({"threads": 0}, "--threads must be at least 1")]:
+        with pytest.raises(InputError, match=re.escape(pattern)):
+            TrainSettings(**changes).check()
+
+
+@pytest.mark.parametrize("inside", [False, True], ids=["a-file", "inside-a-file"])
+def test_an_out_that_is_a_file_is_refused_before_training(text_file, tmp_path, capsys,
+                                                          monkeypatch, inside):
+    (tmp_path / "notes").write_text("my notes")
+    out = tmp_path / "notes" / "run" if inside else tmp_path / "notes"
+    monkeypatch.setattr(Trainer, "train_step", no_training)
+    code, stdout, err = run_cli(capsys, "train", text_file, "--out", out, *TINY)
+    assert_one_line_error(code, err, f"--out {out} ")
+    assert "which is a file, not a folder" in err if inside else "is a file, not a folder" in err
+    assert stdout == "" and (tmp_path / "notes").read_text() == "my notes"
+
+
+def no_training(self):
+    raise AssertionError("training started")
+
+
 def test_an_existing_checkpoint_is_not_overwritten(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     before = (out / "checkpoint.pt").read_bytes()
     code, _, err = run_cli(capsys, "train", text_file, "--out", out, *TINY)
     assert_one_line_error(code, err, "already holds a checkpoint")
@@ -406,11 +437,32 @@ def test_resume_refuses_a_corrupted_checkpoint_and_leaves_it_alone(text_file, tm
 
 def test_resume_with_text_holding_new_characters(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     other = tmp_path / "other.txt"
     other.write_text(text_file.read_text() + "QUIZ!")
-    code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune", *TINY)
+    code, stdout, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune",
+                                "--steps", "4", *TINY)
     assert_one_line_error(code, err, "never saw")
+    assert stdout == ""  # no "Fine-tuning on ..." before the refusal
+
+
+@pytest.mark.parametrize("flags", [["--fine-tune"], [], ["--fine-tune", "--steps", "1"]],
+                         ids=["fine-tune", "resume", "fewer-steps"])
+def test_resuming_a_finished_run_without_more_steps_is_refused(text_file, tmp_path, capsys,
+                                                                monkeypatch, flags):
+    out = tmp_path / "run"
+    train_quietly(settings(text_file, out, steps=2))
+    before = (out / "checkpoint.pt").read_bytes()
+    other = lines_reversed(text_file, tmp_path)
+    monkeypatch.setattr(Trainer, "train_step", no_training)
+    code, stdout, err = run_cli(capsys, "train", other if flags[:1] == ["--fine-tune"] else
+                                text_file, "--out", out, "--resume", *flags, "--no-progress")
+    what = flags[0] if flags[:1] == ["--fine-tune"] else "--resume"
+    steps = flags[-1] if "--steps" in flags else "2"
+    assert_one_line_error(code, err, f"minillm: error: {what}: the run in {out} is at step 2 "
+                          f"and --steps is {steps}, so there is nothing to train: pass --steps "
+                          "above 2.")
+    assert stdout == "" and (out / "checkpoint.pt").read_bytes() == before
 
 
 def lines_reversed(text_file, tmp_path):
@@ -422,25 +474,31 @@ def lines_reversed(text_file, tmp_path):
     return other
 
 
-def test_resume_on_another_text_names_both_fingerprints(text_file, tmp_path, capsys):
+def test_resume_on_another_text_names_both_files(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     before = (out / "checkpoint.pt").read_bytes()
     other = lines_reversed(text_file, tmp_path)
-    code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", *TINY)
+    code, _, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--steps", "4",
+                           *TINY)
     assert_one_line_error(code, err, "--fine-tune")
     for path in (text_file, other):
-        assert hashlib.sha256(path.read_bytes()).hexdigest()[:16] in err  # sha256sum's digits
+        digits = hashlib.sha256(path.read_bytes()).hexdigest()[:16]  # sha256sum's
+        assert f"{path} (SHA-256 {digits}...)" in err
     assert (out / "checkpoint.pt").read_bytes() == before
 
 
 def test_fine_tune_continues_on_another_text_and_says_so(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     other = lines_reversed(text_file, tmp_path)
     code, stdout, err = run_cli(capsys, "train", other, "--out", out, "--resume", "--fine-tune",
                                 "--steps", "4", *TINY)
     assert code == 0, err
+    digits = [hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in (other, text_file)]
+    assert stdout.splitlines()[0] == (
+        f"Fine-tuning on {other} (SHA-256 {digits[0]}...), a different text from the one this "
+        f"run began with, {text_file} (SHA-256 {digits[1]}...).")
     assert sum(line.startswith("Fine-tuning on") for line in stdout.splitlines()) == 1
     saved = torch.load(out / "checkpoint.pt", weights_only=True)
     assert saved["step"] == 4
@@ -457,7 +515,7 @@ def test_fine_tune_needs_resume(text_file, tmp_path, capsys):
 
 def test_sample_without_a_seed_says_which_it_used(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     args = ["sample", out, "--max-new-tokens", "30", "--device", "cpu"]
     code, first, err = run_cli(capsys, *args)
     assert code == 0
@@ -468,12 +526,14 @@ def test_sample_without_a_seed_says_which_it_used(text_file, tmp_path, capsys):
     assert len(texts) > 1  # fresh seeds, fresh texts
 
 
-def test_the_old_no_fused_spelling_still_works():
-    from minillm_helpers.cli.command import build_parser
-
-    parser = build_parser()
-    for spelling in ("--no-fused", "--no-fused-attention"):
-        assert vars(parser.parse_args(["train", "x.txt", spelling]))["fused_attention"] is False
+def test_sample_refuses_a_seed_no_generator_takes(text_file, tmp_path, capsys):
+    out = tmp_path / "run"
+    train_quietly(settings(text_file, out, steps=2))
+    code, _, err = run_cli(capsys, "sample", out, "--seed", str(2**64))
+    assert_one_line_error(code, err, "argument --seed: must be from 0 to 9223372036854775807")
+    code, text, _ = run_cli(capsys, "sample", out, "--seed", str(2**63 - 1),
+                            "--max-new-tokens", "3")
+    assert code == 0 and len(text) == len("\n") + 3 + 1  # the largest seed works
 
 
 def test_sample_a_foreign_checkpoint(tmp_path, capsys):
@@ -489,14 +549,14 @@ def test_sample_a_missing_checkpoint(tmp_path, capsys):
 
 def test_sample_prompt_with_unseen_characters_lists_them(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     code, _, err = run_cli(capsys, "sample", out, "--prompt", "the Zebra é")
     assert_one_line_error(code, err, "2 character(s) the model never saw: 'Z', 'é'")
 
 
 def test_sample_bad_settings(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     code, _, err = run_cli(capsys, "sample", out, "--top-p", "2")
     assert_one_line_error(code, err, "top_p must be in (0, 1]")
     code, _, err = run_cli(capsys, "sample", out, "--temperature", "-1")
@@ -510,7 +570,7 @@ def test_no_command(capsys):
 
 def test_sample_a_truncated_checkpoint(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     path = out / "checkpoint.pt"
     path.write_bytes(path.read_bytes()[:1000])
     code, _, err = run_cli(capsys, "sample", out)
@@ -536,7 +596,7 @@ def test_resume_takes_the_settings_not_given_from_the_checkpoint(text_file, tmp_
 
 def test_resume_with_other_model_flags_names_each_difference(text_file, tmp_path, capsys):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     before = (out / "checkpoint.pt").read_bytes()
     code, _, err = run_cli(capsys, "train", text_file, "--out", out, "--resume", *TINY,
                            "--width", "32", "--num-layers", "2")
@@ -558,7 +618,7 @@ def test_resume_with_other_model_flags_names_each_difference(text_file, tmp_path
 )
 def test_loader_errors_are_one_short_line_of_ours(text_file, tmp_path, capsys, damage):
     out = tmp_path / "run"
-    run_training(settings(text_file, out, steps=2), progress=False, say=lambda *a: None)
+    train_quietly(settings(text_file, out, steps=2))
     damage(out / "checkpoint.pt")
     for command in (["sample", out], ["train", text_file, "--out", out, "--resume", *TINY]):
         code, _, err = run_cli(capsys, *command)
@@ -586,9 +646,10 @@ def test_every_setting_is_a_flag_and_flags_left_out_stay_unset():
         if isinstance(f.default, bool):
             flag = f"--{'no-' if f.default else ''}{f.name.replace('_', '-')}"
             assert vars(parser.parse_args(["train", "x.txt", flag]))[f.name] is not f.default
-        else:
-            flag = f"--{f.name.replace('_', '-')}"
-            assert vars(parser.parse_args(["train", "x.txt", flag, "3"]))[f.name] in (3, "3")
+        else:  # a value within every setting's limits
+            flag, given = f"--{f.name.replace('_', '-')}", "3" if type_of(f) is int else "0.5"
+            parsed = vars(parser.parse_args(["train", "x.txt", flag, given]))[f.name]
+            assert parsed == type_of(f)(given) and type(parsed) is type_of(f), f.name
 
 
 def test_no_function_in_the_trainer_is_over_60_lines():
@@ -618,11 +679,9 @@ def test_no_module_of_the_command_line_trainer_is_over_300_lines():
 
 
 def test_no_fused_trains_the_same_model_with_the_written_out_attention(text_file, tmp_path):
-    quiet = dict(progress=False, say=lambda *a: None)
     adamw = dict(steps=3, muon_learning_rate=0.0)  # Muon's orthogonalisation magnifies 1e-7s
-    fused = run_training(settings(text_file, tmp_path / "a", **adamw), **quiet)
-    plain = run_training(settings(text_file, tmp_path / "b", fused_attention=False, **adamw),
-                         **quiet)
+    fused = train_quietly(settings(text_file, tmp_path / "a", **adamw))
+    plain = train_quietly(settings(text_file, tmp_path / "b", fused_attention=False, **adamw))
     assert plain.model.blocks[0].attention.last_weights is not None  # written out, kept
     assert fused.model.blocks[0].attention.last_weights is None  # PyTorch's kernel
     for key, value in fused.model.state_dict().items():
@@ -630,8 +689,7 @@ def test_no_fused_trains_the_same_model_with_the_written_out_attention(text_file
 
 
 def test_bf16_autocast_wraps_the_training_forward(text_file, tmp_path):
-    run = run_training(settings(text_file, tmp_path / "run", steps=2, bf16=True),
-                       progress=False, say=lambda *a: None)
+    run = train_quietly(settings(text_file, tmp_path / "run", steps=2, bf16=True))
     assert all(torch.isfinite(torch.tensor(run.history.losses)))
     assert run.model.output.weight.dtype == torch.float32  # the weights stay in float32
 
@@ -644,11 +702,9 @@ def test_compile_trains_a_compiled_model_on_the_same_weights(text_file, tmp_path
         return compile_(module, backend="aot_eager", **options)
 
     monkeypatch.setattr(torch, "compile", spy)
-    plain = run_training(settings(text_file, tmp_path / "plain", steps=3),
-                         progress=False, say=lambda *a: None)
+    plain = train_quietly(settings(text_file, tmp_path / "plain", steps=3))
     assert compiled == []
-    run = run_training(settings(text_file, tmp_path / "run", steps=3, compile=True),
-                       progress=False, say=lambda *a: None)
+    run = train_quietly(settings(text_file, tmp_path / "run", steps=3, compile=True))
     assert len(compiled) == 1 and isinstance(compiled[0], GPT)
     for key, value in plain.model.state_dict().items():
         torch.testing.assert_close(run.model.state_dict()[key], value, atol=1e-5, rtol=1e-4)
@@ -665,21 +721,11 @@ def test_encoding_in_pieces_equals_encoding_at_once():
             assert ids.dtype == torch.long and ids.tolist() == tokenizer.encode(text), piece
 
 
-def test_settings_of_earlier_releases_read_as_they_trained():
-    """Before Muon and before the rename of --fused, a checkpoint's settings had neither."""
-    old = TrainSettings(steps=7).to_dict()
-    del old["muon_learning_rate"]
-    old["fused"] = old.pop("fused_attention") and False
-    read = TrainSettings.from_dict(old)
-    assert read.muon_learning_rate == 0.0 and read.fused_attention is False and read.steps == 7
-    assert TrainSettings().muon_learning_rate > 0  # new runs: Muon
-
-
 def test_the_progress_bar_shows_a_validation_loss_only_once_there_is_one(text_file, tmp_path):
     from minillm_helpers.cli.trainer import ProgressBar
 
     run_settings = settings(text_file, tmp_path / "run")
-    trainer = Trainer(run_settings, *read_data(run_settings, say=lambda *a: None)[:3])
+    trainer = Trainer(run_settings, *read_data(run_settings)[:3])
     bar = ProgressBar(trainer, True, print, read_every=1)
     trainer.train_step()
     bar.update(0.01)

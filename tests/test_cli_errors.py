@@ -51,10 +51,16 @@ def test_a_usage_mistake_is_one_of_ours():
     assert issubclass(command.UsageError, MinillmError)
 
 
-def test_whole_numbers_on_the_command_line_follow_check_ints_rule():
-    assert command.whole(1)("3") == 3
-    assert command.whole(None)("-5") == -5
+def test_numbers_on_the_command_line_follow_the_checks_rules():
+    whole = command.within(int, {"minimum": 1})
+    assert whole("3") == 3 and command.within(int, None)("-5") == -5
     with pytest.raises(argparse.ArgumentTypeError, match=r"^must be at least 1, got 0\.$"):
-        command.whole(1)("0")
+        whole("0")
     with pytest.raises(argparse.ArgumentTypeError, match=r"expected a whole number, got '2.5'"):
-        command.whole(1)("2.5")
+        whole("2.5")
+    fraction = command.within(float, {"above": 0, "below": 1, "fix": "e.g. 0.1"})
+    assert fraction("0.25") == 0.25
+    with pytest.raises(argparse.ArgumentTypeError, match=r"^must be in \(0, 1\), got nan: e\.g"):
+        fraction("nan")
+    with pytest.raises(argparse.ArgumentTypeError, match=r"expected a number, got 'half'"):
+        fraction("half")

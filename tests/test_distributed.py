@@ -2,12 +2,13 @@
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import torch
 from tiny_model import TINY_MODEL, as_flags
 
 from minillm_helpers.checkpoint import load_training_checkpoint
-from minillm_helpers.cli.distributed import Process, any_process, my_slice
+from minillm_helpers.cli.distributed import Process, any_process, batch_change, my_slice
 from minillm_helpers.cli.settings import TrainSettings
 from minillm_helpers.cli.trainer import run_training
 from minillm_helpers.model import GPT, GPTConfig
@@ -22,6 +23,17 @@ def test_each_process_takes_its_own_rows_of_the_global_batch():
     rows = [my_slice(batch, Process(rank=r, world_size=3)) for r in range(3)]
     assert torch.equal(torch.cat(rows), batch)
     assert any_process(True, Process()) and not any_process(False, Process())
+
+
+def test_a_resume_on_another_number_of_processes_says_how_the_step_changes():
+    two_of_three = {"rng": {"processes": [{}, {}]}, "settings": {"batch_size": 3}}
+    assert batch_change(two_of_three, 3, Process()) == (
+        "The run trained on 2 process(es), 6 windows a step; on 1 a step now takes 3 "
+        "(--batch-size 6 keeps 6).")
+    assert batch_change(two_of_three, 6, Process()) is None  # the same 6 windows a step
+    assert batch_change(two_of_three, 3, Process(world_size=2)) is None
+    assert "no whole --batch-size keeps 6" in batch_change(two_of_three, 3,
+                                                            Process(world_size=4))
 
 
 def test_two_processes_first_update_equals_one_process_on_the_combined_batch(tmp_path):
@@ -45,6 +57,12 @@ def test_two_processes_first_update_equals_one_process_on_the_combined_batch(tmp
         torch.testing.assert_close(two["model"][key], value, atol=1e-6, rtol=1e-5)
         if key.endswith("weight") and "norm" not in key:
             assert not torch.equal(value, start[key]), f"{key} did not change"
+
+    said = []  # the two-process run resumed on one process says its step halves
+    resumed = replace(single, out=str(tmp_path / "ddp"), steps=2)
+    run_training(resumed, resume=True, progress=False, say=said.append, given={"steps"})
+    assert said[0] == ("The run trained on 2 process(es), 6 windows a step; on 1 a step now "
+                       "takes 3 (--batch-size 6 keeps 6).")
 
 
 def torchrun(data, out, *flags) -> subprocess.CompletedProcess:

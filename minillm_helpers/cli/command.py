@@ -17,18 +17,23 @@ import argparse
 import os
 import secrets
 import sys
-import typing
 from dataclasses import fields
 
-from minillm_helpers.checkpoint import CheckpointError, load_model_and_tokenizer
-from minillm_helpers.checks import InputError, MinillmError, check_int
+from minillm_helpers.checkpoint import default_prompt, load_model_and_tokenizer
+from minillm_helpers.checks import InputError, MinillmError
 from minillm_helpers.cli.distributed import launched_by_torchrun
-from minillm_helpers.cli.settings import TrainSettings, flag
+from minillm_helpers.cli.settings import (
+    ONE_OR_MORE,
+    SEED_LIMITS,
+    ZERO_OR_MORE,
+    TrainSettings,
+    check_within,
+    flag,
+    type_of,
+)
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # the shell's convention for a program stopped by Ctrl-C (128 + SIGINT)
-# Flags renamed in this release; the old spellings work until the next one.
-OLD_SPELLINGS = {"fused_attention": "--no-fused"}
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -42,55 +47,44 @@ class UsageError(InputError):
     pass
 
 
-def whole(minimum: int | None):
-    """An argparse type: a whole number of at least `minimum` (None: any), by check_int's rule."""
+def within(number_type: type, limits: dict | None):
+    """An argparse type: an int or float within `limits` (None: any), checked by the rule
+    TrainSettings.check applies (check_int, check_number)."""
 
-    def parse(text: str) -> int:
+    def parse(text: str):
         try:
-            value = int(text)
+            value = number_type(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+            expected = "a whole number" if number_type is int else "a number"
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
         try:
-            return value if minimum is None else check_int("", value, minimum)
+            return value if limits is None else check_within("", number_type, value, limits)
         except InputError as error:  # "must be at least 1, got 0."
-            raise argparse.ArgumentTypeError(str(error)) from None
+            raise argparse.ArgumentTypeError(str(error).strip()) from None
 
     return parse
-
-
-def number(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
 
 
 def add_setting_flags(parser: argparse.ArgumentParser) -> None:
     """One flag per TrainSettings field (`data` is the positional argument), from its
     type, default and metadata. Flags left out are absent from the parsed arguments
     (default SUPPRESS), so a resumed run can take them from its checkpoint."""
-    hints = typing.get_type_hints(TrainSettings)
     groups = {}
     for f in fields(TrainSettings):
         meta = f.metadata
         if meta["group"] not in groups:
             groups[meta["group"]] = parser.add_argument_group(meta["group"])
         group = groups[meta["group"]]
-        kind = next((t for t in typing.get_args(hints[f.name]) if t is not type(None)),
-                    hints[f.name])
         if f.name == "data":
             group.add_argument("data", help=meta["help"])
-        elif kind is bool:
+        elif type_of(f) is bool:
             name = f"--no-{flag(f.name)}" if f.default else f"--{flag(f.name)}"
             action = "store_false" if f.default else "store_true"
             shown = f"do not {meta['help']}" if f.default else meta["help"]
-            old = [OLD_SPELLINGS[f.name]] if f.name in OLD_SPELLINGS else []
-            if old:
-                shown += f" ({old[0]}: the old spelling, until the next release)"
-            group.add_argument(name, *old, dest=f.name, action=action,
-                               default=argparse.SUPPRESS, help=shown)
+            group.add_argument(name, dest=f.name, action=action, default=argparse.SUPPRESS,
+                               help=shown)
         else:
-            parse = {int: whole(meta["minimum"]), float: number, str: str}[kind]
+            parse = str if type_of(f) is str else within(type_of(f), meta["limits"])
             shown = "" if f.default in (None, "") else f" (default {f.default})"
             group.add_argument(f"--{flag(f.name)}", dest=f.name, type=parse,
                                default=argparse.SUPPRESS, help=meta["help"] + shown)
@@ -118,11 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     sample = commands.add_parser("sample", help="generate text from a checkpoint")
     sample.add_argument("checkpoint", help="checkpoint folder (or its checkpoint.pt)")
     sample.add_argument("--prompt", default=None, help="text to continue (default: a newline)")
-    sample.add_argument("--max-new-tokens", type=whole(0), default=200)
-    sample.add_argument("--temperature", type=number, default=0.8)
-    sample.add_argument("--top-k", type=whole(1), default=None)
-    sample.add_argument("--top-p", type=number, default=None)
-    sample.add_argument("--seed", type=int, default=None,
+    sample.add_argument("--max-new-tokens", type=within(int, ZERO_OR_MORE), default=200)
+    sample.add_argument("--temperature", type=within(float, None), default=0.8)
+    sample.add_argument("--top-k", type=within(int, ONE_OR_MORE), default=None)
+    sample.add_argument("--top-p", type=within(float, None), default=None)
+    sample.add_argument("--seed", type=within(int, SEED_LIMITS), default=None,
                         help="the same seed gives the same text (default: a fresh one, printed)")
     sample.add_argument("--device", default="auto")
     sample.add_argument(
@@ -147,11 +141,12 @@ def train_command(args) -> int:
     settings = TrainSettings(**given)
     result = run_training(settings, resume=args.resume, progress=args.progress, given=given,
                           fine_tune=args.fine_tune)
-    if result.history.val_eval and result.main_process:
-        print(
-            f"Done: step {result.step}, validation loss {result.history.val_eval[-1]:.4f}; "
-            f"checkpoint in {result.out}"
-        )
+    history = result.history
+    if history.val_eval and result.main_process:
+        measured = history.eval_steps[-1]  # after Ctrl-C, an earlier step's evaluation
+        when = "" if measured == result.step else f" (at step {measured}, the last evaluation)"
+        print(f"Done: step {result.step}, validation loss {history.val_eval[-1]:.4f}{when}; "
+              f"checkpoint in {result.out}")
     return EXIT_INTERRUPTED if result.interrupted else 0
 
 
@@ -166,9 +161,7 @@ def sample_command(args) -> int:
     check_sampling_settings(args.temperature, args.top_k, args.top_p, args.max_new_tokens)
     device = pick_device(args.device)
     model, tokenizer = load_model_and_tokenizer(args.checkpoint)
-    prompt = args.prompt
-    if prompt is None:
-        prompt = "\n" if "\n" in tokenizer.unit_to_id else tokenizer.vocabulary[0]
+    prompt = default_prompt(tokenizer) if args.prompt is None else args.prompt
     if prompt == "":
         raise InputError("The prompt is empty: give at least one character, e.g. --prompt 'The'.")
     # the model's own tokenizer: its IDs are in the vocabulary by construction, unchecked
@@ -188,9 +181,10 @@ def sample_command(args) -> int:
 
 
 # What main reports in one line: bad input (MinillmError: InputError, InputTypeError, which
-# every check and the cli modules raise), a damaged checkpoint, a usage mistake (argparse's
-# too), a missing or unreadable file. Any other error is a bug: it keeps its traceback.
-REFUSALS = (MinillmError, CheckpointError, UsageError, OSError)
+# every check and the cli modules raise, CheckpointError for a damaged checkpoint, and
+# UsageError, argparse's), a missing or unreadable file (OSError, DatasetError). Any other
+# error is a bug: it keeps its traceback.
+REFUSALS = (MinillmError, OSError)
 
 
 def main(argv=None) -> int:

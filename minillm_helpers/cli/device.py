@@ -13,11 +13,6 @@ from minillm_helpers.checks import InputError, InputTypeError
 CHOICES = ("auto", "cpu", "cuda", "mps")
 
 
-def mps_available() -> bool:
-    backend = getattr(torch.backends, "mps", None)
-    return bool(backend is not None and backend.is_available())
-
-
 def pick_device(name: str = "auto") -> torch.device:
     """'auto' picks CUDA if present, then MPS, then CPU; a named device must exist."""
     if not isinstance(name, str):
@@ -30,7 +25,7 @@ def pick_device(name: str = "auto") -> torch.device:
     if kind == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
-        if mps_available():
+        if torch.backends.mps.is_available():
             return torch.device("mps")
         return torch.device("cpu")
     if kind == "cuda" and not torch.cuda.is_available():
@@ -38,7 +33,7 @@ def pick_device(name: str = "auto") -> torch.device:
             "--device cuda was asked for, but PyTorch sees no CUDA GPU here: "
             "use --device cpu or auto."
         )
-    if kind == "mps" and not mps_available():
+    if kind == "mps" and not torch.backends.mps.is_available():
         raise InputError(
             "--device mps was asked for, but Apple's MPS is not available here: "
             "use --device cpu or auto."

@@ -62,6 +62,21 @@ def start(device_name: str = "auto") -> Process:
     return Process(rank, world_size, local_rank, device)
 
 
+def batch_change(checkpoint: dict, batch_size: int, process: Process) -> str | None:
+    """The line that says a resumed run's step takes another number of windows than its
+    checkpoint's did, because it runs on another number of processes (None: the same).
+    `--batch-size` is per process: a run of 2 processes resumed on 1 would halve it."""
+    trained_on = len(checkpoint["rng"]["processes"])  # one random state per process
+    before = checkpoint["settings"]["batch_size"] * trained_on
+    now = batch_size * process.world_size
+    if trained_on == process.world_size or before == now:
+        return None
+    keep = (f"--batch-size {before // process.world_size} keeps {before}"
+            if before % process.world_size == 0 else f"no whole --batch-size keeps {before}")
+    return (f"The run trained on {trained_on} process(es), {before} windows a step; on "
+            f"{process.world_size} a step now takes {now} ({keep}).")
+
+
 def stop(process: Process) -> None:
     if process.active and dist.is_initialized():
         dist.destroy_process_group()

@@ -84,9 +84,8 @@ class TrainingState:
             self.recipe.load_state_dict(checkpoint["optimizer"])
             rng = checkpoint["rng"]
             self.batch_generator.set_state(rng["batches"])
-            processes = rng.get("processes") or [{"torch": rng["torch"]}]  # earlier releases
-            if rank < len(processes):  # a run resumed on more processes seeds the new ones
-                restore_random_states(processes[rank], device)
+            if rank < len(rng["processes"]):  # a run resumed on more processes seeds the new ones
+                restore_random_states(rng["processes"][rank], device)
             history = checkpoint["history"]
             self.history = TrainingHistory(**{k: list(history[k]) for k in known & set(history)})
             self.step = int(checkpoint["step"])

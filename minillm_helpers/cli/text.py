@@ -1,4 +1,4 @@
-"""The text a run learns from: read, fingerprinted, encoded and split.
+"""The text a run learns from: read, fingerprinted (datasets.sha256_of), encoded and split.
 
 A checkpoint remembers the SHA-256 of the file its run trained on. `--resume` on a
 different file is refused (its characters may be the same, but the validation split
@@ -7,20 +7,13 @@ would silently change); `--fine-tune` continues on a new text on purpose.
 
 from __future__ import annotations
 
-import hashlib
 import math
 
 import torch
 
-from minillm_helpers.checkpoint import tokenizer_from_state
 from minillm_helpers.checks import InputError
-from minillm_helpers.datasets import read_text
+from minillm_helpers.datasets import read_text, sha256_of
 from minillm_helpers.tokenizer import CharTokenizer, Tokenizer
-
-
-def fingerprint(text: str) -> str:
-    """The SHA-256 of the text's UTF-8 bytes: 64 hexadecimal digits."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def split_data(data, settings):
@@ -64,32 +57,43 @@ def encode_in_pieces(tokenizer: Tokenizer, text: str, piece: int = 1 << 16) -> t
     return torch.cat(pieces)
 
 
-def check_same_text(saved: str | None, found: str, path, fine_tune: bool, say=print) -> None:
-    """A resumed run continues on the text it began with (`saved`: the checkpoint's
-    fingerprint, None for checkpoints of earlier releases), unless `fine_tune`."""
-    if saved is None or saved == found:
-        return
-    if not fine_tune:
+def named(path, sha256: str) -> str:
+    """A text as the messages name it: its file and the start of its SHA-256 (what
+    `sha256sum` prints)."""
+    return f"{path} (SHA-256 {sha256[:16]}...)"
+
+
+def check_same_text(checkpoint: dict, path, found: str, fine_tune: bool) -> None:
+    """A resumed run continues on the text it began with, unless `fine_tune`."""
+    saved = checkpoint["text_sha256"]
+    if saved != found and not fine_tune:
         raise InputError(
-            f"--resume continues on the text the run began with (SHA-256 {saved[:16]}...), but "
-            f"{path} is a different text (SHA-256 {found[:16]}...), so its validation split "
-            "would differ. Pass the run's own text, or add --fine-tune to continue on this "
-            "text on purpose."
+            f"--resume continues on the text the run began with, "
+            f"{named(checkpoint['settings']['data'], saved)}, but {named(path, found)} is a "
+            "different text, so its validation split would differ. Pass the run's own text, "
+            "or add --fine-tune to continue on this text on purpose."
         )
-    say(f"Fine-tuning on {path} (SHA-256 {found[:16]}...), a different text from the one "
-        f"this run began with ({saved[:16]}...).")
 
 
-def read_data(settings, checkpoint: dict | None = None, fine_tune: bool = False, say=print):
-    """(tokenizer, training tokens, validation tokens, the text's fingerprint); a resumed
-    run keeps its vocabulary and, unless fine-tuning, its text."""
+def fine_tuning(checkpoint: dict | None, path, found: str) -> str | None:
+    """The line that says a resumed run goes on with another text (None: it does not)."""
+    if checkpoint is None or checkpoint["text_sha256"] == found:
+        return None
+    began = named(checkpoint["settings"]["data"], checkpoint["text_sha256"])
+    return (f"Fine-tuning on {named(path, found)}, a different text from the one this run "
+            f"began with, {began}.")
+
+
+def read_data(settings, checkpoint: dict | None = None, fine_tune: bool = False):
+    """(tokenizer, training tokens, validation tokens, the text's SHA-256); a resumed run
+    keeps its vocabulary and, unless fine-tuning, its text."""
     text = read_text(settings.data)
-    found = fingerprint(text)
+    found = sha256_of(settings.data)
     if checkpoint is None:
         tokenizer = CharTokenizer.from_text(text)
         data = encode_in_pieces(tokenizer, text)
     else:
-        check_same_text(checkpoint.get("text_sha256"), found, settings.data, fine_tune, say)
-        tokenizer = tokenizer_from_state(checkpoint["tokenizer"])
+        check_same_text(checkpoint, settings.data, found, fine_tune)
+        tokenizer = Tokenizer.from_dict(checkpoint["tokenizer"])
         data = encode_known(tokenizer, text, f"The data file {settings.data}")
     return tokenizer, *split_data(data, settings), found

@@ -31,18 +31,12 @@ from pathlib import Path
 
 import torch
 
-from minillm_helpers.checkpoint import (
-    CHECKPOINT_FILE,
-    atomic_write,
-    atomic_write_text,
-    load_training_checkpoint,
-)
-from minillm_helpers.checks import InputError
 from minillm_helpers.cli import distributed
 from minillm_helpers.cli.device import pick_device
-from minillm_helpers.cli.settings import TrainSettings, settings_to_resume
+from minillm_helpers.cli.settings import TrainSettings, settings_and_checkpoint
 from minillm_helpers.cli.state import TrainingState, random_states
-from minillm_helpers.cli.text import read_data
+from minillm_helpers.cli.text import fine_tuning, read_data
+from minillm_helpers.datasets import atomic_write
 from minillm_helpers.model import GPT
 from minillm_helpers.training import TrainingHistory, estimate_loss, get_batch
 
@@ -125,7 +119,7 @@ class Trainer:
                   "model": asdict(self.state.model.config),
                   "text_sha256": self.state.text_sha256}
         text = json.dumps(config, indent=1, ensure_ascii=False) + "\n"
-        atomic_write_text(text, out / "config.json")
+        atomic_write(out / "config.json", lambda file: file.write(text.encode("utf-8")))
         if s.plot and self.state.history.eval_steps:
             plot_history(self.state.history, out / "loss.png")
 
@@ -246,30 +240,20 @@ def run_training(settings: TrainSettings, resume: bool = False, progress: bool =
     fine_tune: on purpose on a text other than the one it began with); see the module
     docstring. `given` names the settings chosen on the command line (None: all): a
     resumed run takes the others from its checkpoint."""
-    checkpoint_path = Path(settings.out) / CHECKPOINT_FILE
-    checkpoint = None
-    if fine_tune and not resume:
-        raise InputError("--fine-tune continues a trained checkpoint on a new text: add --resume.")
-    if resume:
-        if not checkpoint_path.is_file():
-            raise InputError(f"--resume: there is no checkpoint in {settings.out} to continue.")
-        checkpoint = load_training_checkpoint(checkpoint_path)
-        settings = settings_to_resume(settings, checkpoint["settings"], given)
-    elif checkpoint_path.exists():
-        raise InputError(
-            f"{settings.out} already holds a checkpoint: pass --resume to continue it, or "
-            "choose another --out (it is never overwritten by a new run)."
-        )
-    settings.check()
+    settings, checkpoint = settings_and_checkpoint(settings, resume, fine_tune, given)
     if settings.threads:
         torch.set_num_threads(settings.threads)
     process = distributed.start(settings.device)
     try:
         say = say if process.is_main else (lambda *a, **k: None)
-        tokenizer, train_data, val_data, text_sha256 = read_data(settings, checkpoint,
-                                                                 fine_tune, say)
+        tokenizer, train_data, val_data, text_sha256 = read_data(settings, checkpoint, fine_tune)
         trainer = Trainer(settings, tokenizer, train_data, val_data, text_sha256, process,
                           checkpoint)
+        if checkpoint is not None:  # said once nothing can refuse the run any more
+            for line in (fine_tuning(checkpoint, settings.data, text_sha256),
+                         distributed.batch_change(checkpoint, settings.batch_size, process)):
+                if line:
+                    say(line)
         say(describe_run(trainer))
         return train_loop(trainer, progress, say)
     finally:

@@ -25,7 +25,7 @@ from matplotlib import colormaps, image
 from matplotlib.colors import to_hex
 
 from minillm_helpers.attention import keep_attention_weights
-from minillm_helpers.checkpoint import load_model_and_tokenizer
+from minillm_helpers.checkpoint import default_prompt, load_model_and_tokenizer
 from minillm_helpers.checks import (
     InputError,
     InputTypeError,
@@ -305,7 +305,7 @@ def explore(model, tokenizer=None, prompt: str | None = None, top: int = 15) -> 
              "pass the tokenizer the model was trained with")
     top = check_int("top", top, 1)
     if prompt is None:
-        prompt = "\n" if "\n" in tokenizer.unit_to_id else tokenizer.vocabulary[0]
+        prompt = default_prompt(tokenizer)
     if not isinstance(prompt, str):
         fail(InputTypeError, f"prompt must be text, got {type(prompt).__name__}",
              "e.g. prompt='ROMEO:'")
