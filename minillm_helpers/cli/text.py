@@ -11,6 +11,7 @@ import math
 
 import torch
 
+from minillm_helpers.checkpoint import tokenizer_from_state
 from minillm_helpers.checks import InputError
 from minillm_helpers.datasets import read_text, sha256_of
 from minillm_helpers.tokenizer import CharTokenizer, Tokenizer
@@ -94,6 +95,6 @@ def read_data(settings, checkpoint: dict | None = None, fine_tune: bool = False)
         data = encode_in_pieces(tokenizer, text)
     else:
         check_same_text(checkpoint, settings.data, found, fine_tune)
-        tokenizer = Tokenizer.from_dict(checkpoint["tokenizer"])
+        tokenizer = tokenizer_from_state(checkpoint["tokenizer"])
         data = encode_known(tokenizer, text, f"The data file {settings.data}")
     return tokenizer, *split_data(data, settings), found
