@@ -132,8 +132,8 @@ def test_the_look_is_one_forward_and_leaves_no_hook(model, tokenizer):
     ("ids", "error", "message"),
     [
         ("the", TypeError, "Token IDs must be whole numbers, got 'the'"),
-        (torch.tensor([[1, 2]]), ValueError, "ids must have shape (tokens), got (1, 2): pass one "
-         "sequence, e.g. ids[0]."),
+        (torch.tensor([[1, 2]]), ValueError, "ids must have 1 dimension(s), got shape (1, 2): "
+         "pass one sequence, e.g. ids[0]."),
         ([], ValueError, "The prompt is empty"),
         ([1, 2.5], TypeError, "Token IDs must be whole numbers"),
         ([0, 999], ValueError, "ID 999 at position 1 is outside the vocabulary"),

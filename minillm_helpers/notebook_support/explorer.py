@@ -74,7 +74,7 @@ def look_inside(model, ids) -> Inside:
     each one; leaves the model's attention setting and train/eval mode as they were."""
     check_model(model)
     ids = check_ids(ids, model.config.vocab_size)  # whole numbers in the vocabulary
-    check_tensor("ids", ids, dims=("tokens",), fix="pass one sequence, e.g. ids[0]")
+    check_tensor("ids", ids, rank=1, fix="pass one sequence, e.g. ids[0]")
     check_prompt(ids)  # at least one
     window = ids[-model.config.context_length :]
     streams = []  # (1, T, width) each: the first block's input, then every block's output
