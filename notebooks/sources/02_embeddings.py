@@ -145,7 +145,7 @@ examples = {"same direction": [2.0, 4.0], "right angle": [-2.0, 1.0], "opposite"
 found = {name: round(float(cosine_similarity(x, torch.tensor(y))), 6) for name, y in examples.items()}
 print(found)
 claim("cosines 1, 0 and -1 for the same direction, a right angle and the opposite one", list(found.values()) == [1, 0, -1])
-claim("all eight one-hot vectors are unrelated (cosine 0)", (cosine_similarity(vectors[:, None], vectors[None, :]) == (torch.tensor(hello)[:, None] == torch.tensor(hello))).all())
+claim("one-hot vectors of different tokens are unrelated (cosine 0)", (cosine_similarity(vectors[:, None], vectors[None, :]) == (torch.tensor(hello)[:, None] == torch.tensor(hello))).all())
 
 # %% [markdown]
 # (`vectors[:, None]` against `vectors[None, :]` broadcasts to every pair; equal IDs give 1.)
