@@ -7,6 +7,7 @@ from minillm_helpers.notebook_support.exercises.feedback import (
     call,
     checker,
     close,
+    number,
     numbers,
 )
 from minillm_helpers.positions import sinusoidal_encoding
@@ -64,3 +65,32 @@ def check_without_positions(model_input) -> str:
     return ("without positions every token's vector depends only on the word, so 'The mouse "
             "ate the cat.' is 'The cat ate the mouse.' reordered: any mixing that treats its "
             "input as a set gives the same outputs, reordered, and cannot tell who ate whom.")
+
+
+# Section 7's race, the mean of the last 10 of 60 losses (seed 0), measured with 1 and 2
+# threads alike; tests/test_exercises_nb03_retrain.py reruns the race and checks them.
+RACE_BIG_STEPS = 0.0375  # unscaled, table_lr = 0.2 * 64
+RACE_UNSCALED = 2.0451  # unscaled, table_lr = 0.2
+RACE_SCALED = 0.0282  # scaled by sqrt(64), table_lr = 0.2 / 64
+
+
+@checker
+def check_bigger_steps(last_losses) -> str:
+    """Exercise 3: the unscaled race rerun with 64 times larger table steps."""
+    loss = number(last_losses)
+    if loss is None:
+        raise NotYet("give one number: sum(losses[-10:]) / 10 of your run.")
+    if abs(loss - RACE_UNSCALED) < 0.05:
+        raise NotYet(f"{loss:.2f} is the unscaled race with ordinary steps: pass "
+                     "table_lr=0.2 * 64 to read_back_losses.")
+    if abs(loss - RACE_SCALED) < 0.002:
+        raise NotYet(f"{loss:.3f} is the scaled run; keep the scale at 1.0 and make the "
+                     "table's steps 64 times larger.")
+    if abs(loss - RACE_BIG_STEPS) > 0.01:
+        raise NotYet(f"I expect about {RACE_BIG_STEPS:.2f} from read_back_losses(1.0, "
+                     f"table_lr=0.2 * 64), you got {loss:.3f}. Keep the other arguments.")
+    return (f"{loss:.2f}: unscaled, with table steps 64 times larger, it catches up too (the "
+            f"scaled run ends at {RACE_SCALED:.2f}, the unscaled one with ordinary steps at "
+            f"{RACE_UNSCALED:.2f}). The factor sqrt(width) starts the meaning at the "
+            "positions' scale and makes each table step count more; here either job alone is "
+            "enough.")
