@@ -174,12 +174,11 @@ def test_prompt_status_counts_tokens_and_what_the_model_reads():
 def test_chips_show_each_token_over_its_id_coloured_by_its_part(tokenizer):
     ids = tokenizer.encode("the cat")
     chips = ex.chips_html(list("the cat"), ids, context_length=5, added=2)
-    shown = re.findall(r"background:([^;]+);(opacity:.35;)?[^>]*>([^<]+)<br><small>(\d+)<", chips)
-    assert [(unit, int(i)) for *_, unit, i in shown] == list(zip("the␣cat", ids, strict=True))
-    assert [bool(faded) for _, faded, *_ in shown] == [True] * 2 + [False] * 5
-    assert [colour == ex.GREEN for colour, *_ in shown] == [False] * 5 + [True] * 2
+    shown = re.findall(r'class="minillm-chip([^"]*)">([^<]+)<br><small>(\d+)<', chips)
+    assert [(unit, int(i)) for _, unit, i in shown] == list(zip("the␣cat", ids, strict=True))
+    assert [kind.split() for kind, *_ in shown] == [["unread"]] * 2 + [[]] * 3 + [["added"]] * 2
     unseen = ex.chips_html(["t", "é"], [0, None], context_length=5)
-    assert f"background:{ex.RED}" in unseen and "<small>?</small>" in unseen
+    assert 'class="minillm-chip unseen">é<br><small>?</small>' in unseen
 
 
 def pictures(page):
@@ -198,7 +197,7 @@ def test_a_heat_map_has_a_pixel_per_weight_darker_where_it_is_larger_and_frames_
     assert brightness[0, 1] == brightness[0, 2] == brightness.max()  # weight 0: the lightest
     assert "top:56px;height:28px" in page  # the frame on row 2 (cells of 28 px at most)
     assert page.count(">␣<") == 2  # the space, along each side
-    assert page.startswith('<div style="font-size:12px">layer 1, head 2 · row: the token')
+    assert page.startswith('<div class="minillm-caption">layer 1, head 2 · row: the token')
     assert len(pictures(ex.attention_html(attention, 0, None, ["a", " ", "c"], 2))) == 2
 
 
@@ -278,10 +277,22 @@ def test_the_panel_shows_the_prompt_and_every_view(panel, model, tokenizer):
     assert panel.lens.value == ex.lens_html(logit_lens(model, ids), tokenizer.vocabulary)
     assert "layer 1, head 1 · row" in panel.attention.value
     assert "token 5 (a) looks most at" in panel.looks.value
-    assert panel.bars.value.count("height:12px") == 15
+    assert panel.bars.value.count('<div class="minillm-bar') == 15
     assert "temperature 1.00, top-k off, top-p off · 15 of 15 tokens" in panel.bars.value
     assert panel.token.value == 5 and len(panel.token.options) == 6
     assert panel.problem.value == "" and panel.views.layout.display is None
+
+
+def test_every_class_the_views_use_has_a_style(panel):
+    styled = set(re.findall(r"\.([\w-]+)", ex.STYLE))
+    panel.top_k.value = 2  # faded bars too
+    pages = [panel.chips.value, panel.attention.value, panel.looks.value, panel.lens.value,
+             panel.bars.value, ex.chips_html(["é"], [None], 1)]
+    panel.head.value = -1  # every head's heat map
+    used = {name for page in [*pages, panel.attention.value]
+            for names in re.findall(r'class="([^"]+)"', page) for name in names.split()}
+    assert {"minillm-chip", "unseen", "faded", "minillm-heat", "minillm-rows"} <= used
+    assert used - styled == {"minillm-looks-caption"}  # the browser test's hook, unstyled
 
 
 def test_the_controls_choose_what_is_shown(panel, model, tokenizer):
@@ -309,7 +320,7 @@ def test_next_token_twice_then_undo(panel, model, tokenizer):
         ids.append(ex.next_token(model, ids, greedy, seed=2, draws=draws))
     assert [int(i) for _, i in chips_of(panel)] == ids
     assert panel.status.value.startswith("9 tokens (characters), 3 appended here")
-    assert panel.chips.value.count(f"background:{ex.GREEN}") == 3
+    assert panel.chips.value.count("minillm-chip added") == 3
     panel.undo_button.click()
     assert [int(i) for _, i in chips_of(panel)] == ids[:-1]
     assert panel.lens.value == ex.lens_html(logit_lens(model, ids[:-1]), tokenizer.vocabulary)
@@ -374,7 +385,7 @@ def test_a_failing_view_shows_its_error_in_the_panel_on_one_thread(panel, monkey
         assert threads == [1] and torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
-    assert panel.problem.value == '<span style="color:#b00">RuntimeError: the lens broke</span>'
+    assert panel.problem.value == '<span class="minillm-error">RuntimeError: the lens broke</span>'
     monkeypatch.undo()
     panel.prompt.value = "the"
     assert panel.problem.value == ""
@@ -427,7 +438,7 @@ def test_a_bad_checkpoint_gets_minillm_samples_one_line_error(kind, tmp_path, mo
         (lambda m, t: explore(m, CharTokenizer("ab")), ValueError,
          "The tokenizer has 2 units but the model's vocabulary is 15"),
         (lambda m, t: explore(m, t, top=0), ValueError, "top must be at least 1, got 0."),
-        (lambda m, t: explore(m, t, prompt=5), TypeError, "prompt must be text, got int"),
+        (lambda m, t: explore(m, t, prompt=5), TypeError, "prompt must be a str, got int"),
     ],
 )
 def test_explore_refuses_what_it_cannot_show(model, tokenizer, call, error, message):
