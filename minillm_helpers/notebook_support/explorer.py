@@ -24,7 +24,7 @@ from minillm_helpers.attention import keep_attention_weights
 from minillm_helpers.checkpoint import default_prompt, load_model_and_tokenizer
 from minillm_helpers.model import GPT
 from minillm_helpers.notebook_support.plotting import text_colour_on
-from minillm_helpers.notebook_support.widgets.nb06 import describe_settings
+from minillm_helpers.notebook_support.widgets import nb06
 from minillm_helpers.sampling import generate, probabilities
 
 UNIT_NAMES = {"char": ("character", "characters"), "word": ("word", "words")}
@@ -106,17 +106,12 @@ def logit_lens(model, ids) -> torch.Tensor:
     return look_inside(model, ids).lens
 
 
-def cut_settings(top_k, top_p) -> tuple[int | None, float | None]:
-    """The sliders' values as `probabilities` takes them: top-k 0 and top-p 1 mean no cut."""
-    return (int(top_k) or None), (float(top_p) if top_p < 1 else None)
-
-
 def next_token(model, ids, greedy=False, seed=0, draws=0, temperature=1.0, top_k=0, top_p=1.0):
     """The likeliest token, or generate's draw under the settings with the seed of the
     `draws`-th draw: the same seed and the same presses give the same tokens."""
     if greedy:
         return generate(model, ids, 1, temperature=0)[0]
-    return generate(model, ids, 1, temperature, *cut_settings(top_k, top_p),
+    return generate(model, ids, 1, temperature, *nb06.cut_settings(top_k, top_p),
                     seed=seed * SEED_STRIDE + draws)[0]
 
 
@@ -248,7 +243,7 @@ def next_token_rows(logits, temperature, top_k, top_p, vocabulary, top: int = 15
     """Bars for the `top` best-scored tokens (an order no setting changes), and how many can
     be drawn: a kept token at the probability generation draws with, a cut one faded at its
     probability before the cut. Temperature 0 picks the best whatever the cuts say."""
-    kept = probabilities(logits, temperature, *cut_settings(top_k, top_p))
+    kept = probabilities(logits, temperature, *nb06.cut_settings(top_k, top_p))
     before = probabilities(logits, temperature)
     rows = []
     for i in torch.sort(logits, descending=True, stable=True).indices[:top].tolist():
@@ -283,12 +278,6 @@ def explore(model, tokenizer=None, prompt: str | None = None, top: int = 15) -> 
     return Explorer(model, tokenizer, prompt, checks.check_int("top", top, 1))
 
 
-def control(kind, description: str, width: str | None = None, **settings):
-    """A widget with its whole description shown, `width` wide."""
-    return kind(description=description, style={"description_width": "initial"},
-                layout={"width": width} if width else {}, **settings)
-
-
 class Explorer(widgets.VBox):
     """The panel; a script drives its controls (prompt, layer, head, token, temperature, top_k,
     top_p, seed, next_button, most_likely_button, undo_button) as a reader would. It never
@@ -302,23 +291,19 @@ class Explorer(widgets.VBox):
         self.inside = None  # look_inside's, for the prompt the panel shows (None: unreadable)
         self.busy = False  # True while the panel itself sets a control
         # a text area, not a one-line box: a prompt may hold newlines ("ROMEO:\n")
-        self.prompt = control(widgets.Textarea, "Prompt", "95%", value=prompt, rows=2)
+        self.prompt = nb06.control(widgets.Textarea, "Prompt", "95%", value=prompt, rows=2)
         self.next_button = widgets.Button(description="Next token", button_style="primary",
                                           tooltip="append a token drawn as set")
         self.most_likely_button = widgets.Button(description="Most likely",
                                                  tooltip="append the likeliest token")
         self.undo_button = widgets.Button(description="Undo", tooltip="remove the last token")
-        self.seed = control(widgets.BoundedIntText, "Seed", "150px", max=10**6)
-        self.layer = control(widgets.Dropdown, "Layer", "120px",
+        self.seed = nb06.control(widgets.BoundedIntText, "Seed", "150px", max=10**6)
+        self.layer = nb06.control(widgets.Dropdown, "Layer", "120px",
                              options=[(str(i + 1), i) for i in range(config.num_layers)])
-        self.head = control(widgets.Dropdown, "Head", "120px", value=0, options=[("all", -1)]
+        self.head = nb06.control(widgets.Dropdown, "Head", "120px", value=0, options=[("all", -1)]
                             + [(str(h + 1), h) for h in range(config.num_heads)])
-        self.token = control(widgets.Dropdown, "Token", "160px")
-        self.temperature = control(widgets.FloatSlider, "Temperature", value=1.0, max=2.0,
-                                   step=0.05)
-        self.top_k = control(widgets.IntSlider, "Top-k (0 = off)", max=config.vocab_size)
-        self.top_p = control(widgets.FloatSlider, "Top-p (1 = off)", value=1.0, min=0.05,
-                             max=1.0, step=0.05)
+        self.token = nb06.control(widgets.Dropdown, "Token", "160px")
+        self.temperature, self.top_k, self.top_p = nb06.decoding_sliders(config.vocab_size).values()
         for name in ("status", "chips", "problem", "attention", "looks", "lens", "bars"):
             setattr(self, name, widgets.HTML())
             getattr(self, name).add_class(f"minillm-explorer-{name}")
@@ -436,6 +421,6 @@ class Explorer(widgets.VBox):
         if self.inside is not None:
             rows, left = next_token_rows(self.inside.logits, *self.settings(),
                                          self.tokenizer.vocabulary, self.top)
-            self.bars.value = (f"<div>{describe_settings(*self.settings())} · {left} of "
+            self.bars.value = (f"<div>{nb06.describe_settings(*self.settings())} · {left} of "
                                f"{self.tokenizer.vocab_size} tokens can be drawn</div>"
                                f"{bars_html(rows)}")

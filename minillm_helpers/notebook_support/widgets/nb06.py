@@ -9,27 +9,42 @@ import torch
 from minillm_helpers.checks import check_int, check_sampling_settings
 
 
-def sampling_controls(prompts) -> dict:
-    """The widget's four controls, by argument name, for `ipywidgets.interact`; top-k 0 and
-    top-p 1 are the "no cut" positions, and no label is cut short ("Temperat...")."""
+def control(kind, description: str, width: str | None = None, **settings):
+    """An ipywidgets control with its whole description shown (no "Temperat..."), `width` wide."""
+    return kind(description=description, style={"description_width": "initial"},
+                layout={"width": width} if width else {}, **settings)
+
+
+def decoding_sliders(max_top_k: int = 20) -> dict:
+    """Temperature, top-k and top-p sliders by argument name; top-k 0 and top-p 1 cut nothing."""
     import ipywidgets as widgets
 
-    full = {"style": {"description_width": "initial"}}
-    return {
-        "prompt": widgets.Dropdown(options=list(prompts), description="Prompt", **full),
-        "temperature": widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.05,
-                                           description="Temperature", **full),
-        "top_k": widgets.IntSlider(value=0, min=0, max=20, description="Top-k (0 = off)", **full),
-        "top_p": widgets.FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05,
-                                     description="Top-p (1 = off)", **full),
-    }
+    return {"temperature": control(widgets.FloatSlider, "Temperature", value=1.0, max=2.0,
+                                   step=0.05),
+            "top_k": control(widgets.IntSlider, "Top-k (0 = off)", max=max_top_k),
+            "top_p": control(widgets.FloatSlider, "Top-p (1 = off)", value=1.0, min=0.05,
+                             max=1.0, step=0.05)}
+
+
+def sampling_controls(prompts) -> dict:
+    """The widget's four controls, by argument name, for `ipywidgets.interact`."""
+    import ipywidgets as widgets
+
+    return {"prompt": control(widgets.Dropdown, "Prompt", options=list(prompts)),
+            **decoding_sliders()}
+
+
+def cut_settings(top_k, top_p) -> tuple[int | None, float | None]:
+    """The sliders' values as sampling takes them: top-k 0 and top-p 1 (or None) mean no cut."""
+    return (int(top_k) if top_k else None), (float(top_p) if top_p is not None and top_p < 1
+                                             else None)
 
 
 def describe_settings(temperature, top_k, top_p) -> str:
     """The three decoding settings as the widget prints them; top_k 0 and top_p 1 mean no cut."""
-    k = "off" if not top_k else str(int(top_k))
-    p = "off" if top_p is None or float(top_p) >= 1 else f"{float(top_p):.2f}"
-    return f"temperature {float(temperature):.2f}, top-k {k}, top-p {p}"
+    k, p = cut_settings(top_k, top_p)
+    return f"temperature {float(temperature):.2f}, top-k {k or 'off'}, top-p " + (
+        "off" if p is None else f"{p:.2f}")
 
 
 def sampling_readout(prompt, temperature, top_k, top_p, model, tokenizer, probabilities,
@@ -42,8 +57,7 @@ def sampling_readout(prompt, temperature, top_k, top_p, model, tokenizer, probab
     ids = tokenizer.encode(prompt)
     with torch.no_grad():
         logits = model(torch.tensor([ids[-model.config.context_length :]]))[0][0, -1]  # (vocab,)
-    cut_k = int(top_k) if top_k else None  # the sliders' "off" positions reach them as None
-    cut_p = float(top_p) if top_p is not None and float(top_p) < 1 else None
+    cut_k, cut_p = cut_settings(top_k, top_p)
     check_sampling_settings(temperature, cut_k, cut_p)  # the widget is a door: one sentence
     probs = probabilities(logits, temperature, cut_k, cut_p)
     order = sorted(range(len(vocabulary)), key=lambda i: -float(logits[i]))  # stable for ties

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from minillm_helpers.datasets import decode_text, read_text
 from minillm_helpers.notebook_support.plotting import loss_curves
+from minillm_helpers.notebook_support.widgets.nb06 import cut_settings
 
 SETTINGS_LINE = "Prompt {prompt!r} · temperature {temperature:.2f} · top-k {top_k} · top-p {top_p}"
 
@@ -94,8 +95,7 @@ def sample_readout(prompt: str, temperature: float, top_k: int, top_p: float, le
     returns the continuation (the notebook's generate). A prompt the model cannot read
     (empty, or with characters it never saw) gets a sentence instead of a sample.
     """
-    top_k = int(top_k) or None
-    top_p = float(top_p) if top_p < 1 else None
+    top_k, top_p = cut_settings(top_k, top_p)
     settings = SETTINGS_LINE.format(prompt=prompt, temperature=float(temperature),
                                     top_k=top_k or "off",
                                     top_p="off" if top_p is None else f"{top_p:.2f}")

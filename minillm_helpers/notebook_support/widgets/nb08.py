@@ -4,19 +4,17 @@ how much gradient reaches each block and how big the vectors are between blocks.
 import matplotlib.pyplot as plt
 
 from minillm_helpers.checks import InputError, check_int, fail
+from minillm_helpers.notebook_support.widgets.nb06 import control
 
 
 def stack_controls(max_blocks: int = 16) -> dict:
     """The widget's three controls, by argument name, for `ipywidgets.interact`."""
     import ipywidgets as widgets
 
-    full = {"style": {"description_width": "initial"}}
-    return {
-        "num_blocks": widgets.IntSlider(value=8, min=1, max=max_blocks, description="Blocks",
-                                        continuous_update=False, **full),
-        "residual": widgets.Checkbox(value=False, description="Residual connections", **full),
-        "layer_norm": widgets.Checkbox(value=False, description="Layer norm", **full),
-    }
+    return {"num_blocks": control(widgets.IntSlider, "Blocks", value=8, min=1, max=max_blocks,
+                                  continuous_update=False),
+            "residual": control(widgets.Checkbox, "Residual connections"),
+            "layer_norm": control(widgets.Checkbox, "Layer norm")}
 
 
 def stack_readout(num_blocks, residual, layer_norm, build, gradients, scales,
