@@ -299,9 +299,9 @@ class Explorer(widgets.VBox):
         self.undo_button = widgets.Button(description="Undo", tooltip="remove the last token")
         self.seed = nb06.control(widgets.BoundedIntText, "Seed", "150px", max=10**6)
         self.layer = nb06.control(widgets.Dropdown, "Layer", "120px",
-                             options=[(str(i + 1), i) for i in range(config.num_layers)])
-        self.head = nb06.control(widgets.Dropdown, "Head", "120px", value=0, options=[("all", -1)]
-                            + [(str(h + 1), h) for h in range(config.num_heads)])
+                                  options=[(str(i + 1), i) for i in range(config.num_layers)])
+        self.head = nb06.control(widgets.Dropdown, "Head", "120px", value=0, options=[
+            ("all", -1), *((str(h + 1), h) for h in range(config.num_heads))])
         self.token = nb06.control(widgets.Dropdown, "Token", "160px")
         self.temperature, self.top_k, self.top_p = nb06.decoding_sliders(config.vocab_size).values()
         for name in ("status", "chips", "problem", "attention", "looks", "lens", "bars"):

@@ -1,15 +1,5 @@
-"""Widget callbacks and the live training display for notebook 07 (Shakespeare).
-
-The notebook passes in its own concept functions (generate, train, the tokenizer...),
-so nothing here is concept code: it only formats, reads files and redraws.
-
-- `LiveProgress`: `train` calls it after every step (its on_step); every `every` steps
-  it redraws one figure in place (the losses so far, the bigram's line, a title with the
-  step, the seconds and the latest losses) and it keeps sample snapshots at chosen
-  steps. `finish(history)` draws the final figure from what `train` returned.
-- `sample_readout`: the sample widget's text (settings line, then a fresh sample).
-- `read_own_text`, `own_text_readout`: the "train on your own text" control.
-"""
+"""Notebook 07's live training display and widget texts. The notebook passes in its own
+concept functions (generate, train...): this module only formats, reads files and redraws."""
 
 from __future__ import annotations
 
@@ -37,14 +27,9 @@ def progress_line(step: int, steps: int, history, seconds: float, recent: int = 
 
 
 class LiveProgress:
-    """A progress figure redrawn in place while a model trains, and samples kept at
-    `snapshots` steps (`sample(model)` -> text).
-
-        history = train(model, ..., on_step=progress)  # progress(step, model, history)
-        progress.finish(history)
-
-    show=False draws nothing (for tests and scripts); `lines` keeps every progress line.
-    """
+    """train's on_step: the loss figure redrawn in place every `every` steps, samples kept at
+    `snapshots` steps (`sample(model)` -> text), every line in `lines`; show=False draws
+    nothing. `finish(history)` draws the last figure from what train returned."""
 
     def __init__(self, steps: int, every: int = 25, baseline: float | None = None,
                  snapshots=(), sample=None, show: bool = True):
@@ -56,8 +41,6 @@ class LiveProgress:
         self.handle = None
 
     def __call__(self, step: int, model, history) -> None:
-        """After step `step`: keep a sample if it is a snapshot step; redraw every `every`
-        steps and at the last."""
         if step in self.snapshots and self.sample is not None:
             self.samples[step] = self.sample(model)
         if step % self.every and step != self.steps:
@@ -65,7 +48,6 @@ class LiveProgress:
         self.draw(step, history)
 
     def finish(self, history) -> str:
-        """Redraw once more from train's own history (validation losses included)."""
         return self.draw(history.steps[-1], history)
 
     def draw(self, step: int, history) -> str:
@@ -89,12 +71,8 @@ class LiveProgress:
 
 def sample_readout(prompt: str, temperature: float, top_k: int, top_p: float, length: int,
                    vocabulary, write) -> str:
-    """The sample widget's text: the settings on one line, then the prompt and a fresh sample.
-
-    top_k 0 and top_p 1 mean "no cut". `write(prompt, length, temperature, top_k, top_p)`
-    returns the continuation (the notebook's generate). A prompt the model cannot read
-    (empty, or with characters it never saw) gets a sentence instead of a sample.
-    """
+    """The settings on one line, then the prompt and `write(prompt, length, temperature,
+    top_k, top_p)`'s continuation, or a sentence for a prompt the model cannot read."""
     top_k, top_p = cut_settings(top_k, top_p)
     settings = SETTINGS_LINE.format(prompt=prompt, temperature=float(temperature),
                                     top_k=top_k or "off",
