@@ -43,9 +43,8 @@ class LiveProgress:
     def __call__(self, step: int, model, history) -> None:
         if step in self.snapshots and self.sample is not None:
             self.samples[step] = self.sample(model)
-        if step % self.every and step != self.steps:
-            return
-        self.draw(step, history)
+        if step % self.every == 0 or step == self.steps:
+            self.draw(step, history)
 
     def finish(self, history) -> str:
         return self.draw(history.steps[-1], history)
@@ -54,19 +53,16 @@ class LiveProgress:
         line = progress_line(step, self.steps, history, time.monotonic() - self.started)
         self.lines.append(line)
         if self.show:
-            self.redraw(line, history)
+            import matplotlib.pyplot as plt
+            from IPython.display import display
+
+            figure = loss_curves(history, line, baseline=self.baseline).figure
+            if self.handle is None:
+                self.handle = display(figure, display_id=True)
+            else:
+                self.handle.update(figure)
+            plt.close(figure)  # shown through the handle only, not again at the cell's end
         return line
-
-    def redraw(self, line: str, history) -> None:
-        import matplotlib.pyplot as plt
-        from IPython.display import display
-
-        figure = loss_curves(history, line, baseline=self.baseline).figure
-        if self.handle is None:
-            self.handle = display(figure, display_id=True)
-        else:
-            self.handle.update(figure)
-        plt.close(figure)  # shown through the handle only, not again at the cell's end
 
 
 def sample_readout(prompt: str, temperature: float, top_k: int, top_p: float, length: int,
