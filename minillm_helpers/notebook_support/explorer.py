@@ -307,17 +307,18 @@ class Explorer(widgets.VBox):
         for name in ("status", "chips", "problem", "attention", "looks", "lens", "bars"):
             setattr(self, name, widgets.HTML())
             getattr(self, name).add_class(f"minillm-explorer-{name}")
+        title = widgets.HTML(f"{STYLE}<b>Inside your model: {self.summary()}</b>")
         heading = [widgets.HTML(f"<b>{text}</b>") for text in (
-            f"Inside your model: {self.summary()}{STYLE}", "Attention",
-            "The prediction forming (logit lens)", "Next token", "Where the chosen token looks")]
+            "Attention", "The prediction forming (logit lens)", "Next token",
+            "Where the chosen token looks")]
         self.views = widgets.VBox([widgets.HBox([
-            widgets.VBox([heading[1], widgets.HBox([self.layer, self.head, self.token]),
+            widgets.VBox([heading[0], widgets.HBox([self.layer, self.head, self.token]),
                           self.attention]),
-            widgets.VBox([heading[2], self.lens, heading[3], self.temperature, self.top_k,
+            widgets.VBox([heading[1], self.lens, heading[2], self.temperature, self.top_k,
                           self.top_p, self.bars], layout={"margin": "0 0 0 16px"}),
-        ]), heading[4], self.looks])
+        ]), heading[3], self.looks])
         buttons = [self.next_button, self.most_likely_button, self.undo_button]
-        super().__init__([heading[0], self.prompt, self.status, self.chips,
+        super().__init__([title, self.prompt, self.status, self.chips,
                           widgets.HBox([*buttons, self.seed]), self.problem, self.views])
         self.add_class("minillm-explorer")
         for callback, controls in [(self.typed, [self.prompt]), (self.new_seed, [self.seed]),
