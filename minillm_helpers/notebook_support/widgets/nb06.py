@@ -35,9 +35,13 @@ def sampling_controls(prompts) -> dict:
 
 
 def cut_settings(top_k, top_p) -> tuple[int | None, float | None]:
-    """The sliders' values as sampling takes them: top-k 0 and top-p 1 (or None) mean no cut."""
-    return (int(top_k) if top_k else None), (float(top_p) if top_p is not None and top_p < 1
-                                             else None)
+    """The sliders' values as sampling takes them: top-k 0 and top-p 1 (or None) mean no cut.
+
+    >>> cut_settings(0, 1.0), cut_settings(5.0, 0.9), cut_settings(None, None)
+    ((None, None), (5, 0.9), (None, None))
+    """
+    no_top_p = top_p is None or top_p >= 1
+    return (int(top_k) if top_k else None), (None if no_top_p else float(top_p))
 
 
 def describe_settings(temperature, top_k, top_p) -> str:
