@@ -115,8 +115,7 @@ def build_trainer(args):
     """The Trainer for args (train_speed.py's flags), with the levers they choose pulled."""
     from levers import pull_levers
 
-    from minillm_helpers.cli.settings import TrainSettings
-    from minillm_helpers.cli.text import read_data
+    from minillm_helpers.cli.settings import TrainSettings, read_data
     from minillm_helpers.cli.trainer import Trainer
 
     settings = TrainSettings(

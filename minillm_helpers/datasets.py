@@ -1,27 +1,6 @@
-"""Text files in, text out: the one UTF-8 reader, and the data sets notebook 07 and
-`minillm train` can name, fetched once.
-
-`read_text(path)` (and `decode_text(raw, name)` for uploaded bytes) gives every reader
-the same clear errors: a missing file, a folder, bytes that are not UTF-8, nothing but
-whitespace. `sha256_of(path)` is a file's fingerprint, and `atomic_write` the one way
-this package writes a file (a data set, a checkpoint): whole, or not at all.
-
-A data set is a file known by its name, size and SHA-256 checksum. `dataset_path(name)`
-returns where it lies on this machine, fetching it first if it is not there yet:
-
-- it looks in `$MINILLM_DATA_DIR`, or else in `data/datasets/` of this project
-  (git-ignored: the text is never committed);
-- a file already there is used only if its checksum is the expected one;
-- a missing file is downloaded from its public source with a progress bar, into a
-  temporary file in the same folder that is renamed into place only once its checksum
-  is right; a wrong or interrupted download leaves nothing behind;
-- offline, the error says in one line where to put the file by hand.
-
->>> sorted(DATASETS)
-['tinyshakespeare']
->>> DATASETS["tinyshakespeare"].size
-1115394
-"""
+"""Text files in: the one UTF-8 reader, a file's SHA-256, the one atomic write, and the
+data sets notebook 07 and `minillm train` can name, fetched once into $MINILLM_DATA_DIR
+(else the git-ignored data/datasets/) and used only with their expected SHA-256."""
 
 from __future__ import annotations
 
@@ -42,13 +21,10 @@ CHUNK = 1 << 16  # bytes read from the network at a time
 
 @dataclass(frozen=True)
 class Dataset:
-    """A text file known by name: where it comes from and how to recognise it."""
-
     filename: str
     url: str
     sha256: str
     size: int  # bytes
-    about: str
 
 
 DATASETS = {
@@ -56,14 +32,12 @@ DATASETS = {
         filename="tinyshakespeare.txt",
         url="https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
         sha256="86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
-        size=1_115_394,
-        about="Tiny Shakespeare: 40,000 lines of his plays in one file (char-rnn, nanoGPT)",
+        size=1_115_394,  # Tiny Shakespeare: 40,000 lines of his plays (char-rnn, nanoGPT)
     ),
 }
 
 
 def decode_text(raw: bytes, name) -> str:
-    """`raw` as UTF-8 text; a ValueError that says which byte is not, and how to fix it."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -74,7 +48,6 @@ def decode_text(raw: bytes, name) -> str:
 
 
 def read_text(path) -> str:
-    """The file's text; clear errors for missing, empty or non-UTF-8 files."""
     path = Path(path).expanduser()
     if not path.exists():
         raise InputError(f"The file {path} does not exist: pass the path of a UTF-8 text file.")
@@ -82,9 +55,7 @@ def read_text(path) -> str:
         raise InputError(f"{path} is a folder, not a text file: pass a UTF-8 text file's path.")
     text = decode_text(path.read_bytes(), path)
     if not text.strip():
-        raise InputError(
-            f"The file {path} is empty (or only whitespace): there is nothing to learn from."
-        )
+        raise InputError(f"The file {path} is empty (or only whitespace): nothing to learn from.")
     return text
 
 
@@ -93,31 +64,18 @@ class DatasetError(OSError):
 
 
 def data_dir() -> Path:
-    """The folder data sets live in: $MINILLM_DATA_DIR if set, else data/datasets/."""
     chosen = os.environ.get("MINILLM_DATA_DIR")
     return Path(chosen).expanduser() if chosen else DEFAULT_DATA_DIR
 
 
 def sha256_of(path) -> str:
-    """The SHA-256 checksum of a file, as 64 hexadecimal digits."""
-    digest = hashlib.sha256()
     with open(Path(path).expanduser(), "rb") as file:
-        for chunk in iter(lambda: file.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def lookup(name: str) -> Dataset:
-    """The Dataset called `name`; a ValueError listing the known names otherwise."""
-    if name not in DATASETS:
-        raise InputError(f"Unknown data set {name!r}: the known ones are {sorted(DATASETS)}.")
-    return DATASETS[name]
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def atomic_write(path, write) -> None:
-    """Call write(binary_file) on a temporary file beside `path`, then rename it to `path`:
-    readers see the old file or the whole new one, never half of it. If `write` raises
-    (a wrong checksum, a dropped connection, Ctrl-C), the temporary file is deleted."""
+    """write(binary file) into a temporary file beside `path`, renamed to `path` once whole:
+    readers see the old file or the new one; if `write` raises, nothing is left."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -133,11 +91,10 @@ def atomic_write(path, write) -> None:
 
 
 def download(url: str, destination, sha256: str, progress: bool = True) -> Path:
-    """Fetch `url` into `destination`, atomically; refuse it unless its checksum is `sha256`
-    (hashed on the way, so only a complete file with the right checksum appears)."""
+    """`url` into `destination` atomically, kept only whole and with SHA-256 `sha256`."""
 
     def fetch(file) -> None:
-        digest, received = hashlib.sha256(), 0
+        digest = hashlib.sha256()
         with urllib.request.urlopen(url, timeout=30) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
             with tqdm(total=total, unit="B", unit_scale=True, disable=not progress,
@@ -145,11 +102,10 @@ def download(url: str, destination, sha256: str, progress: bool = True) -> Path:
                 for chunk in iter(lambda: response.read(CHUNK), b""):
                     file.write(chunk)
                     digest.update(chunk)
-                    received += len(chunk)
                     bar.update(len(chunk))
-        if total is not None and received != total:
+        if total is not None and file.tell() != total:
             raise DatasetError(
-                f"The download from {url} stopped after {received:,} of {total:,} bytes; "
+                f"The download from {url} stopped after {file.tell():,} of {total:,} bytes; "
                 "nothing was kept. Try again."
             )
         if digest.hexdigest() != sha256:
@@ -164,14 +120,12 @@ def download(url: str, destination, sha256: str, progress: bool = True) -> Path:
 
 def dataset_path(name: str, *, folder=None, url: str | None = None,
                  progress: bool = True) -> Path:
-    """The path of data set `name` on this machine, downloaded and checked if needed.
-
-    `folder` overrides data_dir(); `url` overrides the data set's source (tests
-    use a local one).
-    """
-    dataset = lookup(name)
-    path = Path(folder).expanduser() if folder is not None else data_dir()
-    path = path / dataset.filename
+    """Data set `name`'s file on this machine (in `folder`, default data_dir()), fetched from
+    `url` (default its source) and checked if needed."""
+    if name not in DATASETS:
+        raise InputError(f"Unknown data set {name!r}: the known ones are {sorted(DATASETS)}.")
+    dataset = DATASETS[name]
+    path = (data_dir() if folder is None else Path(folder).expanduser()) / dataset.filename
     if path.exists():
         found = sha256_of(path)
         if found != dataset.sha256:
@@ -181,11 +135,10 @@ def dataset_path(name: str, *, folder=None, url: str | None = None,
                 f"the file from {dataset.url}."
             )
         return path
-    source = url or dataset.url
     try:
-        return download(source, path, dataset.sha256, progress=progress)
+        return download(url or dataset.url, path, dataset.sha256, progress=progress)
     except OSError as error:  # URLError (no network, no such host), timeouts, a full disk
-        if isinstance(error, DatasetError):
+        if isinstance(error, DatasetError):  # a wrong or cut-short download: said already
             raise
         reason = getattr(error, "reason", None) or error
         raise DatasetError(
@@ -195,18 +148,9 @@ def dataset_path(name: str, *, folder=None, url: str | None = None,
         ) from None
 
 
-def load_dataset(name: str, **options) -> str:
-    """The text of data set `name` (see dataset_path for `options`)."""
-    return read_text(dataset_path(name, **options))
-
-
 def data_file(argument: str, **options) -> Path:
-    """What `minillm train ARGUMENT` reads: the file ARGUMENT if it exists, else the data
-    set of that name (downloaded if needed), else the path as given (for its error).
-
-    >>> data_file("no/such/file.txt").name
-    'file.txt'
-    """
+    """The file `argument` if it exists, else the data set of that name, else the path as
+    given (for read_text's error)."""
     path = Path(argument)
     if path.exists() or argument not in DATASETS:
         return path

@@ -12,8 +12,7 @@ import pytest
 import torch
 from tiny_model import TINY_MODEL
 
-from minillm_helpers.cli.settings import TrainSettings
-from minillm_helpers.cli.text import read_data
+from minillm_helpers.cli.settings import TrainSettings, read_data
 from minillm_helpers.cli.trainer import Trainer
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.recipe import Recipe, configure_optimizers

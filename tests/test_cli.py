@@ -15,8 +15,7 @@ from tiny_model import TINY_MODEL, as_flags, interrupt_after_step
 
 from minillm_helpers.checks import InputError
 from minillm_helpers.cli.command import main
-from minillm_helpers.cli.settings import TrainSettings, type_of
-from minillm_helpers.cli.text import read_data
+from minillm_helpers.cli.settings import TrainSettings, read_data, type_of
 from minillm_helpers.cli.trainer import Trainer, run_training
 from minillm_helpers.model import GPT
 
@@ -302,7 +301,7 @@ def test_a_resumed_run_given_more_steps_follows_the_longer_schedule(text_file, t
 
 
 def test_the_trainer_and_the_notebooks_train_build_one_recipe(text_file, tmp_path, monkeypatch):
-    import minillm_helpers.cli.state
+    import minillm_helpers.cli.trainer
     from minillm_helpers.recipe import build_recipe
 
     made = []
@@ -311,7 +310,7 @@ def test_the_trainer_and_the_notebooks_train_build_one_recipe(text_file, tmp_pat
         made.append(options)
         return build_recipe(model, **options)
 
-    monkeypatch.setattr(minillm_helpers.cli.state, "build_recipe", spy)
+    monkeypatch.setattr(minillm_helpers.cli.trainer, "build_recipe", spy)
     chosen = settings(text_file, tmp_path / "run", learning_rate=0.02, weight_decay=0.3,
                       min_learning_rate=0.004, muon_learning_rate=0.0, ema_decay=0.5)
     trainer = Trainer(chosen, *read_data(chosen))
@@ -342,7 +341,7 @@ def test_a_data_set_name_stands_for_its_file(text_file, tmp_path, capsys, monkey
     folder.mkdir()
     (folder / "tiny.txt").write_bytes(text_file.read_bytes())
     known = datasets.Dataset("tiny.txt", "file:///nowhere", datasets.sha256_of(text_file),
-                             text_file.stat().st_size, "a test text")
+                             text_file.stat().st_size)
     monkeypatch.setitem(datasets.DATASETS, "tiny", known)
     monkeypatch.setenv("MINILLM_DATA_DIR", str(folder))
     out = tmp_path / "run"
@@ -558,9 +557,9 @@ def test_sample_bad_settings(text_file, tmp_path, capsys):
     out = tmp_path / "run"
     train_quietly(settings(text_file, out, steps=2))
     code, _, err = run_cli(capsys, "sample", out, "--top-p", "2")
-    assert_one_line_error(code, err, "top_p must be in (0, 1]")
+    assert_one_line_error(code, err, "argument --top-p: must be in (0, 1], got 2.0")
     code, _, err = run_cli(capsys, "sample", out, "--temperature", "-1")
-    assert_one_line_error(code, err, "temperature must be")
+    assert_one_line_error(code, err, "argument --temperature: must be a finite number >= 0")
 
 
 def test_no_command(capsys):
@@ -711,13 +710,13 @@ def test_compile_trains_a_compiled_model_on_the_same_weights(text_file, tmp_path
 
 
 def test_encoding_in_pieces_equals_encoding_at_once():
-    from minillm_helpers.cli.text import encode_in_pieces
+    from minillm_helpers.cli.settings import encode
     from minillm_helpers.tokenizer import CharTokenizer, WordTokenizer
 
     text = "ROMEO:\nBut soft, what light\nthrough yonder window breaks?\n\nIt is the east.\n" * 5
     for tokenizer in (CharTokenizer.from_text(text), WordTokenizer.from_text(text)):
         for piece in (1, 7, 50, 10_000):
-            ids = encode_in_pieces(tokenizer, text, piece)
+            ids = encode(tokenizer, text, piece=piece)
             assert ids.dtype == torch.long and ids.tolist() == tokenizer.encode(text), piece
 
 

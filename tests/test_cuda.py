@@ -5,7 +5,7 @@ import pytest
 import torch
 from tiny_model import TINY_MODEL, interrupt_after_step
 
-from minillm_helpers.checkpoint import load_model
+from minillm_helpers.checkpoint import load_model_and_tokenizer
 from minillm_helpers.cli.settings import TrainSettings
 from minillm_helpers.cli.trainer import run_training
 from minillm_helpers.model import GPT, GPTConfig
@@ -50,7 +50,7 @@ def test_train_on_cuda_save_and_resume_exactly(text_file, tmp_path, monkeypatch)
 
 def test_sample_from_a_cuda_run_and_the_cache_changes_nothing(text_file, tmp_path):
     run_training(settings(text_file, tmp_path / "run"), **QUIET)
-    model, tokenizer = load_model(tmp_path / "run")
+    model, tokenizer = load_model_and_tokenizer(tmp_path / "run")
     model = model.cuda()
     ids = tokenizer.encode("the ")
     cached = generate(model, ids, 30, temperature=0, use_cache=True)

@@ -20,7 +20,6 @@ from minillm_helpers.datasets import (
     data_file,
     dataset_path,
     download,
-    load_dataset,
 )
 
 TEXT = "First Citizen:\nBefore we proceed any further, hear me speak.\n" * 50
@@ -33,7 +32,7 @@ def tiny(monkeypatch, tmp_path):
     source = tmp_path / "source" / "tiny.txt"
     source.parent.mkdir()
     source.write_text(TEXT)
-    dataset = Dataset("tiny.txt", source.as_uri(), DIGEST, len(TEXT), "a test text")
+    dataset = Dataset("tiny.txt", source.as_uri(), DIGEST, len(TEXT))
     monkeypatch.setitem(DATASETS, "tiny", dataset)
     return dataset
 
@@ -103,7 +102,7 @@ def test_missing_file_is_downloaded_once_then_reused(tiny, tmp_path):
     assert path == folder / "tiny.txt" and path.read_text() == TEXT
     assert leftovers(folder) == ["tiny.txt"]  # no temporary file left behind
     Path(tiny.url.removeprefix("file://")).unlink()  # the source is gone: the copy is used
-    assert load_dataset("tiny", folder=folder, progress=False) == TEXT
+    assert dataset_path("tiny", folder=folder, progress=False).read_text() == TEXT
 
 
 def test_environment_folder_is_used(tiny, tmp_path, monkeypatch):
@@ -189,6 +188,6 @@ def test_the_real_file_when_present_is_tiny_shakespeare():
     path = data_dir() / "tinyshakespeare.txt"
     if not path.exists():
         pytest.skip(f"{path} is not here (this test never downloads)")
-    text = load_dataset("tinyshakespeare", progress=False)
+    text = dataset_path("tinyshakespeare", progress=False).read_text(encoding="utf-8")
     assert len(text.encode()) == 1_115_394 and text.startswith("First Citizen:")
     assert len(set(text)) == 65

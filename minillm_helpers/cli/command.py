@@ -1,14 +1,11 @@
 """The `minillm` command: train the notebooks' GPT on your own text, then sample from it.
 
     minillm train DATA.txt --out runs/mine          # Ctrl-C saves; add --resume to continue
-    minillm train NEW.txt --out runs/mine --resume --fine-tune --steps 3000   # on a new text
     minillm sample runs/mine --prompt "ROMEO:" --temperature 0.8 --top-k 20
     torchrun --standalone --nproc_per_node 2 -m minillm_helpers train DATA.txt   # 2 processes
 
-Every mistake (a missing or non-UTF-8 file, a too-short text, a damaged checkpoint,
-flags that make no sense) ends with one line on stderr starting `minillm: error:`
-and exit status 2; set MINILLM_DEBUG=1 to see the full traceback instead. Ctrl-C
-during training saves the checkpoint and exits with status 130.
+Bad input ends with one line `minillm: error: ...` and exit status 2 (MINILLM_DEBUG=1 shows
+the traceback); Ctrl-C during training saves and exits with status 130.
 """
 
 from __future__ import annotations
@@ -23,9 +20,9 @@ from minillm_helpers.checkpoint import default_prompt, load_model_and_tokenizer
 from minillm_helpers.checks import InputError, MinillmError
 from minillm_helpers.cli.distributed import launched_by_torchrun
 from minillm_helpers.cli.settings import (
-    ONE_OR_MORE,
+    NON_NEGATIVE,
+    POSITIVE,
     SEED_LIMITS,
-    ZERO_OR_MORE,
     TrainSettings,
     check_within,
     flag,
@@ -37,8 +34,6 @@ EXIT_INTERRUPTED = 130  # the shell's convention for a program stopped by Ctrl-C
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a usage mistake is one line, not the usage block."""
-
     def error(self, message):
         raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 
@@ -48,8 +43,7 @@ class UsageError(InputError):
 
 
 def within(number_type: type, limits: dict | None):
-    """An argparse type: an int or float within `limits` (None: any), checked by the rule
-    TrainSettings.check applies (check_int, check_number)."""
+    """An argparse type: an int or float within `limits` (None: any), by TrainSettings' rule."""
 
     def parse(text: str):
         try:
@@ -66,68 +60,50 @@ def within(number_type: type, limits: dict | None):
 
 
 def add_setting_flags(parser: argparse.ArgumentParser) -> None:
-    """One flag per TrainSettings field (`data` is the positional argument), from its
-    type, default and metadata. Flags left out are absent from the parsed arguments
-    (default SUPPRESS), so a resumed run can take them from its checkpoint."""
-    groups = {}
+    """A flag per TrainSettings field (`data` positional). Flags left out stay absent
+    (SUPPRESS), so that a resumed run takes them from its checkpoint."""
+    group_names = dict.fromkeys(f.metadata["group"] for f in fields(TrainSettings))
+    groups = {name: parser.add_argument_group(name) for name in group_names}
     for f in fields(TrainSettings):
-        meta = f.metadata
-        if meta["group"] not in groups:
-            groups[meta["group"]] = parser.add_argument_group(meta["group"])
-        group = groups[meta["group"]]
+        group, kind, limits = groups[f.metadata["group"]], type_of(f), f.metadata["limits"]
         if f.name == "data":
-            group.add_argument("data", help=meta["help"])
-        elif type_of(f) is bool:
-            name = f"--no-{flag(f.name)}" if f.default else f"--{flag(f.name)}"
-            action = "store_false" if f.default else "store_true"
-            shown = f"do not {meta['help']}" if f.default else meta["help"]
-            group.add_argument(name, dest=f.name, action=action, default=argparse.SUPPRESS,
-                               help=shown)
-        else:
-            parse = str if type_of(f) is str else within(type_of(f), meta["limits"])
-            shown = "" if f.default in (None, "") else f" (default {f.default})"
-            group.add_argument(f"--{flag(f.name)}", dest=f.name, type=parse,
-                               default=argparse.SUPPRESS, help=meta["help"] + shown)
+            group.add_argument("data", help=f.metadata["help"])
+            continue
+        how = ({"action": argparse.BooleanOptionalAction} if kind is bool else
+               {"type": str if kind is str else within(kind, limits)})
+        shown = "" if f.default in (None, "") else f" (default {f.default})"
+        group.add_argument(f"--{flag(f.name)}", default=argparse.SUPPRESS,
+                           help=f.metadata["help"] + shown, **how)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(
-        prog="minillm", description="Train a mini GPT on your own text and sample from it."
-    )
+    parser = OneLineParser(prog="minillm",
+                           description="Train a mini GPT on your own text and sample from it.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     train = commands.add_parser("train", help="train on a UTF-8 text file (character level)")
     add_setting_flags(train)
-    train.add_argument(
-        "--resume", action="store_true",
-        help="continue the checkpoint in --out; settings not given are taken from it",
-    )
-    train.add_argument(
-        "--fine-tune", action="store_true",
-        help="with --resume: continue on a different text than the run began with, on purpose",
-    )
-    train.add_argument(
-        "--no-progress", dest="progress", action="store_false", help="no progress bar"
-    )
+    train.add_argument("--resume", action="store_true",
+                       help="continue the checkpoint in --out, taking settings not given from it")
+    train.add_argument("--fine-tune", action="store_true", help="with --resume: continue on a "
+                       "different text than the run began with, on purpose")
+    train.add_argument("--no-progress", dest="progress", action="store_false",
+                       help="no progress bar")
 
     sample = commands.add_parser("sample", help="generate text from a checkpoint")
     sample.add_argument("checkpoint", help="checkpoint folder (or its checkpoint.pt)")
     sample.add_argument("--prompt", default=None, help="text to continue (default: a newline)")
-    sample.add_argument("--max-new-tokens", type=within(int, ZERO_OR_MORE), default=200)
-    sample.add_argument("--temperature", type=within(float, None), default=0.8)
-    sample.add_argument("--top-k", type=within(int, ONE_OR_MORE), default=None)
-    sample.add_argument("--top-p", type=within(float, None), default=None)
+    sample.add_argument("--max-new-tokens", type=within(int, NON_NEGATIVE), default=200)
+    sample.add_argument("--temperature", type=within(float, {"at_least": 0}), default=0.8,
+                        help="0: always the likeliest token; higher: flatter probabilities")
+    sample.add_argument("--top-k", type=within(int, POSITIVE), default=None)
+    sample.add_argument("--top-p", type=within(float, {"above": 0, "at_most": 1}), default=None)
     sample.add_argument("--seed", type=within(int, SEED_LIMITS), default=None,
                         help="the same seed gives the same text (default: a fresh one, printed)")
     sample.add_argument("--device", default="auto")
-    sample.add_argument(
-        "--no-cache", dest="cache", action="store_false", help="recompute the window each step"
-    )
-    sample.add_argument(
-        "--past-context",
-        choices=("recompute", "halve"),
-        default="recompute",
-        help="with the cache, what to do once the text outgrows the context",
-    )
+    sample.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="recompute the window each step")
+    sample.add_argument("--past-context", choices=("recompute", "halve"), default="recompute",
+                        help="with the cache, what to do once the text outgrows the context")
     return parser
 
 
@@ -135,89 +111,58 @@ def train_command(args) -> int:
     from minillm_helpers.cli.trainer import run_training
     from minillm_helpers.datasets import data_file
 
-    names = {f.name for f in fields(TrainSettings)}
-    given = {name: value for name, value in vars(args).items() if name in names}
+    given = {f.name: getattr(args, f.name) for f in fields(TrainSettings) if f.name in args}
     given["data"] = str(data_file(given["data"]))  # a data set's name -> its file, fetched once
-    settings = TrainSettings(**given)
-    result = run_training(settings, resume=args.resume, progress=args.progress, given=given,
-                          fine_tune=args.fine_tune)
-    history = result.history
-    if history.val_eval and result.main_process:
-        measured = history.eval_steps[-1]  # after Ctrl-C, an earlier step's evaluation
-        when = "" if measured == result.step else f" (at step {measured}, the last evaluation)"
-        print(f"Done: step {result.step}, validation loss {history.val_eval[-1]:.4f}{when}; "
-              f"checkpoint in {result.out}")
+    result = run_training(TrainSettings(**given), resume=args.resume, progress=args.progress,
+                          given=given, fine_tune=args.fine_tune)
     return EXIT_INTERRUPTED if result.interrupted else 0
 
 
 def sample_command(args) -> int:
-    import torch
-
-    from minillm_helpers.checks import check_sampling_settings
-    from minillm_helpers.cli.device import pick_device
-    from minillm_helpers.cli.text import encode_known
+    from minillm_helpers.cli.distributed import pick_device
+    from minillm_helpers.cli.settings import encode
     from minillm_helpers.sampling import generate
 
-    check_sampling_settings(args.temperature, args.top_k, args.top_p, args.max_new_tokens)
-    device = pick_device(args.device)
+    device = pick_device(args.device)  # before loading: a missing GPU is said at once
     model, tokenizer = load_model_and_tokenizer(args.checkpoint)
     prompt = default_prompt(tokenizer) if args.prompt is None else args.prompt
     if prompt == "":
         raise InputError("The prompt is empty: give at least one character, e.g. --prompt 'The'.")
-    # the model's own tokenizer: its IDs are in the vocabulary by construction, unchecked
-    ids = encode_known(tokenizer, prompt, "The prompt").tolist()
-    model = model.to(device)
+    ids = encode(tokenizer, prompt, "The prompt").tolist()
     seed = args.seed
     if seed is None:  # a fresh seed, said aloud, so the same text can be had again
         seed = secrets.randbelow(2**31)
         print(f"minillm: seed {seed} (pass --seed {seed} to get this text again)", file=sys.stderr)
-    with torch.no_grad():
-        new_ids = generate(
-            model, ids, args.max_new_tokens, args.temperature, args.top_k, args.top_p,
-            seed=seed, use_cache=args.cache, past_context=args.past_context,
-        )
+    new_ids = generate(model.to(device), ids, args.max_new_tokens, args.temperature, args.top_k,
+                       args.top_p, seed=seed, use_cache=args.cache, past_context=args.past_context)
     sys.stdout.write(prompt + tokenizer.decode(new_ids) + "\n")
     return 0
 
 
-# What main reports in one line: bad input (MinillmError: InputError, InputTypeError, which
-# every check and the cli modules raise, CheckpointError for a damaged checkpoint, and
-# UsageError, argparse's), a missing or unreadable file (OSError, DatasetError). Any other
-# error is a bug: it keeps its traceback.
+# What main reports in one line: bad input (every check's MinillmError, argparse's UsageError)
+# and unreadable files (OSError, DatasetError); any other error is a bug: it keeps its traceback.
 REFUSALS = (MinillmError, OSError)
 
 
 def main(argv=None) -> int:
-    code = run_command(argv)
-    if launched_by_torchrun():
-        # The run is over and its checkpoint saved. Leave without the interpreter's teardown:
-        # under load, PyTorch's process-group machinery can abort in its C++ destructors
-        # at exit ("terminate called without an active exception"), which turns a finished
-        # run into a failed one that torchrun reports, killing the other processes.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    return code
-
-
-def run_command(argv=None) -> int:
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-        command = train_command if args.command == "train" else sample_command
-        return command(args)
+        args = build_parser().parse_args(argv)
+        code = (train_command if args.command == "train" else sample_command)(args)
     except REFUSALS as error:
         if os.environ.get("MINILLM_DEBUG"):
             raise
         message = " ".join(str(error).split()) or type(error).__name__
-        if not message.startswith("minillm"):
-            message = f"minillm: error: {message}"
-        print(message, file=sys.stderr)
-        return EXIT_ERROR
+        print(message if message.startswith("minillm") else f"minillm: error: {message}",
+              file=sys.stderr)
+        code = EXIT_ERROR
     except KeyboardInterrupt:
         print("minillm: interrupted.", file=sys.stderr)
-        return EXIT_INTERRUPTED
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        code = EXIT_INTERRUPTED
+    if launched_by_torchrun():
+        # Leave without the interpreter's teardown: under load, PyTorch's process-group
+        # machinery can abort in its C++ destructors at exit, turning a finished run into
+        # one torchrun reports as failed, killing the other processes.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -1,16 +1,6 @@
-"""Training on several processes or machines with PyTorch's DistributedDataParallel.
-
-Start with torchrun, e.g. two processes on one machine:
-
-    torchrun --standalone --nproc_per_node 2 -m minillm_helpers train DATA.txt
-
-torchrun sets RANK, WORLD_SIZE and LOCAL_RANK; we join the process group with
-gloo on CPUs and NCCL on CUDA GPUs. Every process draws the same *global* batch
-of batch_size * world_size windows from an identically seeded generator and
-trains on its own slice; DDP averages the gradients, so one step on N processes
-equals one step of a single process on the combined batch (tests check this).
-Only rank 0 writes checkpoints and prints.
-"""
+"""Where a run computes: its device and, under torchrun, its place among the processes
+(gloo on CPUs, NCCL on CUDA). Each trains on its own rows of one global batch and DDP
+averages the gradients: one process's step on the combined batch. Rank 0 writes and prints."""
 
 from __future__ import annotations
 
@@ -21,14 +11,29 @@ import torch
 import torch.distributed as dist
 
 from minillm_helpers.checks import InputError
-from minillm_helpers.cli.device import pick_device
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """'auto': CUDA if present, then MPS, then the CPU; a named device must exist."""
+    kind = name.split(":")[0]
+    if kind not in DEVICES:
+        raise InputError(f"Unknown device {name!r}: choose one of {', '.join(DEVICES)} "
+                         "(e.g. cuda:1).")
+    found = {"cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
+    if kind == "auto":
+        return torch.device(next((k for k in found if found[k]), "cpu"))
+    if not found.get(kind, True):
+        raise InputError(f"--device {name}: PyTorch sees no {kind.upper()} device here: use "
+                         "--device cpu or auto.")
+    return torch.device(name)
 
 
 @dataclass
 class Process:
     rank: int = 0
     world_size: int = 1
-    local_rank: int = 0
     device: torch.device = torch.device("cpu")
 
     @property
@@ -49,23 +54,25 @@ def start(device_name: str = "auto") -> Process:
     device = pick_device(device_name)
     if not launched_by_torchrun() or int(os.environ["WORLD_SIZE"]) == 1:
         return Process(device=device)
-    rank = int(os.environ["RANK"])
-    world_size = int(os.environ["WORLD_SIZE"])
-    local_rank = int(os.environ.get("LOCAL_RANK", rank))
+    rank, world_size = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
     if device.type == "cuda":
-        device = torch.device("cuda", local_rank)
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", rank)))
         torch.cuda.set_device(device)
     elif device.type == "mps":
         raise InputError("Multi-process training is not supported on MPS: use --device cpu.")
     if not dist.is_initialized():
         dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
-    return Process(rank, world_size, local_rank, device)
+    return Process(rank, world_size, device)
+
+
+def stop(process: Process) -> None:
+    if process.active and dist.is_initialized():
+        dist.destroy_process_group()
 
 
 def batch_change(checkpoint: dict, batch_size: int, process: Process) -> str | None:
     """The line that says a resumed run's step takes another number of windows than its
-    checkpoint's did, because it runs on another number of processes (None: the same).
-    `--batch-size` is per process: a run of 2 processes resumed on 1 would halve it."""
+    checkpoint's (--batch-size is per process), or None."""
     trained_on = len(checkpoint["rng"]["processes"])  # one random state per process
     before = checkpoint["settings"]["batch_size"] * trained_on
     now = batch_size * process.world_size
@@ -75,11 +82,6 @@ def batch_change(checkpoint: dict, batch_size: int, process: Process) -> str | N
             if before % process.world_size == 0 else f"no whole --batch-size keeps {before}")
     return (f"The run trained on {trained_on} process(es), {before} windows a step; on "
             f"{process.world_size} a step now takes {now} ({keep}).")
-
-
-def stop(process: Process) -> None:
-    if process.active and dist.is_initialized():
-        dist.destroy_process_group()
 
 
 def any_process(flag: bool, process: Process) -> bool:
@@ -92,7 +94,7 @@ def any_process(flag: bool, process: Process) -> bool:
 
 
 def gather(value, process: Process) -> list:
-    """Every process's `value` (plain data or CPU tensors), in rank order, on every process."""
+    """Every process's `value` (plain data or CPU tensors), in rank order."""
     if not process.active:
         return [value]
     values = [None] * process.world_size
@@ -104,13 +106,11 @@ def wrap(module, process: Process):
     """DistributedDataParallel around `module` when several processes train together."""
     if not process.active:
         return module
-    from torch.nn.parallel import DistributedDataParallel
-
     device_ids = [process.device.index] if process.device.type == "cuda" else None
-    return DistributedDataParallel(module, device_ids=device_ids)
+    return torch.nn.parallel.DistributedDataParallel(module, device_ids=device_ids)
 
 
 def my_slice(batch, process: Process):
-    """This process's rows of a global batch (rows rank*B .. (rank+1)*B-1)."""
+    """This process's rows of a global batch."""
     per_process = batch.shape[0] // process.world_size
     return batch[process.rank * per_process : (process.rank + 1) * per_process]

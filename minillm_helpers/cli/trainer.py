@@ -1,44 +1,44 @@
-"""`minillm train`: train the notebooks' GPT on any text file, with checkpoints and resume.
-
-A run, as `run_training` (at the bottom) reads:
-
-1. the settings (`settings.TrainSettings`; when resuming, the checkpoint's, except those
-   given on the command line) and the text (`text.read_data`), split into training and
-   validation tokens;
-2. a `state.TrainingState`: the model, a moving average of its weights (the model that
-   is evaluated, saved and sampled), the optimizer, the step, the loss history and the
-   random states; new, or restored from the checkpoint;
-3. the loop (`train_loop`): `Trainer.train_step` until the last step; every
-   `eval_every` steps (and at the end) `Trainer.evaluate` and `Trainer.save`; Ctrl-C
-   finishes the step, saves and stops.
-
-What a long run needs beyond the notebooks' loop (`minillm_helpers.training`, whose
-recipe it shares: `minillm_helpers.recipe`, the optimizers, the warm-up + cosine
-learning-rate schedule and the weights' moving average): gradient clipping, an atomically
-written checkpoint folder and exact resume, and DistributedDataParallel under torchrun
-(`cli.distributed`).
-"""
+"""`minillm train`'s loop: the notebooks' recipe (`minillm_helpers.recipe`: optimizers,
+warm-up + cosine schedule, moving average of the weights) plus gradient clipping, an
+atomically written checkpoint folder that resumes bit for bit, Ctrl-C, and torchrun."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import signal
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
 
+from minillm_helpers.attention import keep_attention_weights
+from minillm_helpers.checkpoint import CheckpointError, save_training_checkpoint
 from minillm_helpers.cli import distributed
-from minillm_helpers.cli.device import pick_device
-from minillm_helpers.cli.settings import TrainSettings, settings_and_checkpoint
-from minillm_helpers.cli.state import TrainingState, random_states
-from minillm_helpers.cli.text import fine_tuning, read_data
+from minillm_helpers.cli.settings import fine_tuning, read_data, settings_and_checkpoint
 from minillm_helpers.datasets import atomic_write
-from minillm_helpers.model import GPT
+from minillm_helpers.model import GPT, GPTConfig
+from minillm_helpers.recipe import Recipe, build_recipe
 from minillm_helpers.training import TrainingHistory, estimate_loss, get_batch
+
+
+@dataclass
+class TrainingState:
+    """Everything a run needs to continue exactly where it stopped."""
+
+    model: GPT  # the weights the optimizer trains
+    recipe: Recipe  # the optimizers, their schedules, the moving average of the weights
+    batch_generator: torch.Generator  # which windows come next (drawn on the CPU, shared)
+    text_sha256: str | None = None  # the fingerprint of the text it trains on
+    step: int = 0
+    history: TrainingHistory = field(default_factory=TrainingHistory)
+
+    @property
+    def evaluated(self) -> GPT:  # the model evaluated, saved and sampled: the average, if kept
+        return self.recipe.evaluated
 
 
 class Trainer:
@@ -46,25 +46,55 @@ class Trainer:
 
     def __init__(self, settings, tokenizer, train_data, val_data, text_sha256=None,
                  process=None, checkpoint=None):
-        self.settings, self.tokenizer = settings, tokenizer
+        s, self.settings, self.tokenizer = settings, settings, tokenizer
         self.train_data, self.val_data = train_data, val_data
-        self.process = process or distributed.Process(device=pick_device(settings.device))
+        self.process = process or distributed.Process(device=distributed.pick_device(s.device))
         self.device = self.process.device
-        self.state = TrainingState.new(settings, tokenizer.vocab_size, self.device,
-                                       self.process.rank, text_sha256)
+        torch.manual_seed(s.seed)  # the same initial weights in every process
+        model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, **s.model_fields())).to(self.device)
+        if not s.fused_attention:  # the notebooks' written-out attention
+            keep_attention_weights(model)
+        recipe = build_recipe(
+            model, steps=s.steps, learning_rate=s.learning_rate, weight_decay=s.weight_decay,
+            muon_learning_rate=s.muon_learning_rate or None, warmup_steps=s.warmup_steps,
+            final_rate=s.min_learning_rate / s.learning_rate, ema_decay=s.ema_decay)
+        torch.manual_seed(s.seed + self.process.rank)  # each process its own dropout
+        self.state = TrainingState(model, recipe, torch.Generator().manual_seed(s.seed),
+                                   text_sha256)
         if checkpoint is not None:
-            self.state.restore(checkpoint, settings.out, self.process.rank, self.device)
-        # what the step calls: DistributedDataParallel around state.model under torchrun
-        # (it averages the gradients of all processes), state.model itself otherwise
-        self.parallel_model = distributed.wrap(self.state.model, self.process)
+            self.restore(checkpoint)
+        # under torchrun, DistributedDataParallel averages the processes' gradients
+        self.parallel_model = distributed.wrap(model, self.process)
         self.parallel_model.train()  # dropout on (evaluations switch it off and back)
-        if settings.compile:  # the same weights: saving and evaluating use state.model
+        if s.compile:  # the same weights: saving and evaluating use state.model
             self.parallel_model = torch.compile(self.parallel_model)
         self.unread_losses: list[tuple[int, torch.Tensor]] = []  # (step, loss) not yet read
+        self.tokens_per_step = s.batch_size * self.process.world_size * s.context_length
+
+    def restore(self, checkpoint: dict) -> None:
+        """Continue from what `save` wrote; a part that does not fit is a CheckpointError."""
+        state, rank = self.state, self.process.rank
+        try:
+            state.model.load_state_dict(checkpoint.get("training_model", checkpoint["model"]))
+            if state.recipe.averaged is not None:
+                state.evaluated.load_state_dict(checkpoint["model"])
+            state.recipe.load_state_dict(checkpoint["optimizer"])
+            rng = checkpoint["rng"]
+            state.batch_generator.set_state(rng["batches"])
+            if rank < len(rng["processes"]):  # a run resumed on more processes seeds the new ones
+                torch.set_rng_state(rng["processes"][rank]["torch"])
+                if self.device.type == "cuda" and "cuda" in rng["processes"][rank]:
+                    torch.cuda.set_rng_state(rng["processes"][rank]["cuda"], self.device)
+            state.history = TrainingHistory(**checkpoint["history"])
+            state.step = int(checkpoint["step"])
+        except (KeyError, TypeError, ValueError, RuntimeError):
+            raise CheckpointError(
+                f"The checkpoint in {self.settings.out} is damaged: its training state does not "
+                "fit the model its settings describe."
+            ) from None
 
     def train_step(self) -> torch.Tensor:
-        """One optimizer step on a fresh batch; returns the batch's loss as a tensor (read
-        it later: on a GPU, `.item()` every step would wait for the step to finish)."""
+        """One optimizer step; the loss stays a tensor (reading it would wait for a GPU)."""
         s, state = self.settings, self.state
         # every process draws the same global batch and trains on its own rows
         x, y = get_batch(self.train_data, s.batch_size * self.process.world_size,
@@ -78,13 +108,11 @@ class Trainer:
             torch.nn.utils.clip_grad_norm_(state.model.parameters(), s.grad_clip)
         state.recipe.step()  # the optimizers, their learning rates and the average
         state.step += 1
-        loss = loss.detach()
-        self.unread_losses.append((state.step, loss))
-        return loss
+        self.unread_losses.append((state.step, loss.detach()))
+        return loss.detach()
 
     def read_losses(self) -> float:
-        """Record the steps' losses not yet read in the history (one wait for the device);
-        return the latest."""
+        """Record the losses not yet read (one wait for the device); return the latest."""
         if self.unread_losses:
             steps, losses = zip(*self.unread_losses, strict=True)
             for step, loss in zip(steps, torch.stack(losses).float().tolist(), strict=True):
@@ -93,39 +121,41 @@ class Trainer:
         return self.state.history.losses[-1] if self.state.history.losses else math.nan
 
     def loss_on(self, data) -> float:
-        """The evaluated model's mean loss on fixed batches of `data` (in float32)."""
         s = self.settings
-        return estimate_loss(
-            self.state.evaluated, data, s.eval_batch_size, s.context_length, s.eval_batches
-        )
+        return estimate_loss(self.state.evaluated, data, s.eval_batch_size, s.context_length,
+                             s.eval_batches)
 
     def evaluate(self) -> float:
-        """Estimate the loss on the training and validation text; record both; return the
-        validation loss."""
+        """Record the training and validation losses; return the validation loss."""
         train_loss, val_loss = self.loss_on(self.train_data), self.loss_on(self.val_data)
         self.state.history.record_evaluation(self.state.step, train_loss, val_loss)
         return val_loss
 
     def save(self) -> None:
-        """Write the checkpoint folder: checkpoint.pt, config.json, loss.png (rank 0
-        writes; every process calls it, to hand over its random state)."""
+        """checkpoint.pt, config.json, loss.png: all give their random state, rank 0 writes."""
         self.read_losses()
-        states = distributed.gather(random_states(self.device), self.process)
+        mine = {"torch": torch.get_rng_state()}  # and CUDA's, where dropout draws there
+        if self.device.type == "cuda":
+            mine["cuda"] = torch.cuda.get_rng_state(self.device)
+        states = distributed.gather(mine, self.process)
         if not self.process.is_main:
             return
-        out, s = Path(self.settings.out), self.settings
-        self.state.save(out, self.tokenizer, s, states)
-        config = {"step": self.state.step, "settings": s.to_dict(),
-                  "model": asdict(self.state.model.config),
-                  "text_sha256": self.state.text_sha256}
+        s, state, out = self.settings, self.state, Path(self.settings.out)
+        rng = {"batches": state.batch_generator.get_state(), "processes": states}
+        trained = state.model if state.evaluated is not state.model else None
+        save_training_checkpoint(out, state.evaluated, self.tokenizer, state.recipe, state.step,
+                                 asdict(s), rng, asdict(state.history), trained,
+                                 state.text_sha256)
+        config = {"step": state.step, "settings": asdict(s), "model": asdict(state.model.config),
+                  "text_sha256": state.text_sha256}
         text = json.dumps(config, indent=1, ensure_ascii=False) + "\n"
         atomic_write(out / "config.json", lambda file: file.write(text.encode("utf-8")))
-        if s.plot and self.state.history.eval_steps:
-            plot_history(self.state.history, out / "loss.png")
+        if s.plot and state.history.eval_steps:
+            plot_history(state.history, out / "loss.png")
 
 
 def plot_history(history: TrainingHistory, path: Path) -> None:
-    """loss.png: the notebooks' loss plot (plotting.loss_curves), drawn off screen."""
+    """loss.png: the notebooks' loss plot, drawn off screen."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -139,46 +169,35 @@ def plot_history(history: TrainingHistory, path: Path) -> None:
     plt.close(figure)
 
 
-# --- the loop ------------------------------------------------------------------------------
+@contextlib.contextmanager
+def stop_requests(say):
+    """A list the first Ctrl-C (or SIGTERM) fills: finish the step, save, stop; a second quits."""
+    requests = []
 
-
-class StopRequest:
-    """First Ctrl-C (or SIGTERM): finish the current step, save, stop. Second: stop at once."""
-
-    def __init__(self, say=print):
-        self.requested = False
-        self.say = say
-        self.previous = {}
-
-    def handle(self, signum, frame):
-        if self.requested:
+    def handle(signum, frame):
+        if requests:
             raise KeyboardInterrupt
-        self.requested = True
-        self.say("\nStopping after this step and saving the checkpoint (Ctrl-C again to quit now).")
+        requests.append(signum)
+        say("\nStopping after this step and saving the checkpoint (Ctrl-C again to quit now).")
 
-    def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                self.previous[sig] = signal.signal(sig, self.handle)
-        return self
-
-    def __exit__(self, *exc):
-        for sig, handler in self.previous.items():
+    caught = threading.current_thread() is threading.main_thread()  # only it receives signals
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)
+                if caught}
+    try:
+        yield requests
+    finally:
+        for sig, handler in previous.items():
             signal.signal(sig, handler)
-        return False
 
 
 class ProgressBar:
-    """tqdm's terminal bar with the latest batch loss read, the last validation loss and
-    the tokens per second of the training steps (evaluations not counted)."""
+    """tqdm's bar: the last loss read, the last validation loss, tokens/s of training steps."""
 
     def __init__(self, trainer: Trainer, show: bool, say, read_every: int = 10):
         from tqdm import tqdm  # the terminal bar; tqdm.auto would import IPython (memory)
 
-        s = trainer.settings
         self.trainer, self.read_every = trainer, read_every
-        self.tokens_per_step = s.batch_size * trainer.process.world_size * s.context_length
-        self.bar = tqdm(total=s.steps, initial=trainer.state.step, disable=not show,
+        self.bar = tqdm(total=trainer.settings.steps, initial=trainer.state.step, disable=not show,
                         desc="training", unit="step", dynamic_ncols=True)
         self.write = self.bar.write if show else say
         self.seconds, self.steps, self.val_loss = 0.0, 0, math.nan
@@ -187,7 +206,7 @@ class ProgressBar:
         self.seconds, self.steps = self.seconds + seconds, self.steps + 1
         self.bar.update(1)
         if self.steps % self.read_every == 0:  # reading the loss waits for the device
-            rate = self.steps * self.tokens_per_step / max(1e-9, self.seconds)
+            rate = self.steps * self.trainer.tokens_per_step / max(1e-9, self.seconds)
             shown = {"loss": f"{self.trainer.read_losses():.3f}"}
             if not math.isnan(self.val_loss):  # none before the first evaluation
                 shown["val"] = f"{self.val_loss:.3f}"
@@ -198,20 +217,18 @@ class ProgressBar:
 class RunResult:
     step: int
     history: TrainingHistory
-    out: Path
     model: GPT  # the evaluated and saved model: the averaged weights when ema_decay > 0
     interrupted: bool = False  # stopped by Ctrl-C (or SIGTERM), saved
     reached_target: bool = False  # stopped because the validation loss reached target_loss
-    main_process: bool = True  # False on the other processes of a torchrun run (they stay quiet)
 
 
 def train_loop(trainer: Trainer, progress: bool = True, say=print) -> RunResult:
-    """Train to the last step; every eval_every steps (and at the end) evaluate and save;
-    stop early at the target loss, or on Ctrl-C after saving."""
+    """Train, evaluate and save every eval_every steps and at the end; stop at the target
+    loss or, after saving, on Ctrl-C."""
     s, state, process = trainer.settings, trainer.state, trainer.process
     bar = ProgressBar(trainer, progress and process.is_main, say)
     interrupted = reached_target = False
-    with StopRequest(say=bar.write) as stop:
+    with stop_requests(bar.write) as requests:
         while state.step < s.steps and not (interrupted or reached_target):
             began = time.perf_counter()
             trainer.train_step()
@@ -223,23 +240,26 @@ def train_loop(trainer: Trainer, progress: bool = True, say=print) -> RunResult:
                 trainer.save()
                 reached = s.target_loss is not None and bar.val_loss <= s.target_loss
                 reached_target = distributed.any_process(reached, process)
-            if distributed.any_process(stop.requested, process):
+            if distributed.any_process(bool(requests), process):  # all stop at the same step
                 trainer.save()
                 say(f"Saved step {state.step} to {s.out}; continue with --resume.")
                 interrupted = True
     bar.bar.close()
     trainer.read_losses()
-    state.evaluated.eval()
-    return RunResult(state.step, state.history, Path(s.out), state.evaluated, interrupted,
-                     reached_target, process.is_main)
+    if state.history.val_eval:
+        measured = state.history.eval_steps[-1]  # after Ctrl-C, an earlier step's evaluation
+        when = "" if measured == state.step else f" (at step {measured}, the last evaluation)"
+        say(f"Done: step {state.step}, validation loss {state.history.val_eval[-1]:.4f}{when}; "
+            f"checkpoint in {s.out}")
+    return RunResult(state.step, state.history, state.evaluated.eval(), interrupted,
+                     reached_target)
 
 
-def run_training(settings: TrainSettings, resume: bool = False, progress: bool = True,
+def run_training(settings, resume: bool = False, progress: bool = True,
                  say=print, given=None, fine_tune: bool = False) -> RunResult:
-    """Train according to `settings`, or continue the checkpoint in settings.out (resume;
-    fine_tune: on purpose on a text other than the one it began with); see the module
-    docstring. `given` names the settings chosen on the command line (None: all): a
-    resumed run takes the others from its checkpoint."""
+    """Train, or continue the checkpoint in settings.out (fine_tune: on purpose on another
+    text); `given` names the settings chosen (None: all), the others a resumed run takes
+    from its checkpoint."""
     settings, checkpoint = settings_and_checkpoint(settings, resume, fine_tune, given)
     if settings.threads:
         torch.set_num_threads(settings.threads)
@@ -254,21 +274,13 @@ def run_training(settings: TrainSettings, resume: bool = False, progress: bool =
                          distributed.batch_change(checkpoint, settings.batch_size, process)):
                 if line:
                     say(line)
-        say(describe_run(trainer))
+        step = trainer.state.step
+        say(f"Resuming from step {step} of {settings.steps}." if step else
+            f"{trainer.state.model.num_parameters():,} parameters, vocabulary of "
+            f"{tokenizer.vocab_size} characters, {len(train_data):,} training and "
+            f"{len(val_data):,} validation tokens, {trainer.tokens_per_step:,} tokens per "
+            f"step on {trainer.device}"
+            + (f" x {process.world_size} processes." if process.active else "."))
         return train_loop(trainer, progress, say)
     finally:
         distributed.stop(process)
-
-
-def describe_run(trainer: Trainer) -> str:
-    s, process = trainer.settings, trainer.process
-    if trainer.state.step > 0:
-        return f"Resuming from step {trainer.state.step} of {s.steps}."
-    tokens_per_step = s.batch_size * process.world_size * s.context_length
-    return (
-        f"{trainer.state.model.num_parameters():,} parameters, vocabulary of "
-        f"{trainer.tokenizer.vocab_size} characters, {len(trainer.train_data):,} training and "
-        f"{len(trainer.val_data):,} validation tokens, {tokens_per_step:,} tokens per step on "
-        f"{trainer.device}" + (f" x {process.world_size} processes" if process.active else "") + "."
-    )
-
