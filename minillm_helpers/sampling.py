@@ -72,15 +72,11 @@ def next_token_probabilities(model, ids, temperature=1.0, top_k=None, top_p=None
 @torch.no_grad()
 def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None, seed=None,
              use_cache=False, past_context="recompute"):
-    """Extend a list of token IDs one sampled token at a time; return the new IDs only.
-    use_cache=True keeps each layer's keys and values: the same tokens, less work. Past the
-    context, past_context="recompute" re-reads the last context_length tokens every step;
-    "halve" starts new caches from the last half (faster, the tokens may differ)."""
+    """Extend a list of token IDs one sampled token at a time; return the new IDs only."""
     check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
     check_sampling_settings(temperature, top_k, top_p, max_new_tokens)
     check_choice("past_context", past_context, PAST_CONTEXT_CHOICES)
-    generator = torch.Generator()  # its own draws: fresh ones for seed=None, else the seed's
-    generator.manual_seed(generator.seed() if seed is None else seed)
+    generator = torch.Generator().manual_seed(torch.Generator().seed() if seed is None else seed)
     context, sequence, was_training = model.config.context_length, list(ids), model.training
     model.eval()  # no dropout while writing
     try:
@@ -95,9 +91,8 @@ def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None
             logits, _ = model(torch.tensor([window], device=model.positions.device))
             probs = probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
             sequence.append(int(torch.multinomial(probs, 1, generator=generator)))  # one draw
-    finally:  # even after an error or an interrupt
-        model.use_cache(False)  # no caches left behind
-        model.train(was_training)  # and the mode as it was
+    finally:  # even after an error or an interrupt: no caches left, the mode as it was
+        model.train(was_training).use_cache(False)
     return sequence[len(ids) :]
 
 
