@@ -211,9 +211,8 @@ for _ in range(100):
     length = int(torch.randint(2, 13, (1,), generator=generator))
     ids = torch.randint(tokenizer.vocab_size, (length,), generator=generator)
     t = int(torch.randint(length - 1, (1,), generator=generator))  # keep 0..t, change the rest
-    changed = ids.clone()
-    shift = torch.randint(1, tokenizer.vocab_size, (length - t - 1,), generator=generator)
-    changed[t + 1 :] = (ids[t + 1 :] + shift) % tokenizer.vocab_size  # a different token
+    shift = torch.randint(1, tokenizer.vocab_size, (length,), generator=generator) * (torch.arange(length) > t)
+    changed = (ids + shift) % tokenizer.vocab_size  # a different token after t, the same before
     kept += torch.allclose(layer_outputs(ids)[: t + 1], layer_outputs(changed)[: t + 1], atol=1e-6)
     leaked += not torch.allclose(layer_outputs(ids, None)[t], layer_outputs(changed, None)[t], atol=1e-6)
 claim("100 of 100 random trials: with the mask, the future never changed the past", kept == 100)
@@ -319,18 +318,15 @@ print(f"{sum(p.numel() for p in models['masked'].parameters()):,} parameters eac
 # it, on 64 fixed windows.
 
 # %%
-curves = {}  # every step's training loss, for each model
-for name, model in models.items():
+for model in models.values():
     generator = torch.Generator().manual_seed(0)  # the same windows, in the same order, for both
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
-    curves[name] = []
     for _ in range(300):  # 300 steps
         x, y = get_batch(data, 32, context_length, generator)  # (B, T), (B, T)
         _, loss = model(x, y)  # how wrong the next-token guesses were
         optimizer.zero_grad()  # forget the previous step's gradients
         loss.backward()  # which way each weight should move to lower the loss
         optimizer.step()  # move them a little
-        curves[name].append(loss.item())
 x, y = get_batch(data, 64, context_length, generator=torch.Generator().manual_seed(5))
 peeking = {name: model(x, y)[1].item() for name, model in models.items()}  # loss as training sees it
 blind = math.log(tokenizer.vocab_size)  # the loss of a blind guess among all words
@@ -375,20 +371,15 @@ claim(f"the cheater fails the honest exam: {honest['unmasked']:.1f}, over twice 
 claim("and over ten times its own training-style loss", honest["unmasked"] > 10 * peeking["unmasked"])
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
 for name in models:
-    axes[0].plot(curves[name], alpha=0.6, label=name)
-    axes[1].plot(per_position[name].numpy(), "o-", label=name)
-for ax in axes:
-    ax.axhline(blind, color="grey", linestyle=":", label="blind guess")
-    ax.legend()
-axes[0].set(xlabel="training step", ylabel="loss", title="Training: the cheater's loss falls far lower")
-axes[1].set(xlabel="position t (the model sees tokens 0..t)", title="The honest exam, position by position")
+    plt.plot(per_position[name].numpy(), "o-", label=name)
+plt.axhline(blind, color="grey", linestyle=":", label="blind guess")
+plt.gca().set(xlabel="position t (the model sees tokens 0..t)", ylabel="loss", title="The honest exam, position by position")
+plt.legend()
 plt.show()
 cheater = per_position["unmasked"]
 claim(f"at position 0 the cheater ({cheater[0]:.1f}) is worse than a blind guess ({blind:.1f})", cheater[0] > blind)
-claim(f"at the last position it does well ({cheater[-1]:.1f}), under half its average elsewhere",
-      cheater[-1] < 0.5 * cheater[:-1].mean())
+claim(f"at the last position it does well ({cheater[-1]:.1f}), under half its average elsewhere", cheater[-1] < 0.5 * cheater[:-1].mean())
 
 # %% [markdown]
 # At position 0 the cheater is worse than a blind guess: it trusts the next position so
@@ -413,9 +404,8 @@ for name, model in models.items():
     written = [greedy_continuation(model, prompt) for prompt in ["The", "She"]]
     print(f"{name:>8}:", "\n          ".join(written))
     found[name] = [s.strip() + "." in corpus_sentences for w in written for s in w.split(".")[:-1]]
-honest_count, cheater_count = sum(found["masked"]), sum(found["unmasked"])
 claim("every sentence the masked model finished is a sentence of the corpus", found["masked"] and all(found["masked"]))
-claim(f"the cheater writes fewer of them: {cheater_count} against {honest_count}", cheater_count < honest_count)
+claim(f"the cheater writes fewer of them: {sum(found['unmasked'])} against {sum(found['masked'])}", sum(found["unmasked"]) < sum(found["masked"]))
 
 # %% [markdown]
 # Greedy text repeats itself (notebook 06 samples instead), but the masked model writes
@@ -428,13 +418,8 @@ claim(f"the cheater writes fewer of them: {cheater_count} against {honest_count}
 # above the diagonal, on future tokens.
 
 # %% tags=["nbval-ignore-output"]
-def update(mask_on):
-    print(mask_readout(mask_on, tokens, queries, keys, values, scaled_dot_product_attention,
-                       causal_mask, draw=True))
-
-
-widgets.interact(update, mask_on=widgets.Checkbox(value=True, description="Causal mask",
-                                                  style={"description_width": "initial"}));
+widgets.interact(lambda mask_on: print(mask_readout(mask_on, tokens, queries, keys, values, scaled_dot_product_attention, causal_mask, draw=True)),
+                 mask_on=widgets.Checkbox(value=True, description="Causal mask", style={"description_width": "initial"}));
 
 # %% [markdown]
 # ## Summary
