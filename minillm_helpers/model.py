@@ -48,12 +48,8 @@ class FeedForward(nn.Module):
 
     def __init__(self, width: int, dropout: float = 0.0):
         super().__init__()
-        self.net = nn.Sequential(
-            nn.Linear(width, 4 * width),  # (B, T, 4*width)
-            nn.GELU(),
-            nn.Linear(4 * width, width),  # (B, T, width)
-            nn.Dropout(dropout),
-        )
+        self.net = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(),  # (B, T, 4*width), bent
+                                 nn.Linear(4 * width, width), nn.Dropout(dropout))  # (B, T, width)
 
     def forward(self, x):
         return self.net(x)
@@ -71,8 +67,7 @@ class Block(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, x, mask=None, is_causal=False):
-        mixed = self.attention(self.norm1(x), mask, is_causal)
-        x = x + self.dropout(mixed)  # the residual connection keeps x and adds what attention found
+        x = x + self.dropout(self.attention(self.norm1(x), mask, is_causal))  # residual: x + found
         return x + self.feed_forward(self.norm2(x))
 
 

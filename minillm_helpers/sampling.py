@@ -49,7 +49,7 @@ def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
         sorted_probs, order = torch.sort(probs, dim=-1, descending=True)
         mass_before = sorted_probs.cumsum(-1) - sorted_probs  # mass of the better tokens
         drop_sorted = mass_before >= top_p  # p was already reached without this token
-        drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
+        drop = drop_sorted.gather(-1, order.argsort(-1))  # back in vocabulary order
         probs = probs.masked_fill(drop, 0.0)
         probs = probs / probs.sum(-1, keepdim=True)  # the survivors share all the mass
     return probs

@@ -2,14 +2,10 @@
 # # 06 · Prediction is a probability game
 #
 # Five notebooks built a tokenizer, embeddings, positions, attention, the causal mask
-# and a training loop. This one assembles them into a small but complete **GPT**,
-# trains it on the project's corpus in under a minute on a laptop CPU, and asks it
-# *what comes next?*
-#
-# The answer is a **probability for every word**. After `The cat sat` the model spreads
-# its bets over `on`, `down`, `suddenly` and a few more; after `The wizard waved his wand
-# and the cat sat` it bets on `magically`. Turning bets into text is a choice of its
-# own: temperature, top-k and top-p.
+# and a training loop. This one assembles them into a small **GPT**, trains it on the
+# project's corpus on a laptop CPU, and asks *what comes next?* The answer is a
+# **probability for every word**: after `The cat sat`, bets on `on`, `down`, `suddenly`
+# and more; after a wizard waves his wand, on `magically`.
 #
 # **Learning goals.** You will be able to
 #
@@ -38,7 +34,7 @@ from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.corpus import corpus_statistics, load_corpus_split
 from minillm_helpers.notebook_support.diagram import draw_gpt_diagram
 from minillm_helpers.notebook_support.exercises import nb06 as exercises
-from minillm_helpers.notebook_support.plotting import heatmap, loss_curves
+from minillm_helpers.notebook_support.plotting import bar_panels, heatmap, loss_curves
 from minillm_helpers.notebook_support.widgets.nb06 import sampling_callback, sampling_controls
 from minillm_helpers.positions import sinusoidal_encoding
 from minillm_helpers.tokenizer import WordTokenizer
@@ -85,12 +81,8 @@ class FeedForward(nn.Module):
 
     def __init__(self, width: int, dropout: float = 0.0):
         super().__init__()
-        self.net = nn.Sequential(
-            nn.Linear(width, 4 * width),  # (B, T, 4*width)
-            nn.GELU(),
-            nn.Linear(4 * width, width),  # (B, T, width)
-            nn.Dropout(dropout),
-        )
+        self.net = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(),  # (B, T, 4*width), bent
+                                 nn.Linear(4 * width, width), nn.Dropout(dropout))  # (B, T, width)
 
     def forward(self, x):
         return self.net(x)
@@ -156,8 +148,7 @@ class Block(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, x, mask=None, is_causal=False):
-        mixed = self.attention(self.norm1(x), mask, is_causal)
-        x = x + self.dropout(mixed)  # the residual connection keeps x and adds what attention found
+        x = x + self.dropout(self.attention(self.norm1(x), mask, is_causal))  # residual: x + found
         return x + self.feed_forward(self.norm2(x))
 
 
@@ -274,13 +265,12 @@ falls, moves = history.train_eval[0] - train_loss, abs(history.val_eval[0] - val
 claim(f"after step 100 training falls {falls:.2f} more, validation moves only {moves:.2f}", falls > 0.04 and moves < falls / 2)
 
 # %% [markdown]
-# That is **overfitting**: after step 100 the model mostly memorises the training
-# sentences, which lowers the training loss and does nothing for new ones. More text
-# helps most (notebook 07 has a million characters); so does stopping early, and so
-# may **dropout**. Neither loss can reach 0: after `The cat sat` the corpus picks `on`,
-# `down`, `suddenly` and others at random, so the best a model can know is *how likely*
-# each is. (The program that wrote the corpus uses the article's percentages; the model
-# only sees how often each ending occurs. Section 6 compares.)
+# That is **overfitting**: after step 100 the model mostly memorises training sentences,
+# which does nothing for new ones. More text helps most (notebook 07 has a million
+# characters), and so may **dropout**. Neither loss can reach 0: after `The cat sat` the
+# corpus picks `on`, `down`, `suddenly`... at random, so a model can at best know *how
+# likely* each is. (The corpus's program uses the article's percentages; the model only
+# sees how often each ending occurs.)
 #
 # ### Dropout
 #
@@ -320,10 +310,9 @@ claim(f"dropout narrows the gap by {narrower:.2f} and lowers the validation loss
 # ## 6. From scores to probabilities
 #
 # **Softmax** turns scores into probabilities: exponentiate each (making it positive),
-# divide by the total (making them add up to 1). A higher score always means a higher
-# probability, and only differences between scores matter. `probabilities` also takes
-# three settings that sections 8 and 9 explain, `temperature`, `top_k` and `top_p`
-# (impossible settings are refused where a person gives them, in `generate` below).
+# divide by the total (making them add up to 1). Only differences between scores matter.
+# `temperature`, `top_k` and `top_p` are sections 8 and 9 (bad settings are refused
+# where a person gives them, in `generate`).
 
 # %%
 def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
@@ -343,7 +332,7 @@ def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
         sorted_probs, order = torch.sort(probs, dim=-1, descending=True)
         mass_before = sorted_probs.cumsum(-1) - sorted_probs  # mass of the better tokens
         drop_sorted = mass_before >= top_p  # p was already reached without this token
-        drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
+        drop = drop_sorted.gather(-1, order.argsort(-1))  # back in vocabulary order
         probs = probs.masked_fill(drop, 0.0)
         probs = probs / probs.sum(-1, keepdim=True)  # the survivors share all the mass
     return probs
@@ -377,27 +366,24 @@ claim("no single answer: the top word gets less than 0.6, three words more than 
 # %% [markdown]
 # ## 7. Context changes the odds
 #
-# In the corpus, when a wizard waves his wand, the cat that sits does so *magically*
-# most of the time; a boy waving his hand changes nothing. The three prompts below end
-# in the same words, `the cat sat`, so any difference has to come from words further
-# back, reached through attention.
+# In the corpus, when a wizard waves his wand, the cat that sits mostly does so
+# *magically*; a boy waving his hand changes nothing. The three prompts end in the same
+# words, so any difference comes from words further back, reached through attention.
 
 # %%
 plain, boy, wizard = "The cat sat", "The boy waved his hand and the cat sat", "The wizard waved his wand and the cat sat"
 magic = {p: next_words(p)["magically"] for p in (plain, boy, wizard)}
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.2), sharey=True)
-for ax, p in zip(axes, magic, strict=True):
-    ax.bar(ranked[:7], [next_words(p)[w] for w in ranked[:7]], color=["tab:purple" if w == "magically" else "tab:blue" for w in ranked[:7]])
-    ax.set_title(p if len(p) < 30 else "... " + p[-30:], fontsize=10)
-    ax.tick_params(axis="x", rotation=60)
+fig = bar_panels({"..." + p[-26:]: [next_words(p)[w] for w in ranked[:7]] for p in magic}, ranked[:7], ["tab:purple" if w == "magically" else "tab:blue" for w in ranked[:7]])
+plt.setp([ax.get_xticklabels() for ax in fig.axes], rotation=60)
+plt.show()
 claim(f"after the wizard 'magically' is the likeliest word, {magic[wizard]:.2f}: more than 10 times its {magic[plain]:.2f} after 'The cat sat'", max(next_words(wizard).values()) == magic[wizard] > 10 * magic[plain])
 claim(f"waving alone does no magic: after the boy, {magic[boy]:.2f}", magic[boy] < 0.1 < magic[wizard])
 
 # %% [markdown]
-# Where did the model look? By default its attention runs PyTorch's fused kernel, which
-# keeps no weights; `keep_attention_weights` switches every layer to notebook 04's
-# written-out attention, which does. Each row below is one head of one layer: what the
-# last word, `sat`, attends to. Its vector is the one that predicts the next word.
+# Where did the model look? `keep_attention_weights` switches every layer from PyTorch's
+# fused kernel to notebook 04's written-out attention, which keeps its weights. Each row
+# is one head of one layer: what the last word, `sat`, whose vector predicts the next
+# word, attends to.
 
 # %%
 keep_attention_weights(model)  # written-out attention: every layer keeps its weights
@@ -408,13 +394,9 @@ claim("one head puts more than half of sat's attention on the wizard and his wan
 keep_attention_weights(model, False)  # back to PyTorch's fused kernel
 
 # %% [markdown]
-# Some heads reach back to `wand` or `wizard`, four and seven words before `sat`: that is
-# the path by which a spell changes the odds of `magically`. Others stay close (`and`,
-# `the`). A real model has dozens of layers and heads, and most of its patterns are
-# much harder to read than these.
-#
-# The model also learned notebook 02's lesson on its way: words used in the same ways
-# sit close together in its embedding table, because that helps it predict.
+# Heads that reach back to `wand` or `wizard` are the path by which a spell changes the
+# odds of `magically`. (A real model's dozens of heads are much harder to read.) The
+# model also relearned notebook 02's lesson: words used alike sit close in its table.
 
 # %%
 for word, partner in [("king", "queen"), ("apple", "orange"), ("cat", "dog")]:
@@ -425,35 +407,20 @@ for word, partner in [("king", "queen"), ("apple", "orange"), ("cat", "dog")]:
 # ## 8. Choosing a word: temperature
 #
 # A distribution is not yet text: we must pick a word. Always taking the likeliest
-# (**greedy** decoding) is safe and dull. Drawing at random by the probabilities is
-# livelier. **Temperature** `T` sits between the two: it divides every score before
-# softmax. `T = 1` keeps the model's probabilities; `T < 1` makes the favourite
-# stronger, and as `T` approaches 0 (`temperature=0` exactly) it takes everything,
-# which is greedy decoding; `T > 1` flattens the distribution so rare words get a
-# chance. The *order* of the words never changes. **Entropy** measures the spread:
-# the average surprise `-log p` of a draw, 0 when one word is certain, `log(n)` for `n`
-# equally likely words.
+# (**greedy** decoding) is safe and dull; drawing by the probabilities is livelier.
+# **Temperature** `T` divides every score before softmax. `T = 1` keeps the model's
+# probabilities; `T < 1` strengthens the favourite, and `temperature=0` gives it
+# everything (greedy); `T > 1` flattens the distribution. The *order* never changes.
+# **Entropy** measures the spread: the average surprise `-ln p` of a draw, 0 when one
+# word is certain, `ln n` for `n` equal choices (`torch.special.entr(p)` is `-p ln p`,
+# with 0 for `p = 0`).
 
 # %%
-def entropy(probs) -> float:
-    """Spread of a 1-D distribution in nats: 0 for a sure thing, log(n) for n equal choices.
-
-    >>> round(entropy(torch.tensor([0.25, 0.25, 0.25, 0.25])), 4)  # log(4)
-    1.3863
-    """
-    probs = probs[probs > 0]  # 0 * log(0) counts as 0
-    return float(-(probs * probs.log()).sum())
-
-
-# %%
-fig, axes = plt.subplots(1, 4, figsize=(14, 3), sharey=True)
-spreads = []  # the entropy of each distribution
-for ax, T in zip(axes, [0.25, 0.5, 1, 2], strict=True):
-    probs = next_words(plain, temperature=T)
-    spreads.append(entropy(torch.tensor(list(probs.values()))))
-    ax.bar(ranked[:10], [probs[w] for w in ranked[:10]])
-    ax.set_title(f"T = {T}  (entropy {spreads[-1]:.2f})")
-    ax.tick_params(axis="x", rotation=70)
+panels = {T: next_words(plain, temperature=T) for T in (0.25, 0.5, 1, 2)}
+spreads = [float(torch.special.entr(torch.tensor(list(probs.values()))).sum()) for probs in panels.values()]
+fig = bar_panels({f"T = {T}  (entropy {h:.2f})": [probs[w] for w in ranked[:10]] for (T, probs), h in zip(panels.items(), spreads, strict=True)}, ranked[:10], ["tab:blue"])
+plt.setp([ax.get_xticklabels() for ax in fig.axes], rotation=70)
+plt.show()
 claim("a higher temperature flattens the distribution: the entropy grows; at T = 100 no word gets twice 1/vocabulary", spreads == sorted(spreads) and max(next_words(plain, temperature=100).values()) < 2 / tokenizer.vocab_size)
 claim(f"T = 0 gives all the probability to the top word, {ranked[0]!r}; T = 0.001 more than 0.99", next_words(plain, temperature=0)[ranked[0]] == 1.0 and next_words(plain, temperature=0.001)[ranked[0]] > 0.99)
 
@@ -461,11 +428,9 @@ claim(f"T = 0 gives all the probability to the top word, {ranked[0]!r}; T = 0.00
 # ## 9. Cutting the tail: top-k and top-p
 #
 # A good model still leaves a little probability on absurd words (`The cat sat
-# kingdom`); each is unlikely, but a long text draws many times. Two cuts remove the
-# tail before drawing and share its probability among the survivors: **top-k** keeps
-# the `k` best words; **top-p** (*nucleus sampling*) keeps the smallest set of best
-# words whose probabilities reach `p`, small when the model is sure, larger when it
-# hesitates.
+# kingdom`), and a long text draws many times. Two cuts remove that tail and share its
+# probability among the survivors: **top-k** keeps the `k` best words; **top-p**
+# (*nucleus sampling*) keeps the fewest best words whose probabilities reach `p`.
 
 # %%
 by_k, by_p = next_words(plain, top_k=3), next_words(plain, top_p=0.9)
@@ -478,13 +443,11 @@ claim(f"at T = 1.5 a word that never follows 'The cat sat' has a {absurd[0]:.2f}
 # %% [markdown]
 # ## 10. Generation: one token at a time
 #
-# A GPT writes by repeating one step: predict the next token's distribution, draw one
-# token from it, append it, go again. Past the context (16 words here) the model reads
-# only the last 16. A seeded random generator makes every draw reproducible.
-#
-# Each step would recompute the keys and values of every earlier token, though the
-# causal mask means they never change. A **key/value cache** keeps them, so a step
-# feeds the model only the newest token. A `KVCache` holds one attention layer's:
+# A GPT writes by repeating one step: predict the distribution, draw a token, append it,
+# go again, reading at most the last 16 words (the context). Each step would recompute
+# the keys and values of every earlier token, though under the causal mask they never
+# change. A **key/value cache** keeps them, so a step feeds in only the newest token. A
+# `KVCache` holds one attention layer's:
 
 # %%
 from minillm_helpers.checks import check_choice, check_prompt, check_sampling_settings
@@ -511,22 +474,21 @@ class KVCache:
 
 
 # %% [markdown]
-# Notebook 04's attention layer holds a `cache` (`None` unless generating) and, when it
-# has one, attends to the cached keys and values as well as the new token's (`S`: the
-# tokens so far). The lines, marked `+`:
+# Notebook 04's attention layer holds a `cache` (`None` unless generating) and attends
+# to the cached keys and values too (`S`: the tokens so far). The lines, marked `+`:
 
 # %%
 show_added_lines(MultiHeadAttention, notebook=6)
 
 # %% [markdown]
-# Section 4's `GPT` did its part already: `use_cache()` hands every layer an empty
-# `KVCache`, `cached_tokens()` counts what they hold, and `forward` gives the new token
-# the position after the cached ones, with no mask (it may see all of them). `generate`
-# switches the caches on at the first step. Past the context the cached keys sit at the
-# wrong positions, so it starts again: `past_context="recompute"` re-reads the last 16
-# tokens at every step (the same text as without a cache), `"halve"` starts new caches
-# from the last 8 (less work, but the model then sees 8 to 16 words, so the text may
-# differ). Whatever happens, `finally` removes the caches and restores the mode.
+# Section 4's `GPT` did its part already: `use_cache()` gives every layer an empty
+# `KVCache`, `cached_tokens()` counts what they hold, and `forward` gives a new token the
+# position after them, with no mask. `generate` switches the caches on at the first step,
+# with its own random generator (seeded, or fresh for `seed=None`). Past the context the
+# cached keys sit at the wrong positions, so it starts over: `past_context="recompute"`
+# re-reads the last 16 tokens each step (the same text), `"halve"` starts new caches from
+# the last 8 (less work, a possibly different text). `finally` removes the caches and
+# restores the mode, even after an interrupt.
 
 # %%
 @torch.no_grad()
@@ -566,10 +528,9 @@ variety = [len({generate(model, ids, 1, T, seed=s)[0] for s in range(30)}) for T
 claim(f"greedy always draws the same word; hotter draws vary more ({variety} different words in 30 draws at T = 0, 0.5, 1, 2)", variety[0] == 1 and variety == sorted(variety))
 
 # %% [markdown]
-# What the cache saves is work, counted here in tokens the model reads while writing 13
-# new ones after `The cat sat` (16 in all: they fit the context). Without the cache each
-# step reads the whole text so far; with it, the prompt once, then one token a step.
-# (The time this saves grows with the text; `benchmarks/generate_speed.py` measures it.)
+# What the cache saves is work, counted here in tokens read to write 13 new ones after
+# `The cat sat` (16 in all: they fit the context). The time saved grows with the text;
+# `benchmarks/generate_speed.py` measures it.
 
 # %%
 read = []  # the length of every input the model is given: a hook PyTorch calls before each forward
@@ -596,27 +557,19 @@ widgets.interact(sampling_callback(model, tokenizer, probabilities, generate), *
 # %% [markdown]
 # ## Summary
 #
-# * A GPT is the earlier pieces in a row: tokenizer → embeddings (× √width) + positions
-#   → blocks of [layer norm → masked attention → add, layer norm → feed-forward → add]
-#   → layer norm → output layer.
-# * Measured on sentences it never saw, it shows an honest gap between the losses;
-#   **dropout** (random numbers zeroed in training, none in eval) narrowed it a little.
-# * Its output is a **score for every word**; softmax turns the scores into a
-#   distribution. After `The cat sat` it follows the corpus, in the article's order.
-# * Context reshapes it: a wizard and a wand several words back made `magically` the
-#   favourite, and attention heads were seen looking back at them.
-# * **Temperature** divides the scores before softmax: near 0 it is greedy, above 1 it
-#   flattens. **Top-k** and **top-p** cut the unlikely tail.
-# * **Generation** repeats predict → draw → append. A **key/value cache** keeps the
-#   earlier tokens' keys and values: the same text, 15 tokens read instead of 117.
+# * A GPT is the earlier pieces in a row: embeddings (× √width) + positions → blocks of
+#   [layer norm → masked attention → add, layer norm → feed-forward → add] → layer norm
+#   → one score per word.
+# * On sentences it never saw its loss is higher: an honest gap, which **dropout**
+#   (random numbers zeroed in training) narrowed a little.
+# * Softmax turns the scores into a distribution: after `The cat sat`, the article's
+#   order; after a wizard and a wand, `magically`, with heads looking back at them.
+# * **Temperature** divides the scores (near 0: greedy; above 1: flatter); **top-k** and
+#   **top-p** cut the tail. **Generation** repeats predict → draw → append, and a
+#   **key/value cache** gives the same text for less work.
 #
-# That closes the loop: text → token IDs → vectors → attention → scores →
-# probabilities → a sampled token, every piece written and checked by you.
-#
-# **Next: notebook 07**, your mini LLM on real text: the same GPT with notebook 01's
-# character tokenizer on Shakespeare, text turning from noise into language, and a
-# control to train on your own text. The `minillm` command trains the same model on any
-# UTF-8 file (its sampling uses the cache):
+# **Next: notebook 07** trains the same GPT on Shakespeare with notebook 01's character
+# tokenizer, and on your own text. The `minillm` command does it for any UTF-8 file:
 #
 # ```bash
 # minillm train DATA.txt --out runs/mine
