@@ -373,7 +373,7 @@ claim("no single answer: the top word gets less than 0.6, three words more than 
 # %%
 plain, boy, wizard = "The cat sat", "The boy waved his hand and the cat sat", "The wizard waved his wand and the cat sat"
 magic = {p: next_words(p)["magically"] for p in (plain, boy, wizard)}
-fig = bar_panels({"..." + p[-26:]: [next_words(p)[w] for w in ranked[:7]] for p in magic}, ranked[:7], ["tab:purple" if w == "magically" else "tab:blue" for w in ranked[:7]])
+fig = bar_panels({p if p == plain else " ".join(p.split()[:5]) + " ...": [next_words(p)[w] for w in ranked[:7]] for p in magic}, ranked[:7], ["tab:purple" if w == "magically" else "tab:blue" for w in ranked[:7]])
 plt.setp([ax.get_xticklabels() for ax in fig.axes], rotation=60)
 plt.show()
 claim(f"after the wizard 'magically' is the likeliest word, {magic[wizard]:.2f}: more than 10 times its {magic[plain]:.2f} after 'The cat sat'", max(next_words(wizard).values()) == magic[wizard] > 10 * magic[plain])
