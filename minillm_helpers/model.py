@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
 import torch
@@ -49,12 +48,8 @@ class FeedForward(nn.Module):
 
     def __init__(self, width: int, dropout: float = 0.0):
         super().__init__()
-        self.net = nn.Sequential(
-            nn.Linear(width, 4 * width),  # (B, T, 4*width)
-            nn.GELU(),
-            nn.Linear(4 * width, width),  # (B, T, width)
-            nn.Dropout(dropout),
-        )
+        self.net = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(),  # (B, T, 4*width), bent
+                                 nn.Linear(4 * width, width), nn.Dropout(dropout))  # (B, T, width)
 
     def forward(self, x):
         return self.net(x)
@@ -72,8 +67,7 @@ class Block(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, x, mask=None, is_causal=False):
-        mixed = self.attention(self.norm1(x), mask, is_causal)
-        x = x + self.dropout(mixed)  # the residual connection keeps x and adds what attention found
+        x = x + self.dropout(self.attention(self.norm1(x), mask, is_causal))  # residual: x + found
         return x + self.feed_forward(self.norm2(x))
 
 
@@ -105,9 +99,8 @@ class GPT(nn.Module):
         # std 1/sqrt(width), times sqrt(width) in forward: meanings at the positions' scale
         nn.init.normal_(self.token_embedding.weight, std=1 / math.sqrt(config.width))
         positions = sinusoidal_encoding(config.context_length, config.width)  # (context, width)
-        self.register_buffer("positions", positions, persistent=False)
-        mask = causal_mask(config.context_length)  # built once; each forward takes a corner
-        self.register_buffer("mask", mask, persistent=False)
+        self.register_buffer("positions", positions, persistent=False)  # moves with the model
+        self.register_buffer("mask", causal_mask(config.context_length), persistent=False)
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.num_layers))
         self.final_norm = nn.LayerNorm(config.width)
@@ -115,45 +108,27 @@ class GPT(nn.Module):
 
     def forward(self, ids, targets=None):
         """Return (logits, loss); loss is None without targets."""
-        length = ids.shape[1]
+        length, start = ids.shape[1], self.cached_tokens()  # start: 0 unless a cache holds tokens
         x = self.token_embedding(ids) * math.sqrt(self.config.width)  # (B, T, width)
-        positions = self.positions[:length]  # (T, width): positions 0..T-1
-        is_causal = self.config.causal  # each token sees itself and the tokens before it
+        positions = self.positions[start : start + length]  # (T, width): start, start+1, ...
+        is_causal = self.config.causal and not start  # after cached tokens: see them all, no mask
         mask = self.mask[:length, :length] if is_causal else None  # (T, T)
-        cached = self.cached_tokens()  # + notebook 06: how many tokens the caches hold
-        if cached:  # + notebook 06: one new token, the one after the cached ones
-            positions = self.positions[cached : cached + 1]  # (1, width): its own position
-            mask, is_causal = None, False  # it may see every cached token, and itself
         x = self.dropout(x + positions)
         for block in self.blocks:
             x = block(x, mask, is_causal)  # (B, T, width)
         logits = self.output(self.final_norm(x))  # (B, T, vocab_size)
-        loss = None
-        if targets is not None:
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-        return logits, loss
+        if targets is None:
+            return logits, None
+        return logits, F.cross_entropy(logits.flatten(0, 1), targets.flatten())  # (B*T, V), (B*T,)
 
-    def use_cache(self, on: bool = True) -> None:  # + notebook 06: the key/value cache
+    def use_cache(self, on: bool = True) -> None:
         """Give every attention layer a new, empty KVCache (on=True), or none (on=False)."""
         for block in self.blocks:
             block.attention.cache = KVCache() if on else None
 
-    def cached_tokens(self) -> int:  # + notebook 06: the key/value cache
+    def cached_tokens(self) -> int:
         """How many tokens the attention layers' KVCaches hold (0 without them)."""
-        cache = self.blocks[0].attention.cache
-        return 0 if cache is None else len(cache)
-
-    @contextmanager
-    def generating(self):  # + notebook 06: generation's bookkeeping
-        """Eval mode (no dropout) inside the with-block; after it, even after an error or an
-        interrupt, no caches left behind and the mode as it was."""
-        was_training = self.training
-        self.eval()
-        try:
-            yield self
-        finally:
-            self.use_cache(False)
-            self.train(was_training)
+        return len(self.blocks[0].attention.cache or ())
 
     def num_parameters(self) -> int:
         """How many numbers training can adjust."""

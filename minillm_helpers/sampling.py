@@ -49,7 +49,7 @@ def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
         sorted_probs, order = torch.sort(probs, dim=-1, descending=True)
         mass_before = sorted_probs.cumsum(-1) - sorted_probs  # mass of the better tokens
         drop_sorted = mass_before >= top_p  # p was already reached without this token
-        drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
+        drop = drop_sorted.gather(-1, order.argsort(-1))  # back in vocabulary order
         probs = probs.masked_fill(drop, 0.0)
         probs = probs / probs.sum(-1, keepdim=True)  # the survivors share all the mass
     return probs
@@ -63,24 +63,23 @@ def next_token_probabilities(model, ids, temperature=1.0, top_k=None, top_p=None
     check_sampling_settings(temperature, top_k, top_p)
     window = list(ids)[-model.config.context_length :]
     window = torch.tensor([window], device=model.positions.device)  # (1, T)
-    with model.generating():  # no dropout; afterwards the mode as it was
-        logits, _ = model(window)  # (1, T, vocab)
+    was_training = model.training
+    logits, _ = model.eval()(window)  # (1, T, vocab); eval: no dropout
+    model.train(was_training)  # the mode as it was
     return probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
 
 
 @torch.no_grad()
 def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None, seed=None,
              use_cache=False, past_context="recompute"):
-    """Extend a list of token IDs one sampled token at a time; return the new IDs only.
-    use_cache=True keeps each layer's keys and values (a KVCache): the same tokens, faster.
-    Past the context: past_context="recompute" or "halve" (sampling.py's docstring)."""
+    """Extend a list of token IDs one sampled token at a time; return the new IDs only."""
     check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
     check_sampling_settings(temperature, top_k, top_p, max_new_tokens)
     check_choice("past_context", past_context, PAST_CONTEXT_CHOICES)
-    generator = torch.Generator()  # its own draws: fresh ones for seed=None, else the seed's
-    generator.manual_seed(generator.seed() if seed is None else seed)
-    context, sequence = model.config.context_length, list(ids)
-    with model.generating():  # no dropout; afterwards no caches, the mode as it was
+    generator = torch.Generator().manual_seed(torch.Generator().seed() if seed is None else seed)
+    context, sequence, was_training = model.config.context_length, list(ids), model.training
+    model.eval()  # no dropout while writing
+    try:
         for _ in range(max_new_tokens):
             window = sequence[-context:]  # all the model can see
             if 0 < model.cached_tokens() < context:
@@ -92,6 +91,8 @@ def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None
             logits, _ = model(torch.tensor([window], device=model.positions.device))
             probs = probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
             sequence.append(int(torch.multinomial(probs, 1, generator=generator)))  # one draw
+    finally:  # even after an error or an interrupt: no caches left, the mode as it was
+        model.train(was_training).use_cache(False)
     return sequence[len(ids) :]
 
 

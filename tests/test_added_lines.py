@@ -41,11 +41,10 @@ def test_what_notebook_05_adds_to_attention_leaves_out_notebook_06s_lines():
 
 
 def test_what_notebook_06_adds_is_marked_and_the_rest_is_context():
-    shown = added_lines(GPT, notebook=6).splitlines()
+    shown = added_lines(MultiHeadAttention, notebook=6).splitlines()
     added = [line for line in shown if line.startswith("+ ")]
-    assert "+     def use_cache(self, on: bool = True) -> None:  # the key/value cache" in added
-    assert any("positions = self.positions[cached : cached + 1]" in line for line in added)
-    assert "      def forward(self, ids, targets=None):" in shown  # unchanged lines: no "+"
+    assert any("k, v = self.cache.append(k, v)" in line for line in added)
+    assert "      def forward(" in shown  # unchanged lines: no "+"
 
 
 def test_a_class_without_lines_for_that_notebook_is_refused():
@@ -64,7 +63,6 @@ def test_the_notebook_class_moves_into_the_package_class_unchanged():
     torch.manual_seed(0)
     config = GPTConfig(vocab_size=9, context_length=8, width=16, num_heads=2, dropout=0.1)
     written = notebook_gpt()(config).eval()
-    assert not hasattr(written, "use_cache")  # the class cell has no cache lines
     ids = torch.randint(9, (2, 8))
     grown = as_package_class(written)
     assert type(grown) is GPT and not grown.training

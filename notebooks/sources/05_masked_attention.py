@@ -1,27 +1,21 @@
 # %% [markdown]
 # # 05 · Masked attention: no peeking
 #
-# Notebook 04 let every token look at every other token. That is exactly right for
-# *understanding* a sentence, and exactly wrong for the job a GPT is trained to do:
-# **predict the next token**. If the token `sat` may look at everything, it can
-# look at `on`, the very word it is supposed to guess.
+# In notebook 04 every token could look at every other token. That suits *reading* a
+# sentence, and it ruins the job a GPT is trained for: **predict the next token**. If
+# `sat` may look at everything, it can look at `on`, the very word it must guess.
 #
-# This notebook closes that loophole with one small matrix, the **causal mask**,
-# proves that it works, and then shows what happens to a model trained without it.
-# Along the way it cuts training examples from the corpus (`get_batch`, which
-# notebook 06 reuses) and trains a model in a loop of a few lines.
+# One small matrix, the **causal mask**, closes that loophole. This notebook builds it,
+# proves it works, and trains a model without it to show what goes wrong.
 #
-# **Learning goals.** By the end of this notebook you will be able to
+# **Learning goals.** You will be able to
 #
-# 1. explain why next-token training needs a mask (the exam with the answer sheet open);
-# 2. build the causal mask and apply it inside attention, and check it against PyTorch's own;
-# 3. prove that with the mask, tokens after position `t` cannot change any output at
-#    positions `≤ t`;
-# 4. say what a GPT does instead of looking ahead: later tokens gather context from
-#    earlier ones;
-# 5. train a model on random windows with targets shifted by one, and watch a model
-#    trained *without* the mask reach a far lower training loss, and fail as soon as
-#    it has to generate text.
+# 1. say why next-token training needs a mask;
+# 2. build the causal mask, use it inside attention and check it against PyTorch's;
+# 3. prove that tokens after position `t` cannot change any output at positions `≤ t`;
+# 4. cut training examples (`get_batch`) and train a model in a loop of a few lines;
+# 5. watch a model trained *without* the mask reach a far lower training loss, then fail
+#    as soon as it has to write.
 
 # %%
 import math
@@ -49,13 +43,10 @@ _ = torch.manual_seed(0)  # the same random numbers on every run
 # %% [markdown]
 # ## 1. Why a mask? The exam with the answer sheet open
 #
-# A GPT learns from plain text by playing one game over and over: *here are some
-# words, what comes next?* Training does not play it one word at a time. It takes a
-# whole window of text and asks the question at **every position at once**: after
-# `The`, predict `cat`; after `The cat`, predict `sat`; and so on. One pass through
-# the model gives all the guesses, which is what makes training fast.
-#
-# We use the word tokenizer from notebook 01, built from the project's corpus.
+# A GPT learns by one game: *here are some words, what comes next?* Training asks the
+# question at **every position of a window at once**: after `The`, predict `cat`;
+# after `The cat`, predict `sat`; and so on. One pass through the model gives every
+# guess. (The tokens are words: notebook 01's word tokenizer on the project's corpus.)
 
 # %%
 text = load_corpus()
@@ -65,11 +56,10 @@ for t in range(len(tokens) - 1):
     print(f"position {t}: knows {' '.join(tokens[: t + 1]):<20} must predict {tokens[t + 1]!r}")
 
 # %% [markdown]
-# The catch: the whole window sits in memory during that one pass, answers
-# included, and notebook 04's attention lets each token take a weighted mix of
-# **every** token of the window. Let us give the six tokens some queries, keys and
-# values (random ones: only which weights are zero matters here) and look at the
-# row of `sat`.
+# The catch: the whole window sits in memory during that pass, answers included, and
+# notebook 04's attention mixes **every** token of it into each output. Give the six
+# tokens random queries, keys and values (only which weights are zero matters here)
+# and look at the row of `sat`.
 
 # %%
 generator = torch.Generator().manual_seed(0)
@@ -83,20 +73,18 @@ sat_outputs = [scaled_dot_product_attention(queries, keys, v)[0][sat] for v in (
 claim(f"sat puts {open_weights[sat, on]:.2f} of its attention on on, so changing on changes sat's output", not torch.allclose(*sat_outputs))
 
 # %% [markdown]
-# `sat`'s output is partly made of `on`. That is an exam taken with the answer
-# sheet open: during training, a model can learn to predict "the next word" by
-# simply **copying** it from the next position. It would score brilliantly, and
-# learn nothing it can use later, because when the model writes new text the next
-# word does not exist yet. Section 6 shows this really happens.
+# `sat`'s output is partly made of `on`: an exam with the answer sheet open. A model
+# can learn to "predict" the next word by **copying** it from the next position. It
+# would score brilliantly and learn nothing it can use, because when it writes new
+# text the next word does not exist yet. Section 6 shows this happens.
 #
 # ## 2. The causal mask
 #
-# The fix is a rule: **position `t` may look at positions `0 … t`, never later.**
-# As a table of yes/no with one row per looking token and one column per
-# looked-at token, "column ≤ row" is the lower triangle, diagonal included (a token
-# may look at itself). It is called *causal* because only the past may influence
-# the present. (`device` says where the tensor is stored, such as a GPU; these
-# notebooks stay on the CPU and leave it out.)
+# The rule: **position `t` may look at positions `0 … t`, never later.** As a yes/no
+# table, one row per looking token and one column per looked-at token, "column ≤
+# row" is the lower triangle, diagonal included. *Causal*: only the past may
+# influence the present. (`device` says where the tensor lives, such as a GPU; these
+# notebooks stay on the CPU.)
 
 # %%
 def causal_mask(length, device=None) -> torch.Tensor:
@@ -115,29 +103,30 @@ def causal_mask(length, device=None) -> torch.Tensor:
 # %%
 mask = causal_mask(len(tokens))  # (T, T) booleans
 print(mask.int())
-claim("True on and below the diagonal, False above it", torch.equal(mask, torch.ones(6, 6).tril().bool()))
+rows, columns = torch.arange(6)[:, None], torch.arange(6)[None, :]  # (6, 1), (1, 6)
+claim("True exactly where column ≤ row: on and below the diagonal", torch.equal(mask, columns <= rows))
 allowed = [token for token, ok in zip(tokens, mask[sat], strict=True) if ok]
 claim(f"sat may attend to {allowed} only, never on, the, mat", allowed == ["The", "cat", "sat"])
 
 # %% [markdown]
 # ### Putting the mask into attention
 #
-# Attention computes a score for every (query, key) pair, then softmax turns each
-# row of scores into weights. The mask acts in between: notebook 04's
-# `scaled_dot_product_attention` replaces every forbidden score by `-inf`, and
-# since `exp(-inf) = 0`, softmax gives those pairs a weight of exactly zero, while
-# the remaining weights of the row still add up to 1. Causal attention is plain
+# Notebook 04's `scaled_dot_product_attention` already takes a mask: it replaces every
+# forbidden score by `-inf` before softmax, and since `exp(-inf) = 0`, those pairs get
+# a weight of exactly zero while each row still adds up to 1. Causal attention is plain
 # attention handed the causal mask.
 
 # %%
+def side_by_side(weights, titles, labels):  # two weight matrices as heatmaps
+    for ax, w, title in zip(plt.subplots(1, 2, figsize=(12, 4.3))[1], weights, titles, strict=True):
+        heatmap(w, row_labels=labels, col_labels=labels, ax=ax, vmin=0, vmax=1, title=title)
+        ax.set(xlabel="looked at (key)", ylabel="looking (query)")
+    plt.tight_layout()
+    plt.show()
+
+
 output, masked_weights = scaled_dot_product_attention(queries, keys, values, mask)  # (T, T)
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-for ax, w, title in zip(axes, [open_weights, masked_weights], ["No mask: everyone sees everyone",
-                        "Causal mask: only the past (and itself)"], strict=True):
-    heatmap(w, row_labels=tokens, col_labels=tokens, ax=ax, vmin=0, vmax=1, title=title)
-    ax.set(xlabel="looked at (key)", ylabel="looking (query)")
-plt.tight_layout()
-plt.show()
+side_by_side([open_weights, masked_weights], ["No mask", "Causal mask: only the past and itself"], tokens)
 claim("every weight above the diagonal is exactly 0", (masked_weights[~mask] == 0).all())
 claim("each row still adds up to 1", torch.allclose(masked_weights.sum(-1), torch.ones(6)))
 old_row = open_weights[sat, : sat + 1]  # sat's weights on The, cat, sat without the mask
@@ -145,13 +134,13 @@ claim("sat's preferences among The, cat, sat are the old ones, rescaled to add u
       torch.allclose(masked_weights[sat, : sat + 1], old_row / old_row.sum()))
 
 # %% [markdown]
-# The first row is all `The`: the first token has nobody to look at but itself.
-# Every later row spreads its weight over a longer past. That also breaks the symmetry
-# notebooks 03 and 04 stated, that attention alone cannot see order: under the mask,
-# how many tokens a position may see depends on where it stands, so even without
-# position vectors a model could in principle count its way along. (Real GPTs still add
-# positions; the mask alone tells them order only faintly.) PyTorch has the same
-# operation built in, `F.scaled_dot_product_attention(..., is_causal=True)`:
+# The first row is all `The`: the first token can look only at itself. Later rows
+# spread over a longer past. So the mask also breaks notebook 03's symmetry: how many
+# tokens a position sees depends on where it stands, and trained causal models with no
+# position vectors at all do learn where each token stands (Haviv et al., 2022,
+# *Transformer language models without positional encodings still learn positional
+# information*). GPTs still add positions, as this series does. PyTorch has causal
+# attention built in, `F.scaled_dot_product_attention(..., is_causal=True)`:
 
 # %%
 reference = F.scaled_dot_product_attention(queries, keys, values, is_causal=True)  # (T, 8)
@@ -160,20 +149,15 @@ claim("ours equals PyTorch's is_causal=True within 1e-5", torch.allclose(output,
 # %% [markdown]
 # ## 3. What the mask does to `bank`
 #
-# In notebook 04, `bank` found out which bank it was by looking at `river`, four
-# tokens **later**. Here are notebook 04's hand-made vectors for *The bank of the
-# river was muddy.* again, with and without the causal mask.
+# In notebook 04, `bank` learned which bank it was from `river`, four tokens **later**.
+# Here are notebook 04's hand-made vectors for *The bank of the river was muddy.* again.
 
 # %%
 bank_tokens = WordTokenizer.split(BANK_SENTENCE)
 bank_queries, bank_keys, bank_values = bank_vectors()  # notebook 04's, kept in the package
 _, open_bank = scaled_dot_product_attention(bank_queries, bank_keys, bank_values)  # (8, 8)
 bank_out, bank_weights = scaled_dot_product_attention(bank_queries, bank_keys, bank_values, causal_mask(8))
-fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
-for ax, w, title in zip(axes, [open_bank, bank_weights], ["notebook 04: no mask", "causal mask"], strict=True):
-    heatmap(w, row_labels=bank_tokens, col_labels=bank_tokens, ax=ax, vmin=0, vmax=1, title=title)
-plt.tight_layout()
-plt.show()
+side_by_side([open_bank, bank_weights], ["notebook 04: no mask", "causal mask"], bank_tokens)
 
 # %%
 bank, river, was, muddy = (bank_tokens.index(w) for w in ("bank", "river", "was", "muddy"))
@@ -185,22 +169,17 @@ claim(f"was looks back at the nouns before it: bank and river get {bank_weights[
       bank_weights[was, bank] == bank_weights[was, river] > 0.35)
 
 # %% [markdown]
-# Under the mask, `bank`'s question, *"is there a word about nature near me?"*, can
-# never be answered: `river` has not been read yet. `river`'s own question (what
-# describes me? `was`, `muddy`) points forward too, so its row spreads evenly over
-# its past. A GPT does it the other way round: **later tokens gather context from
-# earlier ones**. `was` looks back for its subject, `muddy` looks back at `river`,
-# and a trained model's `river` can look back at `bank`. So the knowledge "this is a
-# riverbank" is assembled at the later positions, which is exactly where a GPT makes
-# its next guesses. (Models that must
-# *understand* a whole text at once, like BERT, attend both ways without a mask;
-# they do not generate text word by word.)
+# `bank`'s question, *"a word about nature near me?"*, can no longer be answered:
+# `river` has not been read yet. A GPT works the other way round: **later tokens
+# gather context from earlier ones**. `was` looks back for its subject, `muddy` at
+# `river`, and a trained model's `river` can look back at `bank`. "This is a riverbank"
+# is assembled at the later positions, exactly where a GPT makes its guesses. (Models
+# that only *read*, like BERT, attend both ways; they do not write word by word.)
 #
 # ## 4. Proof: the future changes nothing
 #
-# The promise of the mask, stated precisely: **if we change any tokens after
-# position `t`, every output at positions `0 … t` stays the same.** Let us check it
-# on a real attention layer: notebook 04's `MultiHeadAttention`, fed with token
+# The promise: **change any tokens after position `t`, and every output at positions
+# `0 … t` stays the same.** Check it on notebook 04's `MultiHeadAttention`, fed token
 # embeddings (notebook 02) plus sinusoidal positions (notebook 03).
 
 # %%
@@ -210,9 +189,9 @@ layer = MultiHeadAttention(16, num_heads=2)
 
 
 @torch.no_grad()
-def layer_outputs(ids, use_mask=True):  # token IDs (T,) -> the layer's outputs (T, 16)
+def layer_outputs(ids, mask=causal_mask):  # token IDs (T,) -> outputs (T, 16); mask: T -> (T, T)
     x = embedding(ids)[None] + sinusoidal_encoding(len(ids), 16)  # (1, T, 16)
-    return layer(x, causal_mask(len(ids)) if use_mask else None)[0]
+    return layer(x, mask(len(ids)) if mask else None)[0]
 
 
 sentences = ["The cat sat on the mat", "The cat sat still and waited"]  # the same up to sat
@@ -222,9 +201,8 @@ print("output unchanged at positions 0-5:", unchanged)
 claim("The, cat and sat keep their outputs; on, the, mat change", unchanged == [True] * 3 + [False] * 3)
 
 # %% [markdown]
-# One example is not a proof, so let us try many: random sentences of random
-# lengths, a random position `t`, and every token after `t` replaced by a different
-# random token.
+# One example is not a proof, so try many: random sequences of random lengths, a random
+# position `t`, every token after `t` replaced by a different one.
 
 # %%
 generator = torch.Generator().manual_seed(1)
@@ -233,23 +211,20 @@ for _ in range(100):
     length = int(torch.randint(2, 13, (1,), generator=generator))
     ids = torch.randint(tokenizer.vocab_size, (length,), generator=generator)
     t = int(torch.randint(length - 1, (1,), generator=generator))  # keep 0..t, change the rest
-    changed = ids.clone()
-    shift = torch.randint(1, tokenizer.vocab_size, (length - t - 1,), generator=generator)
-    changed[t + 1 :] = (ids[t + 1 :] + shift) % tokenizer.vocab_size  # a different token
+    shift = torch.randint(1, tokenizer.vocab_size, (length,), generator=generator) * (torch.arange(length) > t)
+    changed = (ids + shift) % tokenizer.vocab_size  # a different token after t, the same before
     kept += torch.allclose(layer_outputs(ids)[: t + 1], layer_outputs(changed)[: t + 1], atol=1e-6)
-    leaked += not torch.allclose(layer_outputs(ids, False)[t], layer_outputs(changed, False)[t], atol=1e-6)
+    leaked += not torch.allclose(layer_outputs(ids, None)[t], layer_outputs(changed, None)[t], atol=1e-6)
 claim("100 of 100 random trials: with the mask, the future never changed the past", kept == 100)
 claim("and without the mask it changed position t every time", leaked == 100)
 
 # %% [markdown]
-# Stack as many masked layers as you like: each one only mixes positions `≤ t` into
-# position `t`, so the whole model keeps the promise. That is how notebook 06's GPT
-# is built.
+# Stacked masked layers keep the promise too: each mixes only positions `≤ t` into
+# position `t`. Notebook 06's GPT is built so.
 #
-# One more thing the mask buys: PyTorch's fused kernel knows the causal pattern, so it
-# need not read our mask at all when told `is_causal=True` (on a GPU only that picks the
-# fastest, "flash", kernel). These are the lines that adds to notebook 04's
-# `MultiHeadAttention`, marked `+` (the package's class has them):
+# PyTorch's fused kernel knows the causal pattern: told `is_causal=True` it need not
+# read our mask (on a GPU that picks the fastest, "flash", kernel). The lines this adds
+# to notebook 04's `MultiHeadAttention`, marked `+`:
 
 # %%
 show_added_lines(MultiHeadAttention, notebook=5)
@@ -260,13 +235,10 @@ claim("told is_causal=True, the kernel gives what the mask gives (and not what n
 # %% [markdown]
 # ## 5. Training examples: windows shifted by one
 #
-# To see what the mask is worth we have to train a model, so we need examples to
-# train on.
-#
-# **Examples.** The corpus becomes one long tensor of token IDs. A training example
-# is a random window of `context_length` tokens; its targets are the same window
-# shifted one token to the right, so that `targets[t]` is the token that follows
-# `inputs[t]`. A batch is several windows stacked.
+# To see what the mask is worth we train a model, so we need examples. The corpus
+# becomes one long tensor of token IDs. An example is a random window of
+# `context_length` tokens; its targets are the same window shifted one token right, so
+# `targets[t]` follows `inputs[t]`. A batch is several windows stacked.
 
 # %%
 def get_batch(data, batch_size: int, context_length: int, generator=None):
@@ -287,27 +259,20 @@ def get_batch(data, batch_size: int, context_length: int, generator=None):
 
 # %%
 data = torch.tensor(tokenizer.encode(text))  # the whole corpus as IDs
-print(f"{len(data):,} tokens, {tokenizer.vocab_size} different words")
 x, y = get_batch(data, batch_size=2, context_length=8, generator=torch.Generator().manual_seed(0))
-print("x:", tuple(x.shape), " y:", tuple(y.shape))
+print(f"{len(data):,} tokens, {tokenizer.vocab_size} different words; x: {tuple(x.shape)}, y: {tuple(y.shape)}")
 print(f"inputs:  {tokenizer.decode(x[0].tolist())}\ntargets: {tokenizer.decode(y[0].tolist())}")
 claim("the targets are the inputs shifted by one", torch.equal(y[:, :-1], x[:, 1:]))
 
 # %% [markdown]
 # ## 6. The cheating experiment
 #
-# Now a tiny language model, built only from pieces of the earlier notebooks:
-#
-# * a token embedding table (notebook 02), scaled by `√width` as notebook 03
-#   recommends, plus sinusoidal positions (notebook 03);
-# * **one** multi-head attention layer (notebook 04). Its output is *added* to its
-#   input, a **residual connection**, so each token keeps its own vector and gains
-#   context on top. Before it, a **layer norm** (`nn.LayerNorm`) shifts and scales each
-#   token's vector to mean 0 and spread 1, so the attention sees numbers of a steady
-#   size. Notebook 06 explains both when it stacks several such layers;
-# * an output layer that turns each position's vector into one score per word.
-#
-# The only switch is `causal`: with or without the mask.
+# A tiny language model from the earlier pieces: token embeddings (notebook 02) scaled
+# by `√width`, plus sinusoidal positions (notebook 03); **one** multi-head attention
+# layer (notebook 04) whose output is *added* to its input (a **residual connection**:
+# each token keeps its vector and gains context), after a **layer norm** that scales
+# each token's vector to mean 0 and spread 1 (notebook 06 says more about both); and an
+# output layer giving one score per word. The only switch is `causal`.
 
 # %%
 class TinyModel(nn.Module):
@@ -338,39 +303,30 @@ class TinyModel(nn.Module):
 context_length = 16
 models = {}
 for name, causal in (("masked", True), ("unmasked", False)):
-    torch.manual_seed(0)  # the same starting weights for both
+    torch.manual_seed(0)  # the same seed: both start from the same weights
     models[name] = TinyModel(tokenizer.vocab_size, 32, context_length, 2, causal)
 print(f"{sum(p.numel() for p in models['masked'].parameters()):,} parameters each")
-claim("identical twins, apart from the mask", all(map(torch.equal, *(m.parameters() for m in models.values()))))
 
 # %% [markdown]
-# **Training.** The model gives a score (*logit*) for every word of the vocabulary
-# at every position, and its loss is the *cross-entropy*: minus the log of the
-# probability it gave to the true next token, averaged over all positions (0 for
-# certain and right; `ln(vocabulary size)` for a blind guess). Each step cuts a
-# batch, computes the loss, lets `loss.backward()` work out which way each weight
-# should move to lower it, and lets the optimizer (AdamW, as in nearly every GPT)
-# move them a little. That loop is all there is to training. The package's `train`
-# (`minillm_helpers/training.py`) is this same loop plus input checks and an
-# optional evaluation every few steps; notebook 06 imports it.
-#
-# Both models get the same batches in the same order, the same number of steps
-# and the same learning rate: a few seconds of training each. Then we measure each
-# one's loss the way training sees it, on 64 fixed windows.
+# **Training.** The loss is notebook 02's *cross-entropy*: minus the log of the
+# probability given to the true next token, averaged over all positions (`ln(vocabulary
+# size)` for a blind guess). Each step cuts a batch, computes the loss, lets
+# `loss.backward()` find which way each weight should move, and lets AdamW move them a
+# little. That loop is all of training; the package's `train` is this loop plus input
+# checks and a loss estimate every few steps, and notebook 06 imports it. Both models get
+# the same batches, steps and learning rate; then each is measured the way training sees
+# it, on 64 fixed windows.
 
 # %%
-curves = {}  # every step's training loss, for each model
-for name, model in models.items():
+for model in models.values():
     generator = torch.Generator().manual_seed(0)  # the same windows, in the same order, for both
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
-    curves[name] = []
     for _ in range(300):  # 300 steps
         x, y = get_batch(data, 32, context_length, generator)  # (B, T), (B, T)
         _, loss = model(x, y)  # how wrong the next-token guesses were
         optimizer.zero_grad()  # forget the previous step's gradients
         loss.backward()  # which way each weight should move to lower the loss
         optimizer.step()  # move them a little
-        curves[name].append(loss.item())
 x, y = get_batch(data, 64, context_length, generator=torch.Generator().manual_seed(5))
 peeking = {name: model(x, y)[1].item() for name, model in models.items()}  # loss as training sees it
 blind = math.log(tokenizer.vocab_size)  # the loss of a blind guess among all words
@@ -380,9 +336,8 @@ claim(f"the unmasked one looks far better: {peeking['unmasked']:.1f}, under half
 # %% [markdown]
 # ### How does it get so good? It reads the answer.
 #
-# Give both models `The cat sat ___ the mat` with different words in the gap, and
-# ask each what follows `sat`. The masked model cannot see the gap, so it gives the
-# same guess every time. The unmasked one "predicts" whatever word we put there.
+# Ask both what follows `sat` in `The cat sat ___ the mat`, with different words in the
+# gap. The masked model cannot see the gap; the unmasked one "predicts" whatever is there.
 
 # %%
 gaps = ["on", "down", "suddenly", "quietly"]
@@ -398,12 +353,9 @@ claim("the future cannot change the masked model's guess", len(set(guesses["mask
 # %% [markdown]
 # ## 7. Generation: the future does not exist yet
 #
-# When a model writes text, it sees the words so far and must produce the next
-# one; there is nothing after it to copy. We can measure that situation directly:
-# for each position `t` of a window, feed the model **only tokens `0 … t`** and score
-# its prediction for token `t + 1`. That is the honest exam, the one generation
-# takes. (For the masked model it gives exactly the training-style loss: section 4
-# proved that the later tokens never mattered.)
+# A model writing text sees only the words so far; there is nothing after them to
+# copy. Measure exactly that: for each position `t`, feed **only tokens `0 … t`** and
+# score the prediction of token `t + 1`. That honest exam is the one generation takes.
 
 # %%
 @torch.no_grad()
@@ -419,30 +371,22 @@ claim(f"the cheater fails the honest exam: {honest['unmasked']:.1f}, over twice 
 claim("and over ten times its own training-style loss", honest["unmasked"] > 10 * peeking["unmasked"])
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(12, 3.8))
 for name in models:
-    axes[0].plot(curves[name], alpha=0.6, label=name)
-    axes[1].plot(per_position[name].numpy(), "o-", label=name)
-for ax in axes:
-    ax.axhline(blind, color="grey", linestyle=":", label="blind guess")
-    ax.legend()
-axes[0].set(xlabel="training step", ylabel="loss", title="Training: the cheater's loss falls far lower")
-axes[1].set(xlabel="position t (the model sees tokens 0..t)", title="The honest exam, position by position")
+    plt.plot(per_position[name].numpy(), "o-", label=name)
+plt.axhline(blind, color="grey", linestyle=":", label="blind guess")
+plt.gca().set(xlabel="position t (the model sees tokens 0..t)", ylabel="loss", title="The honest exam, position by position")
+plt.legend()
 plt.show()
 cheater = per_position["unmasked"]
 claim(f"at position 0 the cheater ({cheater[0]:.1f}) is worse than a blind guess ({blind:.1f})", cheater[0] > blind)
-claim(f"at the last position it does well ({cheater[-1]:.1f}), under half its average elsewhere",
-      cheater[-1] < 0.5 * cheater[:-1].mean())
+claim(f"at the last position it does well ({cheater[-1]:.1f}), under half its average elsewhere", cheater[-1] < 0.5 * cheater[:-1].mean())
 
 # %% [markdown]
-# The cheater's loss is worst at position 0, worse even than a blind guess: it
-# learned to trust the next position so completely that without one it is
-# confidently wrong. It does well at the **last** position of the window. In
-# training, that position never had a next token in view (its target lies outside
-# the window), so it was the one place where the cheater had to learn honestly.
+# At position 0 the cheater is worse than a blind guess: it trusts the next position so
+# completely that without one it is confidently wrong. At the **last** position, whose
+# target always lay outside the window, it had to learn honestly, and it does well.
 #
-# Finally, let both models write. The simplest way is *greedy* decoding: take the
-# likeliest next word, append it, repeat (notebook 06 does better with sampling).
+# Finally, let both write, *greedily*: take the likeliest next word, append, repeat.
 
 # %%
 @torch.no_grad()
@@ -460,72 +404,56 @@ for name, model in models.items():
     written = [greedy_continuation(model, prompt) for prompt in ["The", "She"]]
     print(f"{name:>8}:", "\n          ".join(written))
     found[name] = [s.strip() + "." in corpus_sentences for w in written for s in w.split(".")[:-1]]
-honest_count, cheater_count = sum(found["masked"]), sum(found["unmasked"])
 claim("every sentence the masked model finished is a sentence of the corpus", found["masked"] and all(found["masked"]))
-claim(f"the cheater writes fewer of them: {cheater_count} against {honest_count}", cheater_count < honest_count)
+claim(f"the cheater writes fewer of them: {sum(found['unmasked'])} against {sum(found['masked'])}", sum(found["unmasked"]) < sum(found["masked"]))
 
 # %% [markdown]
-# Greedy decoding repeats itself (notebook 06 fixes that with sampling), but the
-# masked model writes real sentences of the corpus. The cheater, with no next word
-# to copy from, writes fewer of them, and its text falls apart. A low training loss
-# without a mask means nothing: a GPT is always trained with the causal mask.
+# Greedy text repeats itself (notebook 06 samples instead), but the masked model writes
+# sentences of the corpus; the cheater, with nothing to copy, falls apart. A low
+# training loss without a mask means nothing: a GPT is always trained with the mask.
 #
 # ## Try it: switch the mask
 #
-# Tick and untick **Causal mask** to see the weight matrix of `The cat sat on the
-# mat` change. The first printed line adds up all the weight that lands above the
-# diagonal, that is, on tokens in the future.
+# Tick and untick **Causal mask**: the first printed line adds up the weight that lands
+# above the diagonal, on future tokens.
 
 # %% tags=["nbval-ignore-output"]
-def update(mask_on):
-    print(mask_readout(mask_on, tokens, queries, keys, values, scaled_dot_product_attention,
-                       causal_mask, draw=True))
-
-
-widgets.interact(update, mask_on=widgets.Checkbox(value=True, description="Causal mask",
-                                                  style={"description_width": "initial"}));
+widgets.interact(lambda mask_on: print(mask_readout(mask_on, tokens, queries, keys, values, scaled_dot_product_attention, causal_mask, draw=True)),
+                 mask_on=widgets.Checkbox(value=True, description="Causal mask", style={"description_width": "initial"}));
 
 # %% [markdown]
 # ## Summary
 #
-# * A GPT is trained to predict the next token at every position of a window at
-#   once. Plain attention would let each position read its own answer.
-# * The **causal mask** is the lower-triangular matrix `tril(ones(T, T))`: position
-#   `t` may attend to `0 … t`. In attention the forbidden scores become `-inf`, so
-#   their weights are exactly 0 and each row still sums to 1. It equals PyTorch's
+# * Next-token training asks every position at once; plain attention lets each read
+#   its answer.
+# * The **causal mask** `tril(ones(T, T))` lets position `t` attend to `0 … t`: the
+#   forbidden weights are exactly 0, each row still sums to 1, as PyTorch's
 #   `is_causal=True`.
-# * Under the mask, notebook 04's `bank` can no longer see `river`. A GPT gathers
-#   context the other way: later tokens (`was`, `muddy`, `river`) look back.
-# * With the mask, changing tokens after `t` leaves every output at positions `≤ t`
-#   unchanged: checked on an example and on 100 random ones.
-# * Training: random windows with targets shifted by one (`get_batch`), then
-#   cross-entropy loss, `backward()` and an AdamW step, over and over (the package's
-#   `train` wraps this loop for notebook 06).
-# * Trained without the mask, the same model reaches a training loss less than half
-#   the masked one's by copying the next token, and is far worse when it must
-#   predict from the past alone, which is all generation ever offers.
+# * Under it `bank` cannot see `river`; later tokens gather context from earlier ones.
+# * Changing tokens after `t` leaves outputs at `≤ t` unchanged: one example, 100 random.
+# * Training: windows with targets shifted by one (`get_batch`), cross-entropy,
+#   `backward()`, an AdamW step, repeated.
+# * Without the mask the model's training loss falls below half the masked one's by
+#   copying, and it fails when it must predict from the past alone, as in generation.
 #
-# Next, notebook 06 stacks masked attention blocks into a full mini GPT, trains it
-# with this loop and turns its scores into probabilities to sample from.
+# Next, notebook 06 stacks masked blocks into a mini GPT and samples from it.
 
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 1: break it, flip the mask.** `causal_mask(6).T` is the mask turned
-# over: each token may see itself and the tokens *after* it. Run section 4's layer with
-# it on `The cat sat on the mat` and on `The dog sat on the mat`. Which of the six
-# outputs stay the same? Give six `True`/`False` values and check with
-# `exercises.check_flipped_mask(unchanged)`.
+# **Exercise 1: break it, flip the mask.** `causal_mask(6).T` lets each token see
+# itself and the tokens *after* it. Run section 4's `layer_outputs` with it on `The cat
+# sat on the mat` and `The dog sat on the mat`. Which of the six outputs stay the same?
+# Check six `True`/`False` values with `exercises.check_flipped_mask(unchanged)`.
 
 # %%
 # Your turn: replace the ... and run exercises.check_flipped_mask(unchanged).
 unchanged = ...
 
 # %% [markdown]
-# **Exercise 2.** Many libraries store the mask as numbers instead of booleans: a
-# float matrix that is `0.0` where attending is allowed and `-inf` where it is not,
-# simply **added** to the scores before softmax. Write
-# `additive_causal_mask(length)` that returns it.
+# **Exercise 2.** Many libraries store the mask as floats **added** to the scores before
+# softmax: `0.0` where attending is allowed, `-inf` where not. Write
+# `additive_causal_mask(length)`.
 
 # %%
 # Your turn: complete the function and run exercises.check_additive_mask(additive_causal_mask).
@@ -536,25 +464,18 @@ def additive_causal_mask(length):
 # %% [markdown]
 # ## Solutions
 #
-# Try the exercises before you read on. Each solution below runs and asks its
-# checker, whose verdict is printed under it.
+# Try the exercises first. Each solution runs and asks its checker.
 #
 # **Exercise 1.** Section 4's layer, with the mask turned over:
 
 # %%
-@torch.no_grad()
-def flipped_outputs(text):  # section 4's layer_outputs, with causal_mask(T).T
-    ids = torch.tensor(tokenizer.encode(text))
-    x = embedding(ids)[None] + sinusoidal_encoding(len(ids), 16)  # (1, T, 16)
-    return layer(x, causal_mask(len(ids)).T)[0]
-
-
-a, b = flipped_outputs("The cat sat on the mat"), flipped_outputs("The dog sat on the mat")
+flipped = lambda length: causal_mask(length).T  # noqa: E731 (each token sees itself and later ones)
+a, b = (layer_outputs(torch.tensor(tokenizer.encode(s)), flipped) for s in ("The cat sat on the mat", "The dog sat on the mat"))
 unchanged = [bool(torch.allclose(a[i], b[i], atol=1e-6)) for i in range(6)]
 exercises.check_flipped_mask(unchanged)
 
 # %% [markdown]
-# **Exercise 2.** Start from zeros and fill the forbidden places with `-inf`:
+# **Exercise 2.** Zeros, with `-inf` in the forbidden places:
 
 # %%
 def additive_causal_mask(length):  # noqa: F811 (replaces the blank above)

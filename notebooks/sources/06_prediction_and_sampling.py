@@ -1,31 +1,24 @@
 # %% [markdown]
 # # 06 · Prediction is a probability game
 #
-# Five notebooks built five pieces: a tokenizer, embeddings, positions, attention and
-# the causal mask, plus a training loop. This notebook puts them together into a
-# small but complete **GPT**, trains it on the project's corpus in about a minute on
-# a laptop CPU, and then asks it the question every language model answers:
-# *what comes next?*
+# Five notebooks built a tokenizer, embeddings, positions, attention, the causal mask
+# and a training loop. This one assembles them into a small **GPT**, trains it on the
+# project's corpus on a laptop CPU, and asks *what comes next?* The answer is a
+# **probability for every word**: after `The cat sat`, bets on `on`, `down`, `suddenly`
+# and more; after a wizard waves his wand, on `magically`.
 #
-# The answer is never a single word. It is a **probability for every word** in the
-# vocabulary. After `The cat sat` the model spreads its bets over `on`, `down`,
-# `suddenly` and a few more; after `The wizard waved his wand and the cat sat` it
-# bets heavily on `magically`. Turning those bets into text is a choice of its own,
-# and temperature, top-k and top-p are the knobs of that choice.
+# **Learning goals.** You will be able to
 #
-# **Learning goals.** By the end of this notebook you will be able to
-#
-# 1. assemble a GPT from the earlier pieces plus the one it still lacks, the feed-forward
-#    layer, and stack its blocks with residual connections and layer norm;
-# 2. train it, measure it honestly on sentences it never saw, and read its output as a
-#    probability distribution over the next word;
-# 3. show how context reshapes that distribution, and see what the trained attention looks at;
-# 4. explain and use temperature (and its limit, greedy decoding), top-k and top-p;
-# 5. generate text one token at a time.
+# 1. assemble a GPT from the earlier pieces plus a feed-forward layer, residual
+#    connections and layer norm;
+# 2. train it, measure it on sentences it never saw, and use dropout against overfitting;
+# 3. read its output as a distribution over the next word, and show context reshaping it;
+# 4. use temperature (and greedy decoding), top-k and top-p;
+# 5. generate text one token at a time, with and without a key/value cache.
 
 # %%
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -36,16 +29,16 @@ from torch.nn import functional as F
 from minillm_helpers.attention import MultiHeadAttention, keep_attention_weights
 from minillm_helpers.embeddings import nearest_neighbours
 from minillm_helpers.masking import causal_mask
-from minillm_helpers.notebook_support.added_lines import as_package_class, show_added_lines
+from minillm_helpers.notebook_support.added_lines import show_added_lines
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.corpus import corpus_statistics, load_corpus_split
 from minillm_helpers.notebook_support.diagram import draw_gpt_diagram
 from minillm_helpers.notebook_support.exercises import nb06 as exercises
-from minillm_helpers.notebook_support.plotting import heatmap, loss_curves
+from minillm_helpers.notebook_support.plotting import bar_panels, heatmap, loss_curves
 from minillm_helpers.notebook_support.widgets.nb06 import sampling_callback, sampling_controls
 from minillm_helpers.positions import sinusoidal_encoding
 from minillm_helpers.tokenizer import WordTokenizer
-from minillm_helpers.training import TrainingHistory, estimate_loss, train
+from minillm_helpers.training import estimate_loss, train
 
 # %% [markdown]
 # ## 1. The pieces so far
@@ -60,12 +53,10 @@ from minillm_helpers.training import TrainingHistory, estimate_loss, train
 # | learn from examples | `get_batch` and the training loop (05), packaged as `train` | 05 |
 # | vectors → scores → probabilities → a chosen token | this notebook | 06 |
 #
-# The tokens are words, as in notebooks 02 and 05. The corpus comes as two texts: the
-# model learns from the **training text** and is checked on the **validation text**,
-# whose sentences reuse the training text's words and patterns in combinations the
-# training text never contains (a dog may sit still, and sit on a mat, in both; `The
-# dog sat still on the mat.` only in the validation text). So the validation loss
-# measures what it should: how well the model does on sentences it has never seen.
+# The tokens are words. The model learns from the **training text** and is measured on
+# the **validation text**, whose sentences combine the same words and patterns in ways
+# the training text never does (`The dog sat still on the mat.` only in validation). So
+# the validation loss measures how well the model does on sentences it has never seen.
 
 # %%
 train_text, val_text = load_corpus_split()
@@ -78,12 +69,11 @@ claim(f"all {stats['validation sentences']} validation sentences are new: none i
 # %% [markdown]
 # ## 2. A new piece: the feed-forward layer
 #
-# Attention **mixes**: each token's new vector is a weighted blend of the vectors
-# around it. The feed-forward layer then **processes** each token on its own: widen
-# the vector four times, bend it with a non-linearity (GELU, a smooth "keep the
-# positives"), narrow it back. Without the bend, a stack of linear layers would still
-# be one linear layer. Attention lets tokens *talk*; the feed-forward layer lets each
-# token *think* about what it heard.
+# Attention **mixes** tokens. The feed-forward layer then **processes** each token on
+# its own: widen the vector four times, bend it with GELU (a smooth "keep the
+# positives"), narrow it back. Without the bend, stacked linear layers would still be
+# one linear layer. Attention lets tokens *talk*; the feed-forward layer lets each
+# *think*. (Its `Dropout` is section 5's subject; `dropout=0.0` switches it off.)
 
 # %%
 class FeedForward(nn.Module):
@@ -91,12 +81,8 @@ class FeedForward(nn.Module):
 
     def __init__(self, width: int, dropout: float = 0.0):
         super().__init__()
-        self.net = nn.Sequential(
-            nn.Linear(width, 4 * width),  # (B, T, 4*width)
-            nn.GELU(),
-            nn.Linear(4 * width, width),  # (B, T, width)
-            nn.Dropout(dropout),
-        )
+        self.net = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(),  # (B, T, 4*width), bent
+                                 nn.Linear(4 * width, width), nn.Dropout(dropout))  # (B, T, width)
 
     def forward(self, x):
         return self.net(x)
@@ -110,14 +96,12 @@ claim(f"{tuple(x.shape)} in, {tuple(feed_forward(x).shape)} out; changing token 
 # %% [markdown]
 # ## 3. Stacking: residual connections and layer norm
 #
-# A GPT stacks several rounds of "attend, then think". Two tricks, both already in
-# notebook 05's little model, make a deep stack train well. A **residual connection**
-# *adds* each sub-layer's result to its input, `x = x + attention(x)`: the block only
-# learns a correction, and information (and gradients) always have a straight path
-# through. **Layer norm** rescales every token's vector to mean 0 and standard
-# deviation 1 before each sub-layer (then a learned scale and shift), so however the
-# numbers grow or drift, each sub-layer sees them at a steady scale: a vector a
-# thousand times larger, or shifted by 5, comes out the same.
+# A GPT stacks rounds of "attend, then think". Two tricks from notebook 05's little
+# model make a deep stack train well. A **residual connection** *adds* each sub-layer's
+# result to its input, `x = x + attention(x)`: the block learns a correction, and
+# information and gradients always have a straight path through. **Layer norm**
+# rescales each token's vector to mean 0 and standard deviation 1 (then a learned scale
+# and shift), so each sub-layer sees numbers at a steady scale, however they drift.
 
 # %%
 wild = torch.arange(100.0, 108).reshape(1, 8)
@@ -127,10 +111,9 @@ claim("a thousand times larger and shifted by 5, the vector comes out the same",
 
 
 # %% [markdown]
-# All the sizes live in one configuration object, `GPTConfig`, checked once up front
-# (a width the heads do not divide fails with a clear message before any tensor is
-# built); `dataclasses.asdict` and `config_from_dict` let a saved model remember its sizes. A **block** is
-# layer norm → masked multi-head attention → add, then layer norm → feed-forward → add.
+# All the sizes live in one `GPTConfig`, checked once up front (a width the heads do
+# not divide fails with a clear message). A **block** is layer norm → masked multi-head
+# attention → add, then layer norm → feed-forward → add.
 
 # %%
 from minillm_helpers.checks import check_gpt_config
@@ -152,12 +135,6 @@ class GPTConfig:
         check_gpt_config(self)  # whole numbers >= 1, width a multiple of num_heads (checks.py)
 
 
-def config_from_dict(data: dict) -> GPTConfig:
-    """A GPTConfig from dataclasses.asdict(config); keys this version does not know are ignored."""
-    known = {f.name for f in fields(GPTConfig)}
-    return GPTConfig(**{k: v for k, v in data.items() if k in known})
-
-
 # %%
 class Block(nn.Module):
     """One Transformer block: attention mixes tokens, feed-forward transforms each."""
@@ -171,22 +148,20 @@ class Block(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
 
     def forward(self, x, mask=None, is_causal=False):
-        mixed = self.attention(self.norm1(x), mask, is_causal)
-        x = x + self.dropout(mixed)  # the residual connection keeps x and adds what attention found
+        x = x + self.dropout(self.attention(self.norm1(x), mask, is_causal))  # residual: x + found
         return x + self.feed_forward(self.norm2(x))
 
 
 # %% [markdown]
 # ## 4. The whole model
 #
-# The GPT in the order a token meets the pieces: its ID picks a row of the embedding
-# table (times `√width`, so meanings and positions share a scale, notebook 03); the
-# sinusoidal position is added; `num_layers` blocks with the causal mask follow; a
-# final layer norm and one linear layer turn each position's vector into **one score
-# per vocabulary word**, the *logits*. The forward pass checks nothing: the IDs are
-# checked once where they come in (`generate`, `train`). The causal mask is built once,
-# for the longest context, and each call takes its top-left corner. Section 10 adds a few
-# lines that make generation fast.
+# In the order a token meets the pieces: its ID picks a row of the embedding table
+# (times `√width`, so meanings and positions share a scale, notebook 03); its position
+# is added; `num_layers` masked blocks follow; a final layer norm and a linear layer give
+# **one score per vocabulary word**, the *logits*. The causal mask is built once and
+# each call takes its top-left corner. The forward pass checks nothing: IDs are checked
+# where they come in (`generate`, `train`). `start`, `use_cache` and `cached_tokens`
+# serve generation's key/value cache (section 10); until then `start` is 0.
 
 # %%
 class GPT(nn.Module):
@@ -199,9 +174,8 @@ class GPT(nn.Module):
         # std 1/sqrt(width), times sqrt(width) in forward: meanings at the positions' scale
         nn.init.normal_(self.token_embedding.weight, std=1 / math.sqrt(config.width))
         positions = sinusoidal_encoding(config.context_length, config.width)  # (context, width)
-        self.register_buffer("positions", positions, persistent=False)
-        mask = causal_mask(config.context_length)  # built once; each forward takes a corner
-        self.register_buffer("mask", mask, persistent=False)
+        self.register_buffer("positions", positions, persistent=False)  # moves with the model
+        self.register_buffer("mask", causal_mask(config.context_length), persistent=False)
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.num_layers))
         self.final_norm = nn.LayerNorm(config.width)
@@ -209,19 +183,27 @@ class GPT(nn.Module):
 
     def forward(self, ids, targets=None):
         """Return (logits, loss); loss is None without targets."""
-        length = ids.shape[1]
+        length, start = ids.shape[1], self.cached_tokens()  # start: 0 unless a cache holds tokens
         x = self.token_embedding(ids) * math.sqrt(self.config.width)  # (B, T, width)
-        positions = self.positions[:length]  # (T, width): positions 0..T-1
-        is_causal = self.config.causal  # each token sees itself and the tokens before it
+        positions = self.positions[start : start + length]  # (T, width): start, start+1, ...
+        is_causal = self.config.causal and not start  # after cached tokens: see them all, no mask
         mask = self.mask[:length, :length] if is_causal else None  # (T, T)
         x = self.dropout(x + positions)
         for block in self.blocks:
             x = block(x, mask, is_causal)  # (B, T, width)
         logits = self.output(self.final_norm(x))  # (B, T, vocab_size)
-        loss = None
-        if targets is not None:
-            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-        return logits, loss
+        if targets is None:
+            return logits, None
+        return logits, F.cross_entropy(logits.flatten(0, 1), targets.flatten())  # (B*T, V), (B*T,)
+
+    def use_cache(self, on: bool = True) -> None:
+        """Give every attention layer a new, empty KVCache (on=True), or none (on=False)."""
+        for block in self.blocks:
+            block.attention.cache = KVCache() if on else None
+
+    def cached_tokens(self) -> int:
+        """How many tokens the attention layers' KVCaches hold (0 without them)."""
+        return len(self.blocks[0].attention.cache or ())
 
     def num_parameters(self) -> int:
         """How many numbers training can adjust."""
@@ -237,20 +219,18 @@ print(f"{config}\n{model.num_parameters():,} parameters; IDs (1, 3) -> logits {t
 claim("untrained, it is close to a blind guess: no next word gets more than 0.05", torch.softmax(logits[0, -1], -1).max() < 0.05)
 
 # %% [markdown]
-# The whole model in one picture, with the shape of what flows along every arrow (`B`
-# sequences of `T` tokens, width `C`, `V` vocabulary words). The wide road down the
-# middle is the **residual stream**: every block reads from it (through a layer norm)
-# and writes its result back by adding, so each block refines what the stream
-# already holds instead of replacing it.
+# The whole model with the shape along every arrow (`B` sequences of `T` tokens, width
+# `C`, `V` words). The road down the middle is the **residual stream**: every block
+# reads from it (through a layer norm) and adds its result back, refining what the
+# stream holds instead of replacing it.
 
 # %%
 draw_gpt_diagram(config)
 plt.show()
 
 # %% [markdown]
-# Notebook 05 proved that masked attention never looks ahead. The whole model keeps
-# that promise through both blocks: change every word after `sat`, and the scores at
-# `The`, `cat` and `sat` do not move.
+# The whole model keeps notebook 05's promise: change every word after `sat`, and the
+# scores at `The`, `cat` and `sat` do not move.
 
 # %%
 a, b = (model(torch.tensor([tokenizer.encode(text)]))[0][0].detach() for text in ("The cat sat on the mat by the door.", "The cat sat suddenly and hissed."))
@@ -259,62 +239,80 @@ claim("the scores at The, cat, sat ignore every later word (the next ones change
 # %% [markdown]
 # ## 5. Training
 #
-# The package's `train` does the work: notebook 05's loop (`get_batch`, loss,
-# `backward`, an AdamW step) with input checks and a loss estimate every few steps
-# added. It cuts random 16-word windows from
-# the training text, asks for the next word at every position and nudges every weight
-# to make the true next words likelier; every 100 steps it also estimates the loss on
-# both texts (bookkeeping that `TrainingHistory` records). The **loss** is the
-# cross-entropy, the average of `-log(probability of the true next word)`; a blind
-# guess scores `log(vocabulary size)`.
-#
-# Three runs in a row: 300 big steps, then 100 smaller ones on bigger batches, then 100
-# smaller still. Big steps reach the right region fast; small steps over many examples
-# let the model settle on the *average* of what it saw (how often each ending follows
-# `The cat sat`) instead of on what the last few batches said. About a minute on a
-# laptop CPU.
+# The package's `train` is notebook 05's loop (`get_batch`, loss, `backward`, an AdamW
+# step) plus input checks and, every `eval_every` steps, a loss estimate on both texts;
+# it returns them as a history. One run: 400 steps of 64 random 16-word windows. The
+# learning rate starts at 0.003 and glides down half a cosine to 5% of that
+# (`final_rate=0.05`): big steps find the right region fast, small steps at the end let
+# the model settle on the *average* of what it saw (how often each ending follows `The
+# cat sat`) rather than on the last few batches. A blind guess scores `ln(vocabulary size)`.
 
 # %%
-phases = [(300, 3e-3, 32), (100, 1e-3, 64), (100, 2e-4, 128)]  # steps, learning rate, batch size
-runs = [train(model, train_data, val_data, steps=n, learning_rate=lr, batch_size=b, eval_every=100, eval_batches=5, seed=10 + i) for i, (n, lr, b) in enumerate(phases)]
-history = TrainingHistory(list(range(1, 501)), sum((r.losses for r in runs), []), list(range(100, 501, 100)), sum((r.train_eval for r in runs), []), sum((r.val_eval for r in runs), []))
+recipe = dict(steps=400, batch_size=64, learning_rate=3e-3, final_rate=0.05, eval_every=100, eval_batches=5, seed=10)
+history = train(model, train_data, val_data, **recipe)
 blind_guess, train_loss, val_loss = math.log(tokenizer.vocab_size), history.train_eval[-1], history.val_eval[-1]
 loss_curves(history, title="The mini GPT learns the corpus").set_ylim(0, blind_guess)
 claim(f"training loss {train_loss:.2f}, validation loss {val_loss:.2f}: far below a blind guess ({blind_guess:.2f}), and higher on the sentences it never saw", val_loss < 0.3 * blind_guess and val_loss > train_loss)
 
 # %% [markdown]
-# The gap between the two curves is honest: every validation sentence is a combination
-# the model never trained on. Look at when the gap opens:
+# Every validation sentence is a combination the model never trained on. When does the
+# gap open?
 
 # %%
 for step, t, v in zip(history.eval_steps, history.train_eval, history.val_eval, strict=True):
     print(f"step {step}: training {t:.2f}, validation {v:.2f}")
-falls = history.train_eval[0] - history.train_eval[-1]
-moves = abs(history.val_eval[0] - history.val_eval[-1])
-claim(f"after step 100 training falls {falls:.2f} more, validation moves only {moves:.2f}", falls > 0.1 and moves < falls / 2)
+falls, moves = history.train_eval[0] - train_loss, abs(history.val_eval[0] - val_loss)
+claim(f"after step 100 training falls {falls:.2f} more, validation moves only {moves:.2f}", falls > 0.04 and moves < falls / 2)
 
 # %% [markdown]
-# That is **overfitting**: after step 100 the model mostly memorises the few hundred
-# distinct training sentences, which lowers the training loss and does nothing for
-# sentences it has never seen. More text helps most (notebook 07 has a million
-# characters), and so do stopping when the validation loss stops falling (early
-# stopping) and dropout. One more honest remark: this corpus was written by a program
-# that follows `The cat sat` with `on` 35% of the time, `down` 30% and so on, the
-# article's own percentages. The model has never seen those numbers; it learns them
-# from how often each ending occurs, which is what the next section checks.
+# That is **overfitting**: after step 100 the model mostly memorises training sentences,
+# which does nothing for new ones. More text helps most (notebook 07 has a million
+# characters), and so may **dropout**. Neither loss can reach 0: after `The cat sat` the
+# corpus picks `on`, `down`, `suddenly`... at random, so a model can at best know *how
+# likely* each is. (The corpus's program uses the article's percentages; the model only
+# sees how often each ending occurs.)
 #
-# Neither loss can reach 0 either. After `The cat sat` the corpus goes on
-# with `on`, `down`, `suddenly` and others at random, so no model can know which comes
-# next; the best it can do is know *how likely* each one is. That is the whole game.
+# ### Dropout
+#
+# In training mode, `nn.Dropout(p)` sets a random fraction `p` of the numbers passing
+# through to zero and multiplies the rest by `1 / (1 - p)`, so their average stays; in
+# eval mode (`estimate_loss` and `generate` switch to it) it lets everything through.
+
+# %%
+torch.manual_seed(0)
+drop = nn.Dropout(0.5)
+print("training:", drop(torch.ones(8)).tolist(), "\neval:    ", drop.eval()(torch.ones(8)).tolist())
+
+# %% [markdown]
+# A network that cannot count on any one number being there cannot lean on the exact
+# paths that store one sentence; it has to spread what it knows. Our GPT has dropout
+# in three places (after embeddings plus positions, after attention, at the end of
+# the feed-forward layer), switched off so far. Train the same model from the same
+# starting weights the same way, with `dropout=0.2`, and compare the gaps:
+
+# %%
+torch.manual_seed(1)  # the starting weights of `model` (dropout has no weights)
+dropped = GPT(replace(config, dropout=0.2))  # the same sizes, dropout 0.2 in all three places
+dropped_history = train(dropped, train_data, val_data, **recipe)
+gaps = {p: h.val_eval[-1] - h.train_eval[-1] for p, h in ((0.0, history), (0.2, dropped_history))}
+for p, h in ((0.0, history), (0.2, dropped_history)):
+    print(f"dropout {p}: training {h.train_eval[-1]:.2f}, validation {h.val_eval[-1]:.2f}, gap {gaps[p]:.2f}")
+narrower = gaps[0.0] - gaps[0.2]
+claim(f"dropout narrows the gap by {narrower:.2f} and lowers the validation loss; most of the gap stays", 0.02 < narrower < gaps[0.0] / 2 and dropped_history.val_eval[-1] < val_loss)
+
+# %% [markdown]
+# Dropout helps, a little: the validation loss falls and the gap narrows. Most of the
+# gap stays, because the validation text joins the corpus's parts in ways the training
+# text never shows. The rest of this notebook uses `model`, trained without dropout;
+# exercise 5 tries other values.
 
 # %% [markdown]
 # ## 6. From scores to probabilities
 #
 # **Softmax** turns scores into probabilities: exponentiate each (making it positive),
-# divide by the total (making them add up to 1). A higher score always means a higher
-# probability, and only differences between scores matter. `probabilities` also takes
-# three settings that sections 8 and 9 explain, `temperature`, `top_k` and `top_p`
-# (impossible settings are refused where a person gives them, in `generate` below).
+# divide by the total (making them add up to 1). Only differences between scores matter.
+# `temperature`, `top_k` and `top_p` are sections 8 and 9 (bad settings are refused
+# where a person gives them, in `generate`).
 
 # %%
 def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
@@ -334,7 +332,7 @@ def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
         sorted_probs, order = torch.sort(probs, dim=-1, descending=True)
         mass_before = sorted_probs.cumsum(-1) - sorted_probs  # mass of the better tokens
         drop_sorted = mass_before >= top_p  # p was already reached without this token
-        drop = torch.zeros_like(drop_sorted).scatter(-1, order, drop_sorted)
+        drop = drop_sorted.gather(-1, order.argsort(-1))  # back in vocabulary order
         probs = probs.masked_fill(drop, 0.0)
         probs = probs / probs.sum(-1, keepdim=True)  # the survivors share all the mass
     return probs
@@ -368,27 +366,24 @@ claim("no single answer: the top word gets less than 0.6, three words more than 
 # %% [markdown]
 # ## 7. Context changes the odds
 #
-# In the corpus, when a wizard waves his wand, the cat that sits does so *magically*
-# most of the time; a boy waving his hand changes nothing. The three prompts below end
-# in the same words, `the cat sat`, so any difference has to come from words further
-# back, reached through attention.
+# In the corpus, when a wizard waves his wand, the cat that sits mostly does so
+# *magically*; a boy waving his hand changes nothing. The three prompts end in the same
+# words, so any difference comes from words further back, reached through attention.
 
 # %%
 plain, boy, wizard = "The cat sat", "The boy waved his hand and the cat sat", "The wizard waved his wand and the cat sat"
 magic = {p: next_words(p)["magically"] for p in (plain, boy, wizard)}
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.2), sharey=True)
-for ax, p in zip(axes, magic, strict=True):
-    ax.bar(ranked[:7], [next_words(p)[w] for w in ranked[:7]], color=["tab:purple" if w == "magically" else "tab:blue" for w in ranked[:7]])
-    ax.set_title(p if len(p) < 30 else "... " + p[-30:], fontsize=10)
-    ax.tick_params(axis="x", rotation=60)
+fig = bar_panels({p if p == plain else " ".join(p.split()[:5]) + " ...": [next_words(p)[w] for w in ranked[:7]] for p in magic}, ranked[:7], ["tab:purple" if w == "magically" else "tab:blue" for w in ranked[:7]])
+plt.setp([ax.get_xticklabels() for ax in fig.axes], rotation=60)
+plt.show()
 claim(f"after the wizard 'magically' is the likeliest word, {magic[wizard]:.2f}: more than 10 times its {magic[plain]:.2f} after 'The cat sat'", max(next_words(wizard).values()) == magic[wizard] > 10 * magic[plain])
 claim(f"waving alone does no magic: after the boy, {magic[boy]:.2f}", magic[boy] < 0.1 < magic[wizard])
 
 # %% [markdown]
-# Where did the model look? By default its attention runs PyTorch's fused kernel, which
-# keeps no weights; `keep_attention_weights` switches every layer to notebook 04's
-# written-out attention, which does. Each row below is one head of one layer: what the
-# last word, `sat`, attends to. Its vector is the one that predicts the next word.
+# Where did the model look? `keep_attention_weights` switches every layer from PyTorch's
+# fused kernel to notebook 04's written-out attention, which keeps its weights. Each row
+# is one head of one layer: what the last word, `sat`, whose vector predicts the next
+# word, attends to.
 
 # %%
 keep_attention_weights(model)  # written-out attention: every layer keeps its weights
@@ -399,13 +394,9 @@ claim("one head puts more than half of sat's attention on the wizard and his wan
 keep_attention_weights(model, False)  # back to PyTorch's fused kernel
 
 # %% [markdown]
-# Some heads reach back to `wand` or `wizard`, four and seven words before `sat`: that is
-# the path by which a spell changes the odds of `magically`. Others stay close (`and`,
-# `the`). A real model has dozens of layers and heads, and most of its patterns are
-# much harder to read than these.
-#
-# The model also learned notebook 02's lesson on its way: words used in the same ways
-# sit close together in its embedding table, because that helps it predict.
+# Heads that reach back to `wand` or `wizard` are the path by which a spell changes the
+# odds of `magically`. (A real model's dozens of heads are much harder to read.) The
+# model also relearned notebook 02's lesson: words used alike sit close in its table.
 
 # %%
 for word, partner in [("king", "queen"), ("apple", "orange"), ("cat", "dog")]:
@@ -416,35 +407,20 @@ for word, partner in [("king", "queen"), ("apple", "orange"), ("cat", "dog")]:
 # ## 8. Choosing a word: temperature
 #
 # A distribution is not yet text: we must pick a word. Always taking the likeliest
-# (**greedy** decoding) is safe and dull. Drawing at random by the probabilities is
-# livelier. **Temperature** `T` sits between the two: it divides every score before
-# softmax. `T = 1` keeps the model's probabilities; `T < 1` makes the favourite
-# stronger, and as `T` approaches 0 (`temperature=0` exactly) it takes everything,
-# which is greedy decoding; `T > 1` flattens the distribution so rare words get a
-# chance. The *order* of the words never changes. **Entropy** measures the spread:
-# the average surprise `-log p` of a draw, 0 when one word is certain, `log(n)` for `n`
-# equally likely words.
+# (**greedy** decoding) is safe and dull; drawing by the probabilities is livelier.
+# **Temperature** `T` divides every score before softmax. `T = 1` keeps the model's
+# probabilities; `T < 1` strengthens the favourite, and `temperature=0` gives it
+# everything (greedy); `T > 1` flattens the distribution. The *order* never changes.
+# **Entropy** measures the spread: the average surprise `-ln p` of a draw, 0 when one
+# word is certain, `ln n` for `n` equal choices (`torch.special.entr(p)` is `-p ln p`,
+# with 0 for `p = 0`).
 
 # %%
-def entropy(probs) -> float:
-    """Spread of a 1-D distribution in nats: 0 for a sure thing, log(n) for n equal choices.
-
-    >>> round(entropy(torch.tensor([0.25, 0.25, 0.25, 0.25])), 4)  # log(4)
-    1.3863
-    """
-    probs = probs[probs > 0]  # 0 * log(0) counts as 0
-    return float(-(probs * probs.log()).sum())
-
-
-# %%
-fig, axes = plt.subplots(1, 4, figsize=(14, 3), sharey=True)
-spreads = []  # the entropy of each distribution
-for ax, T in zip(axes, [0.25, 0.5, 1, 2], strict=True):
-    probs = next_words(plain, temperature=T)
-    spreads.append(entropy(torch.tensor(list(probs.values()))))
-    ax.bar(ranked[:10], [probs[w] for w in ranked[:10]])
-    ax.set_title(f"T = {T}  (entropy {spreads[-1]:.2f})")
-    ax.tick_params(axis="x", rotation=70)
+panels = {T: next_words(plain, temperature=T) for T in (0.25, 0.5, 1, 2)}
+spreads = [float(torch.special.entr(torch.tensor(list(probs.values()))).sum()) for probs in panels.values()]
+fig = bar_panels({f"T = {T}  (entropy {h:.2f})": [probs[w] for w in ranked[:10]] for (T, probs), h in zip(panels.items(), spreads, strict=True)}, ranked[:10], ["tab:blue"])
+plt.setp([ax.get_xticklabels() for ax in fig.axes], rotation=70)
+plt.show()
 claim("a higher temperature flattens the distribution: the entropy grows; at T = 100 no word gets twice 1/vocabulary", spreads == sorted(spreads) and max(next_words(plain, temperature=100).values()) < 2 / tokenizer.vocab_size)
 claim(f"T = 0 gives all the probability to the top word, {ranked[0]!r}; T = 0.001 more than 0.99", next_words(plain, temperature=0)[ranked[0]] == 1.0 and next_words(plain, temperature=0.001)[ranked[0]] > 0.99)
 
@@ -452,11 +428,9 @@ claim(f"T = 0 gives all the probability to the top word, {ranked[0]!r}; T = 0.00
 # ## 9. Cutting the tail: top-k and top-p
 #
 # A good model still leaves a little probability on absurd words (`The cat sat
-# kingdom`); each is unlikely, but a long text draws many times. Two cuts remove the
-# tail before drawing and share its probability among the survivors: **top-k** keeps
-# the `k` best words; **top-p** (*nucleus sampling*) keeps the smallest set of best
-# words whose probabilities reach `p`, small when the model is sure, larger when it
-# hesitates.
+# kingdom`), and a long text draws many times. Two cuts remove that tail and share its
+# probability among the survivors: **top-k** keeps the `k` best words; **top-p**
+# (*nucleus sampling*) keeps the fewest best words whose probabilities reach `p`.
 
 # %%
 by_k, by_p = next_words(plain, top_k=3), next_words(plain, top_p=0.9)
@@ -469,17 +443,16 @@ claim(f"at T = 1.5 a word that never follows 'The cat sat' has a {absurd[0]:.2f}
 # %% [markdown]
 # ## 10. Generation: one token at a time
 #
-# A GPT writes by repeating one step: predict the next token's distribution, draw one
-# from it, append it, go again. Past the context (16 words here) the model reads only
-# the last 16. A seeded random generator makes every draw reproducible.
-#
-# Each step would recompute the keys and values of every earlier token, though they
-# never change (the causal mask). A **key/value cache** keeps them, so a step computes
-# only the newest token: the same text, faster. A `KVCache` holds one attention
-# layer's keys and values:
+# A GPT writes by repeating one step: predict the distribution, draw a token, append it,
+# go again, reading at most the last 16 words (the context). Each step would recompute
+# the keys and values of every earlier token, though under the causal mask they never
+# change. A **key/value cache** keeps them, so a step feeds in only the newest token. A
+# `KVCache` holds one attention layer's:
 
 # %%
 from minillm_helpers.checks import check_choice, check_prompt, check_sampling_settings
+
+PAST_CONTEXT_CHOICES = ("recompute", "halve")  # generate(use_cache=True) past the context
 
 
 class KVCache:
@@ -501,41 +474,34 @@ class KVCache:
 
 
 # %% [markdown]
-# The cache takes a few lines in two classes; here they are, marked `+`. Each attention
-# layer (notebook 04's class) gets a cache and appends the new token's keys and values
-# to it:
+# Notebook 04's attention layer holds a `cache` (`None` unless generating) and attends
+# to the cached keys and values too (`S`: the tokens so far). The lines, marked `+`:
 
 # %%
 show_added_lines(MultiHeadAttention, notebook=6)
 
 # %% [markdown]
-# The GPT gives a new token the position after the cached ones and no mask (it may see
-# every earlier token), and gains three methods: switch the caches on or off, count the
-# tokens they hold, and clean up after generating. The package's classes are ours with
-# these lines, so we move the trained model into the package's `GPT` (the same weights)
-# and go on.
+# Section 4's `GPT` did its part already: `use_cache()` gives every layer an empty
+# `KVCache`, `cached_tokens()` counts what they hold, and `forward` gives a new token the
+# position after them, with no mask. `generate` switches the caches on at the first step,
+# with its own random generator (seeded, or fresh for `seed=None`). Past the context the
+# cached keys sit at the wrong positions, so it starts over: `past_context="recompute"`
+# re-reads the last 16 tokens each step (the same text), `"halve"` starts new caches from
+# the last 8 (less work, a possibly different text). `finally` removes the caches and
+# restores the mode, even after an interrupt.
 
 # %%
-show_added_lines(GPT, notebook=6)
-model = as_package_class(model)  # the same model, in the class with the lines above
-
-# %%
-PAST_CONTEXT_CHOICES = ("recompute", "halve")  # what a cache does once the text outgrows the context
-
-
 @torch.no_grad()
 def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None, seed=None,
              use_cache=False, past_context="recompute"):
-    """Extend a list of token IDs one sampled token at a time; return the new IDs only.
-    use_cache=True keeps each layer's keys and values (a KVCache): the same tokens, faster.
-    Past the context: past_context="recompute" or "halve" (sampling.py's docstring)."""
+    """Extend a list of token IDs one sampled token at a time; return the new IDs only."""
     check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
     check_sampling_settings(temperature, top_k, top_p, max_new_tokens)
     check_choice("past_context", past_context, PAST_CONTEXT_CHOICES)
-    generator = torch.Generator()  # its own draws: fresh ones for seed=None, else the seed's
-    generator.manual_seed(generator.seed() if seed is None else seed)
-    context, sequence = model.config.context_length, list(ids)
-    with model.generating():  # no dropout; afterwards no caches, the mode as it was
+    generator = torch.Generator().manual_seed(torch.Generator().seed() if seed is None else seed)
+    context, sequence, was_training = model.config.context_length, list(ids), model.training
+    model.eval()  # no dropout while writing
+    try:
         for _ in range(max_new_tokens):
             window = sequence[-context:]  # all the model can see
             if 0 < model.cached_tokens() < context:
@@ -547,6 +513,8 @@ def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None
             logits, _ = model(torch.tensor([window], device=model.positions.device))
             probs = probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
             sequence.append(int(torch.multinomial(probs, 1, generator=generator)))  # one draw
+    finally:  # even after an error or an interrupt: no caches left, the mode as it was
+        model.train(was_training).use_cache(False)
     return sequence[len(ids) :]
 
 
@@ -555,24 +523,23 @@ ids = tokenizer.encode(plain)
 for seed, T in enumerate([0, 0.5, 1.0, 1.5]):
     print(f"T = {T}: {tokenizer.decode(ids + generate(model, ids, 24, T, seed=seed))}\n")
 claim("the same seed gives the same text; greedy decoding ignores the seed", generate(model, ids, 24, seed=5) == generate(model, ids, 24, seed=5) and generate(model, ids, 9, 0, seed=1) == generate(model, ids, 9, 0, seed=2))
-claim("the key/value cache changes the speed, not the text", generate(model, ids, 24, seed=3, use_cache=True) == generate(model, ids, 24, seed=3))
+claim("with the key/value cache, the same text", generate(model, ids, 24, seed=3, use_cache=True) == generate(model, ids, 24, seed=3))
 variety = [len({generate(model, ids, 1, T, seed=s)[0] for s in range(30)}) for T in (0, 0.5, 1, 2)]
 claim(f"greedy always draws the same word; hotter draws vary more ({variety} different words in 30 draws at T = 0, 0.5, 1, 2)", variety[0] == 1 and variety == sorted(variety))
 
 # %% [markdown]
-# What the cache buys is work. Count the tokens the model reads while it writes 13
-# new ones after `The cat sat` (16 in all: they fit its context). Without the cache every
-# step reads the whole text so far; with it, the prompt once, then one token a step.
+# What the cache saves is work, counted here in tokens read to write 13 new ones after
+# `The cat sat` (16 in all: they fit the context). The time saved grows with the text;
+# `benchmarks/generate_speed.py` measures it.
 
 # %%
 read = []  # the length of every input the model is given: a hook PyTorch calls before each forward
 counting = model.register_forward_pre_hook(lambda module, inputs: read.append(inputs[0].shape[1]))
-work = {}
-for cached in (False, True):
-    read.clear()
-    generate(model, ids, 13, seed=3, use_cache=cached)
-    work[cached] = sum(read)
+generate(model, ids, 13, seed=3)
+without = sum(read)
+generate(model, ids, 13, seed=3, use_cache=True)
 counting.remove()
+work = {False: without, True: sum(read) - without}
 print(f"tokens read to write 13 new ones: {work[False]} without the cache, {work[True]} with it")
 claim("with the cache each token is read once: the prompt's 3, then each new one but the last", work[True] == 3 + 12 and work[False] == sum(range(3, 16)))
 
@@ -581,9 +548,8 @@ claim("with the cache each token is read once: the prompt's 3, then each new one
 #
 # Pick a prompt and move the sliders: the chart shows the next-word distribution (grey
 # bars can no longer be drawn) and every move draws a fresh sample. Try the wizard at
-# `T = 0`, then at 2 with and without top-p. (`sampling_callback`, in
-# `notebook_support/widgets/nb06.py`, calls this notebook's `probabilities` and
-# `generate` and prints what they return.)
+# `T = 0`, then at 2 with and without top-p. (The callback calls this notebook's
+# `probabilities` and `generate`.)
 
 # %% tags=["nbval-ignore-output"]
 widgets.interact(sampling_callback(model, tokenizer, probabilities, generate), **sampling_controls([plain, wizard, boy, "The queen"]));
@@ -591,33 +557,19 @@ widgets.interact(sampling_callback(model, tokenizer, probabilities, generate), *
 # %% [markdown]
 # ## Summary
 #
-# * A GPT is the earlier pieces in a row: tokenizer → embeddings (× √width) +
-#   sinusoidal positions → blocks of [layer norm → masked multi-head attention → add,
-#   layer norm → feed-forward → add] → layer norm → output layer.
-# * Trained on one text and measured on another whose sentences it never saw, it shows
-#   an honest gap between the two losses.
-# * Its output is a **score for every word**; softmax turns the scores into a
-#   probability distribution over the next word. After `The cat sat` it follows the
-#   corpus, and the article: on, down, suddenly, furiously, magically.
-# * Context reshapes it: a wizard and a wand several words back made `magically`
-#   the favourite, and attention heads were seen looking back at them.
-# * **Temperature** divides the scores before softmax: near 0 it is greedy, above 1 it
-#   flattens the distribution. **Top-k** and **top-p** cut the unlikely tail.
-# * **Generation** repeats predict → draw → append, reading at most the last
-#   `context_length` tokens. A **key/value cache** keeps the earlier tokens' keys and
-#   values, so each step computes only the newest token: the same text for far less
-#   work (15 tokens read instead of 117 for 13 new ones). It took a few lines in
-#   `MultiHeadAttention` and `GPT`, printed in section 10.
+# * A GPT is the earlier pieces in a row: embeddings (× √width) + positions → blocks of
+#   [layer norm → masked attention → add, layer norm → feed-forward → add] → layer norm
+#   → one score per word.
+# * On sentences it never saw its loss is higher: an honest gap, which **dropout**
+#   (random numbers zeroed in training) narrowed a little.
+# * Softmax turns the scores into a distribution: after `The cat sat`, the article's
+#   order; after a wizard and a wand, `magically`, with heads looking back at them.
+# * **Temperature** divides the scores (near 0: greedy; above 1: flatter); **top-k** and
+#   **top-p** cut the tail. **Generation** repeats predict → draw → append, and a
+#   **key/value cache** gives the same text for less work.
 #
-# That closes the loop: raw text → token IDs → vectors → attention → scores →
-# probabilities → a sampled token, every piece written and checked by you.
-#
-# **Next: notebook 07** (`07_your_mini_llm.ipynb`), your mini LLM on real text. The
-# same GPT meets notebook 01's character tokenizer and Shakespeare: a longer training
-# run, text that turns from noise into language, and a control to train on a text of
-# your own. The same model also trains from the command line, with the `minillm`
-# command this project installs, on any UTF-8 file (its sampling uses the key/value
-# cache):
+# **Next: notebook 07** trains the same GPT on Shakespeare with notebook 01's character
+# tokenizer, and on your own text. The `minillm` command does it for any UTF-8 file:
 #
 # ```bash
 # minillm train DATA.txt --out runs/mine
@@ -627,9 +579,8 @@ widgets.interact(sampling_callback(model, tokenizer, probabilities, generate), *
 # %% [markdown]
 # ## Exercises
 #
-# **Exercise 1.** A model gives the scores `[2.0, 1.0, 0.0]` to three words. What
-# are the three probabilities at temperature `2`? Work them out with `math.exp`
-# (not with `probabilities`).
+# **Exercise 1.** A model scores three words `[2.0, 1.0, 0.0]`. What are their
+# probabilities at temperature `2`? Use `math.exp`, not `probabilities`.
 
 # %%
 answer = ...  # your three probabilities; then run exercises.check_temperature(answer)
@@ -643,28 +594,35 @@ answer = ...  # your three probabilities; then run exercises.check_temperature(a
 kept = ...  # a list of words; then run exercises.check_top_p(kept)
 
 # %% [markdown]
-# **Exercise 3.** Write a prompt of your own, different from the wizard prompt of
-# section 7, after which the trained model's single likeliest next word is
-# `magically`. Use only words from the corpus (the tokenizer refuses others).
+# **Exercise 3.** Write a prompt of your own, not section 7's, after which the model's
+# likeliest next word is `magically` (corpus words only: the tokenizer refuses others).
 
 # %%
 my_prompt = ...  # then run exercises.check_magic_prompt(my_prompt, next_words)
 
 # %% [markdown]
-# **Exercise 4: break it, lift the mask.** The trained model learned with the causal
-# mask. Switch it off (`model.config.causal = False`), measure the validation loss
-# with `estimate_loss(model, val_data, 16, 16, 20)`, and switch it back on. Now the
-# model may look at the answer: does it do better? Compare with the loss measured the
-# same way with the mask, then run `exercises.check_mask_off(with_mask, without_mask)`.
+# **Exercise 4: break it, lift the mask.** Switch the trained model's mask off
+# (`model.config.causal = False`), measure `estimate_loss(model, val_data, 16, 16, 20)`,
+# switch it back on. It may now see the answer: does it do better than with the mask?
+# Check with `exercises.check_mask_off(with_mask, without_mask)`.
 
 # %%
 with_mask, without_mask = ..., ...  # two validation losses
 
 # %% [markdown]
+# **Exercise 5: dropout against the gap.** Train a fresh `GPT` with a dropout of your
+# choice from `torch.manual_seed(1)`, with `train(..., **recipe)` as in section 5 (under
+# a minute), and check whether its gap between validation and training loss is
+# narrower than the model's without dropout:
+# `exercises.check_dropout_gap(your_dropout, your_history, history)`.
+
+# %%
+your_dropout, your_history = ..., ...  # then run exercises.check_dropout_gap(your_dropout, your_history, history)
+
+# %% [markdown]
 # ## Solutions
 #
-# Try the exercises first. Each worked solution below runs and asks its checker, whose
-# verdict is printed under it.
+# Try the exercises first. Each worked solution runs and asks its checker.
 
 # %%
 exercises.check_temperature([math.exp(s / 2) / sum(math.exp(t / 2) for t in (2, 1, 0)) for s in (2, 1, 0)])  # divide by T, exponentiate, normalise
@@ -681,3 +639,6 @@ model.config.causal = False  # the same weights, the future let in
 without_mask = estimate_loss(model, val_data, 16, 16, 20)
 model.config.causal = True  # back as it was trained
 exercises.check_mask_off(with_mask, without_mask)
+
+# %%
+exercises.check_dropout_gap(0.2, dropped_history, history)  # section 5's run is one answer
