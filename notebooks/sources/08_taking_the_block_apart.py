@@ -75,7 +75,7 @@ draw_gpt_diagram(config)
 plt.show()
 
 # %% [markdown]
-# The model's own shapes, for two windows of 64 characters:
+# The model's shapes, for two windows of 64 characters:
 
 # %%
 torch.manual_seed(0)
@@ -126,8 +126,8 @@ class LadderBlock(Block):
 
 # %% [markdown]
 # `Rung` is the GPT with its blocks swapped for `LadderBlock`s; its `layer_norm` switch
-# also removes the final norm, and one more switch removes the positions. The rest (the
-# embeddings, the mask, the output layer, the forward pass) is the GPT's own.
+# also removes the final norm, and one more switch removes the positions. The rest is
+# the GPT's own.
 
 # %%
 class Rung(GPT):
@@ -158,17 +158,17 @@ claim("with every switch on, a Rung holds the GPT's weights and computes its sco
 # %% [markdown]
 # ## 4. The ladder
 #
-# Seven rungs, each one idea richer than the one below it:
+# Seven rungs, each one idea richer than the one below:
 #
 # | rung | what it is |
 # | --- | --- |
 # | bigram | notebook 07's counted table: the current character, nothing else |
 # | one head | embeddings and positions, one attention head, the output layer |
-# | four heads | the same width split into four heads, which can look at different places |
+# | four heads | the same width split into four heads |
 # | + feed-forward | per-character thinking after the mixing |
 # | + residuals | each sub-layer adds to the stream instead of replacing it |
-# | + layer norm | before each sub-layer and before the output layer: the GPT's block, once |
-# | four blocks | four such blocks: notebook 07's model, the package's `GPT` |
+# | + layer norm | before each sub-layer and the output layer: the GPT's block, once |
+# | four blocks | notebook 07's model, the package's `GPT` |
 #
 # Every rung but the bigram trains the same way, with the package's `train` and plain
 # AdamW: 300 steps of 16 windows of 32 characters, short so that each rung can train
@@ -399,10 +399,10 @@ claim("at every seed, its one block less than doubles the vectors' size",
       all(t[1] < 2 * t[0] for t in trained))
 
 # %% [markdown]
-# So does layer norm replace residuals? At the start it looks like it: it keeps the
-# signal alive, and with it the gradient reaches block 1 even without residuals. Ten steps
-# of training say otherwise. Two eight-block stacks with layer norm, without and with
-# residuals: the gradient block 1 gets, as a share of block 8's, before and after.
+# So does layer norm replace residuals? At the start it keeps the signal alive, and the
+# gradient reaches block 1 even without residuals. Ten training steps say otherwise: two
+# eight-block stacks with layer norm, without and with residuals, and block 1's gradient
+# as a share of block 8's, before and after.
 
 # %%
 share = {}
@@ -463,7 +463,7 @@ widgets.interact(show_stack, **stack_controls());
 #   one head alone is worse than counting pairs; **several heads** give the biggest gain;
 #   the **feed-forward layer** lowers the loss a little and **residuals** a lot; **layer
 #   norm** in one block changes less than the seeds' spread; **four blocks** do not pay
-#   yet in 300 steps.
+#   in 300 steps.
 # * **Residuals** keep the gradient's road open: in eight blocks without them, block 1 gets
 #   eight orders of magnitude less gradient than block 8; with them, about as much.
 # * **Layer norm** keeps the activations' size steady: without it (and without residuals)
@@ -513,8 +513,7 @@ class PostNormBlock(LadderBlock):
 #
 # ## Solutions
 #
-# Try the exercises before you read on. Each solution below runs and asks its checker,
-# whose verdict is printed under it.
+# Try the exercises first. Each solution runs and asks its checker.
 #
 # **Exercise 1.** The scores at the last position, for both names, in both rungs:
 
