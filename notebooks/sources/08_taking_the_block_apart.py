@@ -210,7 +210,7 @@ for name, build in ladder.items():
           + f"   {sum(val[name]) / 3:.2f}  {max(val[name]) - min(val[name]):.2f}")
 
 # %%
-fig, ax = plt.subplots(figsize=(9, 3.6))
+fig, ax = plt.subplots(figsize=(10.5, 3.6))
 ax.bar(list(val), [sum(v) / 3 for v in val.values()], color="0.85")  # the mean of the seeds
 for i, losses in enumerate(val.values()):
     ax.plot([i - 0.2, i, i + 0.2], losses, "o", color="tab:blue")  # seeds 0, 1, 2
@@ -259,9 +259,9 @@ claim("at every seed, one of four heads looks at the character before at least t
 # not compound from block to block, so there is little for a norm to fix (section 6).
 #
 # **Four blocks**, at nearly four times the weights, are no better than one in a run this
-# short: lower at some seeds, higher at another. More weights need more text to set: with
-# this notebook's earlier settings, four times the text per rung (500 steps of 16 windows
-# of 64 characters), four blocks came out 0.03 to 0.06 lower at each of the three seeds.
+# short: lower at some seeds, higher at another. Depth needs a longer run: with this
+# notebook's earlier settings (500 steps of 16 windows of 64 characters, four times the
+# text and twice the context), four blocks came out 0.03 to 0.06 lower at each seed.
 
 # %%
 gain = {rung: [b - r for b, r in zip(val[below], val[rung], strict=True)]
