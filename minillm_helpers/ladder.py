@@ -80,15 +80,11 @@ def root_mean_square(x) -> float:
 @torch.no_grad()
 def activation_scales(model, ids) -> list[float]:
     """The typical size of the vectors entering the first block, then leaving each block."""
-    sizes = []
-
-    def measure(block, inputs, output):
-        if block is model.blocks[0]:
-            sizes.append(root_mean_square(inputs[0]))  # what the embeddings hand to block 1
-        sizes.append(root_mean_square(output))
-
-    hooks = [block.register_forward_hook(measure) for block in model.blocks]
+    vectors = []  # what the embeddings hand to block 1, then what each block hands on
+    hooks = [model.blocks[0].register_forward_pre_hook(lambda block, args: vectors.append(args[0]))]
+    hooks += [block.register_forward_hook(lambda block, args, output: vectors.append(output))
+              for block in model.blocks]
     model(ids)
     for hook in hooks:
         hook.remove()
-    return sizes
+    return [root_mean_square(vector) for vector in vectors]

@@ -138,6 +138,3 @@ def test_root_mean_square_ignores_signs():
     assert root_mean_square(torch.tensor([3.0, -4.0])) == pytest.approx(math.sqrt(12.5))
 
 
-def test_a_rung_refuses_a_window_longer_than_its_context_with_the_gpts_message():
-    with pytest.raises(ValueError, match="the model's context is 12"):
-        rung()(torch.zeros(1, 13, dtype=torch.long))
