@@ -11,6 +11,7 @@ from minillm_helpers.notebook_support.exercises.feedback import (
     call,
     checker,
     number,
+    numbers,
     part_matters,
 )
 
@@ -119,48 +120,37 @@ def check_post_norm(block_class, train_data, val_data) -> str:
                         f"({counted:.1f})")
     else:
         outcome = f"pre-norm reaches {pre:.1f} and post-norm {post:.1f}: this time both trained"
-<<<<<<< HEAD
     return (f"8 blocks of width 32, trained {STEPS} steps at learning rate {LEARNING_RATE} with "
             f"no warm-up: {outcome}. Post-norm puts a norm on the residual stream itself and is "
             "known to need small first steps: the original Transformer (2017) was post-norm and "
             "warmed its learning rate up slowly. GPT-2 moved the norms in front of the "
             "sub-layers, as here, and pre-norm trains from the first step.")
-=======
-    return say(True, f"8 blocks of width 32, trained {STEPS} steps at learning rate "
-                     f"{LEARNING_RATE} with no warm-up: {outcome}. Post-norm puts a norm on the "
-                     "residual stream itself and is known to need small first steps: the "
-                     "original Transformer (2017) was post-norm and warmed its learning rate "
-                     "up slowly. GPT-2 moved the norms in front of the sub-layers, as here, "
-                     "and pre-norm trains from the first step.")
 
 
-def check_every_seed(without_norm, with_norm, helps) -> bool:
+@checker
+def check_every_seed(without_norm, with_norm, helps) -> str:
     """Going further (does layer norm pay at depth?): the validation losses of four blocks
     without layer norm and with it, one per seed in the same order, and the reader's
     verdict, a bool: True if layer norm helps beyond the noise between seeds."""
-    from minillm_helpers.notebook_support.exercises.feedback import numbers
-
     without, with_ = numbers(without_norm), numbers(with_norm)
     if without is None or with_ is None or len(without) != len(with_) or len(without) < 2:
-        return say(False, "give two lists of losses, one per seed in the same seed order "
-                          "(at least two seeds): without layer norm, then with it.")
+        raise NotYet("give two lists of losses, one per seed in the same seed order (at least "
+                     "two seeds): without layer norm, then with it.")
     if not isinstance(helps, bool):
-        return say(False, "give your verdict as True or False: does layer norm help at every "
-                          "seed?")
+        raise NotYet("give your verdict as True or False: does layer norm help at every seed?")
     gaps = ", ".join(f"{a - b:+.2f}" for a, b in zip(without, with_, strict=True))
     lower_everywhere = all(b < a for a, b in zip(without, with_, strict=True))
     if helps and not lower_everywhere:
-        return say(False, f"with layer norm the loss is lower by {gaps} seed by seed: not at "
-                          "every seed, so the gap is within the noise between seeds. Claim "
-                          "only what holds at every seed.")
+        raise NotYet(f"with layer norm the loss is lower by {gaps} seed by seed: not at every "
+                     "seed, so the gap is within the noise between seeds. Claim only what holds "
+                     "at every seed.")
     if not helps and lower_everywhere:
-        return say(False, f"with layer norm the loss is lower at every seed ({gaps}): that "
-                          "is a gain the seeds agree on. Did you swap the two lists?")
+        raise NotYet(f"with layer norm the loss is lower at every seed ({gaps}): that is a gain "
+                     "the seeds agree on. Did you swap the two lists?")
     if helps:
-        return say(True, f"layer norm lowers the loss at every seed ({gaps}). In one block it "
-                         "changed less than the seeds' spread; in four, the vectors' size "
-                         "can drift from block to block, and the norm keeps it steady.")
-    return say(True, f"seed by seed the gaps are {gaps}: they do not all point the same way, "
-                     "so this run cannot tell layer norm's effect from the noise between "
-                     "seeds. More seeds or longer training would tell more.")
->>>>>>> nb08
+        return (f"layer norm lowers the loss at every seed ({gaps}). In one block it changed "
+                "less than the seeds' spread; in four, the vectors' size can drift from block "
+                "to block, and the norm keeps it steady.")
+    return (f"seed by seed the gaps are {gaps}: they do not all point the same way, so this "
+            "run cannot tell layer norm's effect from the noise between seeds. More seeds or "
+            "longer training would tell more.")
