@@ -86,11 +86,12 @@ def id_strips(orders: dict):
     return fig
 
 
-def bar_panels(panels: dict, labels):
-    """Side-by-side bar charts sharing their bar labels: {panel title: [value per label]}."""
+def bar_panels(panels: dict, labels, colors=("tab:blue", "tab:orange", "tab:green")):
+    """Side-by-side bar charts sharing their bar labels: {panel title: [value per label]};
+    `colors` cycle over the bars."""
     fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3), squeeze=False)
     for ax, (title, values) in zip(axes[0], panels.items(), strict=True):
-        ax.bar(list(labels), list(values), color=["tab:blue", "tab:orange", "tab:green"])
+        ax.bar(list(labels), list(values), color=list(colors))
         ax.set_title(title)
     fig.tight_layout()
     return fig
