@@ -18,6 +18,7 @@ from pathlib import Path
 
 import torch
 
+from minillm_helpers.assistant import ChatTokenizer
 from minillm_helpers.checks import InputError
 from minillm_helpers.model import GPT, config_from_dict
 from minillm_helpers.tokenizer import CharTokenizer, Tokenizer, WordTokenizer
@@ -64,7 +65,8 @@ def cpu_weights(model) -> dict:
     return {k: v.detach().cpu() for k, v in model.state_dict().items()}
 
 
-TOKENIZERS = {tokenizer.kind: tokenizer for tokenizer in (CharTokenizer, WordTokenizer)}
+TOKENIZERS = {tokenizer.kind: tokenizer
+              for tokenizer in (CharTokenizer, WordTokenizer, ChatTokenizer)}
 
 
 def tokenizer_state(tokenizer: Tokenizer) -> dict:

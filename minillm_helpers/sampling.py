@@ -27,7 +27,12 @@ from __future__ import annotations
 
 import torch
 
-from minillm_helpers.checks import check_choice, check_prompt, check_sampling_settings
+from minillm_helpers.checks import (
+    check_choice,
+    check_ids,
+    check_prompt,
+    check_sampling_settings,
+)
 
 PAST_CONTEXT_CHOICES = ("recompute", "halve")  # generate(use_cache=True) past the context
 
@@ -70,13 +75,17 @@ def next_token_probabilities(model, ids, temperature=1.0, top_k=None, top_p=None
 
 @torch.no_grad()
 def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None, seed=None,
-             use_cache=False, past_context="recompute"):
+             use_cache=False, past_context="recompute",
+             stop=None,  # + notebook 09: a token ID that ends the text (an end of turn)
+             ):
     """Extend a list of token IDs one sampled token at a time; return the new IDs only.
     use_cache=True keeps each layer's keys and values (a KVCache): the same tokens, faster.
     Past the context: past_context="recompute" or "halve" (sampling.py's docstring)."""
     check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
     check_sampling_settings(temperature, top_k, top_p, max_new_tokens)
     check_choice("past_context", past_context, PAST_CONTEXT_CHOICES)
+    if stop is not None:  # + notebook 09: the stop token must be an ID of the vocabulary
+        check_ids([stop], model.config.vocab_size)
     generator = torch.Generator()  # its own draws: fresh ones for seed=None, else the seed's
     generator.manual_seed(generator.seed() if seed is None else seed)
     context, sequence = model.config.context_length, list(ids)
@@ -92,6 +101,8 @@ def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None
             logits, _ = model(torch.tensor([window], device=model.positions.device))
             probs = probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
             sequence.append(int(torch.multinomial(probs, 1, generator=generator)))  # one draw
+            if sequence[-1] == stop:  # + notebook 09: the answer is over: stop, keep the token
+                break
     return sequence[len(ids) :]
 
 

@@ -21,6 +21,7 @@ BUILT_BY = {
     "sampling": 6,
     "bigram": 7,
     "ladder": 8,
+    "assistant": 9,
 }
 
 # Built after the series (the "train on your own text" tools); no notebook imports them.

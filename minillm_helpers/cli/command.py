@@ -22,6 +22,7 @@ from dataclasses import fields
 
 from minillm_helpers.checkpoint import CheckpointError, load_model_and_tokenizer
 from minillm_helpers.checks import InputError, MinillmError, check_int
+from minillm_helpers.cli.chat import add_chat_parser, chat_command
 from minillm_helpers.cli.distributed import launched_by_torchrun
 from minillm_helpers.cli.settings import TrainSettings, flag
 
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="recompute",
         help="with the cache, what to do once the text outgrows the context",
     )
+    add_chat_parser(commands)  # minillm chat RUN (cli/chat.py)
     return parser
 
 
@@ -210,7 +212,8 @@ def run_command(argv=None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        command = train_command if args.command == "train" else sample_command
+        commands = {"train": train_command, "sample": sample_command, "chat": chat_command}
+        command = commands[args.command]
         return command(args)
     except REFUSALS as error:
         if os.environ.get("MINILLM_DEBUG"):
