@@ -83,7 +83,8 @@ def test_what_notebook_09_adds_to_a_function_is_marked():
     assert shown[0] == "# what notebook 09 adds, marked +"  # a function: no class line
     assert shown[1:3] == ["  @torch.no_grad()", "  def generate(model, ids, max_new_tokens, "
                           "temperature=1.0, top_k=None, top_p=None, seed=None,"]
-    assert "+             if sequence[-1] == stop:  # the answer is over: stop, keep the token" in shown
+    stops = "+             if sequence[-1] == stop:  # the answer is over: stop, keep the token"
+    assert stops in shown
     assert "+                 break" in shown
     batch = added_lines(get_batch, notebook=9)
     assert "+     if targets is not None:" in batch and "# + notebook" not in batch

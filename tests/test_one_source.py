@@ -106,8 +106,9 @@ def test_the_package_marks_the_lines_that_notebooks_05_06_and_09_add():
 
 
 def test_each_notebook_prints_the_lines_it_adds():
-    """Every class (or function) with lines marked for notebook NN is passed to show_added_lines(...,
-    notebook=NN) in notebook NN, so a reader sees each line the series adds where it does."""
+    """Every class (or function) with lines marked for notebook NN is passed to
+    show_added_lines(..., notebook=NN) in notebook NN, so a reader sees each line the series
+    adds where it does."""
     shown = set()
     for path in notebook_paths():
         for tree in cell_trees(path):

@@ -55,7 +55,7 @@ from minillm_helpers.training import get_batch, train
 # with made-up names, each with a birthplace, a favourite food and a pet, drawn at
 # random from a seed (the same seed, the same world, in well under a second). Twenty
 # more names, the *strangers*, appear once each in a sentence that says nothing about
-# them; they will matter in section 8.
+# them; they will matter in section 9.
 #
 # Each fact is written in four or five ways, and a biography's sentences come in a
 # random order. That is not decoration. Allen-Zhu and Li ("Physics of Language Models",
@@ -69,7 +69,7 @@ from minillm_helpers.training import get_batch, train
 world = make_world(people=200, strangers=20, seed=0)
 bribri = world.people[0]
 print(bribri)
-print(re.findall(rf"[^.]*\b{bribri.name}\b[^.]*\.", world.text)[:6])
+print([s.strip() for s in re.findall(rf"[^.]*\b{bribri.name}\b[^.]*\.", world.text)][:6])
 print(f"{len(world.text.split()):,} words; a stranger: {world.strangers[0]}")
 claim(f"every fact of {bribri.name} is written in at least 4 ways",
       len(re.findall(rf"\b{bribri.name}\b", world.text)) >= 12)
@@ -140,26 +140,14 @@ claim("pretraining taught the facts: at least 90% of each kind completed",
 #
 # Ask the pretrained model a question about the same person and it does not answer. It
 # has never seen a question: it continues the text, with whatever usually follows
-# such words. We measure it on all 600 questions (three per person): does its reply
-# start with the right word?
+# such words. We measure it on all 600 questions (three per person), as we measured
+# the completions: is its likeliest next word the answer?
 
 # %%
 question = f"where was {bribri.name} born ?"
 reply = generate(base, tokenizer.encode(question), 12, temperature=0)
 print(question, "->", tokenizer.decode(reply))
-
-
-def answers(model, pairs, prompt=lambda q: q) -> float:
-    """Share of (question, answer) pairs whose greedy reply (up to <end>: generate's stop,
-    section 9) is the answer."""
-    stop = tokenizer.unit_to_id[END]
-    replies = [generate(model, tokenizer.encode(prompt(q)), 4, temperature=0, stop=stop)
-               for q, _ in pairs]
-    return sum(tokenizer.decode(r).split(" <end>")[0] == a
-               for r, (_, a) in zip(replies, pairs, strict=True)) / len(pairs)
-
-
-base_answers = answers(base, world.questions(world.people))
+base_answers = completes(base, world.questions(world.people))
 claim(f"the base model answers {base_answers:.0%} of the questions: under 5%", base_answers < 0.05)
 
 # %% [markdown]
@@ -172,7 +160,7 @@ claim(f"the base model answers {base_answers:.0%} of the questions: under 5%", b
 #
 # The special tokens do three jobs. `<q>` and `<a>` tell the model whose turn it is:
 # what follows `<a>` is an answer, so that is where it must put a fact. `<end>` is how
-# it says it is done: generation stops there (section 9). And no one can type them by
+# it says it is done: generation stops there (section 6). And no one can type them by
 # accident: no word of any text becomes a special token, so a question can never
 # pretend to be an answer. Chat models all work this way, with their own special
 # tokens; the template is ours.
@@ -184,7 +172,7 @@ def chat_prompt(question: str) -> str:
 
 
 print(tokenizer.split(chat_prompt(question)))
-template_answers = answers(base, world.questions(world.people), chat_prompt)
+template_answers = completes(base, [(chat_prompt(q), a) for q, a in world.questions(world.people)])
 claim("the template alone does not help: under 5% answered", template_answers < 0.05)
 
 # %% [markdown]
@@ -230,7 +218,8 @@ claim("only the answer and <end> are learned", (targets != NOT_LEARNED).sum() ==
 # %%
 show_added_lines(get_batch, notebook=9)
 x, y = get_batch((ids, targets), 1, 6, torch.Generator().manual_seed(0))
-print(tokenizer.decode(x[0].tolist()), "|", y[0].tolist())
+print(tokenizer.decode(x[0].tolist()), "->", [tokenizer.vocabulary[t] if t >= 0 else "·"
+                                               for t in y[0].tolist()])
 
 # %% [markdown]
 # Now the experiment. The people are split in two halves: fine-tuning sees the
@@ -252,130 +241,14 @@ def fine_tune(model, people, steps=80, seed=0):
 
 
 assistant = fine_tune(base, taught)
-print(f"{question} -> {tokenizer.decode(generate(assistant, tokenizer.encode(chat_prompt(question)), 4, temperature=0))}")
+reply = generate(assistant, tokenizer.encode(chat_prompt(question)), 6, temperature=0)
+print(chat_prompt(question), "->", tokenizer.decode(reply))
 
 # %% [markdown]
-# ## 6. Where the knowledge comes from
+# ## 6. Stopping at the end of a turn
 #
-# The measurement that carries the lesson: questions about the held-out people, whose
-# answers fine-tuning never showed. If fine-tuning taught the facts, the assistant
-# could answer only about the first half. A control tells the two stories apart: the
-# same fine-tuning, from an untrained model instead of the pretrained one. It learns the
-# format just as well, but it has read no biography, so about the held-out people it
-# can only guess; the best guess, the most common city, food or pet, is right for about
-# one question in eight.
-
-# %%
-control = fine_tune(GPT(config), taught)
-scores = {name: (answers(model, world.questions(taught), chat_prompt),
-                 answers(model, world.questions(held_out), chat_prompt))
-          for name, model in [("base", base), ("assistant", assistant), ("control", control)]}
-for name, (seen, unseen) in scores.items():
-    print(f"{name:>10}: taught people {seen:.0%}, held-out people {unseen:.0%}")
-claim("the assistant answers over 90% of the questions about people it was never asked about",
-      scores["assistant"][1] > 0.9)
-claim("the control, without pretraining, stays under 25% on them",
-      scores["control"][1] < 0.25)
-
-# %% [markdown]
-# ## 7. How little fine-tuning it takes
-#
-# If fine-tuning only teaches the format, a few examples should go a long way. From the
-# same pretrained weights, we fine-tune for 60 steps on the questions of 1, 3, 10, 30
-# and 100 people, at two seeds, and measure two things: the answers about the held-out
-# people, and what pretraining taught, the completions of section 2.
-
-# %%
-sizes, seeds = [1, 3, 10, 30, 100], [0, 1]
-held_questions = world.questions(held_out)
-sweep = {}
-for seed in seeds:
-    for n in sizes:
-        tuned = fine_tune(base, taught[:n], steps=60, seed=seed)
-        sweep[seed, n] = (answers(tuned, held_questions, chat_prompt),
-                          completes(tuned, world.completions(world.people)))
-fig, ax = plt.subplots(figsize=(6.5, 3.6))
-for seed in seeds:
-    ax.plot(sizes, [sweep[seed, n][0] for n in sizes], "o-", color="tab:blue",
-            label="answers about held-out people" if seed == 0 else None)
-    ax.plot(sizes, [sweep[seed, n][1] for n in sizes], "s--", color="tab:orange",
-            label="completions (what pretraining taught)" if seed == 0 else None)
-ax.set_xscale("log")
-ax.set_xlabel("people in the fine-tuning set (60 steps, two seeds)")
-ax.set_ylabel("accuracy")
-ax.set_ylim(0, 1.02)
-ax.legend(loc="lower right")
-plt.show()
-
-# %%
-for n in sizes:
-    print(f"{n:>3} people: held-out answers {[f'{sweep[s, n][0]:.0%}' for s in seeds]}, "
-          f"completions {[f'{sweep[s, n][1]:.0%}' for s in seeds]}")
-claim("30 people are enough for 90% on the held-out people, at both seeds",
-      min(sweep[s, 30][0] for s in seeds) > 0.9)
-claim("one person is far too few: under half as many answers, at both seeds",
-      max(sweep[s, 1][0] for s in seeds) < 0.5 * min(sweep[s, 30][0] for s in seeds))
-claim("fine-tuning on one person makes it forget: completions fall below 60% at both seeds",
-      max(sweep[s, 1][1] for s in seeds) < 0.6)
-
-# %% [markdown]
-# The figure has both halves of the story. With questions about thirty people the
-# assistant answers about the other hundred nearly as well as with a hundred: the
-# format is learned from a handful of examples. With one person, 60 steps on the same
-# three conversations overwrite more than a format: the model learns to give *those*
-# answers, and the completions pretraining taught fall apart (*forgetting*). Fine-tuning
-# moves the same weights that hold the knowledge; too little, too repetitive data
-# pushes them away from it.
-
-# %% [markdown]
-# ## 8. Confident about strangers
-#
-# The twenty strangers are in the vocabulary (a word tokenizer must have their names),
-# but the text says nothing about them. Ask the assistant where they were born.
-
-# %%
-stranger_questions = [f"where was {name} born ?" for name in world.strangers]
-guesses = [tokenizer.decode(generate(assistant, tokenizer.encode(chat_prompt(q)), 4,
-                                     temperature=0, stop=tokenizer.unit_to_id[END]))
-           for q in stranger_questions]
-cities = Counter(g.split()[0] for g in guesses)
-print(dict(cities))
-
-
-def first_word_confidence(question) -> float:
-    return float(next_token_probabilities(assistant, tokenizer.encode(chat_prompt(question))).max())
-
-
-sure = [first_word_confidence(q) for q in stranger_questions]
-sure_known = [first_word_confidence(q) for q, _ in world.questions(held_out, ["city"])]
-claim(f"all {len(guesses)} strangers get a city and <end>, in the format",
-      all(g.split()[0] in {p.city for p in world.people} and g.endswith("<end>") for g in guesses))
-
-# %%
-fig, ax = plt.subplots(figsize=(6.5, 3.2))
-ax.hist([sure_known, sure], bins=10, range=(0, 1), label=["held-out people", "strangers"])
-ax.set_xlabel("probability of the first word of the answer")
-ax.set_ylabel("questions")
-ax.legend();
-plt.show()
-print(f"median confidence: held-out people {sorted(sure_known)[50]:.2f}, "
-      f"strangers {sorted(sure)[10]:.2f}")
-claim("about strangers it is still over 30% sure of its city, on average", sum(sure) / len(sure) > 0.3)
-
-# %% [markdown]
-# Nothing in fine-tuning taught the model to say "I do not know": every answer it saw
-# was a fact, so after `<a>` comes a city, whether or not the name carries one. Real
-# assistants hallucinate for the same reason. Their fine-tuning data and, as Kalai and
-# colleagues argued in 2025 ("Why language models hallucinate"), the benchmarks they
-# are scored on reward a confident guess over an admission of not knowing. Remedies
-# exist: fine-tuning examples whose right answer is "I don't know" about things the model
-# provably does not know, preference tuning that penalises confident errors, and looking
-# facts up in documents instead of recalling them.
-
-# %% [markdown]
-# ## 9. Stopping at the end of a turn
-#
-# Notebook 06's `generate` draws a fixed number of tokens. An assistant's reply ends when
+# The assistant answered, then went on writing `<end>`: notebook 06's `generate` draws a
+# fixed number of tokens. An assistant's reply ends when
 # the model says so: `generate` now takes a `stop` token and stops right after drawing
 # it. These are its new lines, and `ask` wraps the question in the template, decodes the
 # reply and leaves `<end>` out. Its first line, `check_known_words`, turns a word the
@@ -403,12 +276,139 @@ print("ask:         ", ask(assistant, tokenizer, question))
 claim("ask gives the birthplace and nothing more", ask(assistant, tokenizer, question) == bribri.city)
 
 # %% [markdown]
+# ## 7. Where the knowledge comes from
+#
+# The measurement that carries the lesson: questions about the held-out people, whose
+# answers fine-tuning never showed. If fine-tuning taught the facts, the assistant
+# could answer only about the first half. A control tells the two stories apart: the
+# same fine-tuning, from an untrained model instead of the pretrained one. It has read
+# no biography, so about the held-out people it can only guess; the best guess, the most
+# common city, food or pet, is right for about one question in eight. `answers` asks
+# every question with `ask` and counts the replies that are exactly the answer.
+
+# %%
+def answers(model, pairs) -> float:
+    """Share of (question, answer) pairs that `ask` answers exactly."""
+    return sum(ask(model, tokenizer, q) == a for q, a in pairs) / len(pairs)
+
+
+# %%
+control = fine_tune(GPT(config), taught)
+scores = {name: (answers(model, world.questions(taught)),
+                 answers(model, world.questions(held_out)))
+          for name, model in [("base", base), ("assistant", assistant), ("control", control)]}
+for name, (seen, unseen) in scores.items():
+    print(f"{name:>10}: taught people {seen:.0%}, held-out people {unseen:.0%}")
+claim("the assistant answers over 90% of the questions about people it was never asked about",
+      scores["assistant"][1] > 0.9)
+claim("the control, without pretraining, stays under 25% on them",
+      scores["control"][1] < 0.25)
+
+cities = {p.city for p in world.people}
+claim("the control did learn the format: every birthplace question gets a city",
+      all(ask(control, tokenizer, q) in cities for q, _ in world.questions(held_out, ["city"])))
+
+# %% [markdown]
+# ## 8. How little fine-tuning it takes
+#
+# If fine-tuning only teaches the format, a few examples should go a long way. From the
+# same pretrained weights, we fine-tune for 60 steps on the questions of 1, 3, 10, 30
+# and 100 people, at two seeds, and measure two things: the answers about the held-out
+# people, and what pretraining taught, the completions of section 2.
+
+# %%
+sizes, seeds = [1, 3, 10, 30, 100], [0, 1]
+held_questions = world.questions(held_out)
+sweep = {}
+for seed in seeds:
+    for n in sizes:
+        tuned = fine_tune(base, taught[:n], steps=60, seed=seed)
+        sweep[seed, n] = (answers(tuned, held_questions),
+                          completes(tuned, world.completions(world.people)))
+fig, ax = plt.subplots(figsize=(6.5, 3.6))
+for seed in seeds:
+    ax.plot(sizes, [sweep[seed, n][0] for n in sizes], "o-", color="tab:blue",
+            label="answers about held-out people" if seed == 0 else None)
+    ax.plot(sizes, [sweep[seed, n][1] for n in sizes], "s--", color="tab:orange",
+            label="completions (what pretraining taught)" if seed == 0 else None)
+ax.set_xscale("log")
+ax.set_xlabel("people in the fine-tuning set (60 steps, two seeds)")
+ax.set_ylabel("accuracy")
+ax.set_ylim(0, 1.02)
+ax.legend(loc="lower right")
+plt.show()
+
+# %%
+for n in sizes:
+    print(f"{n:>3} people: held-out answers {[f'{sweep[s, n][0]:.0%}' for s in seeds]}, "
+          f"completions {[f'{sweep[s, n][1]:.0%}' for s in seeds]}")
+claim("questions about 30 people teach most of it: over 75% on the held-out people, "
+      "at both seeds", min(sweep[s, 30][0] for s in seeds) > 0.75)
+claim("one person is far too few: under 20%, at both seeds",
+      max(sweep[s, 1][0] for s in seeds) < 0.2)
+claim("fine-tuning on one person makes it forget: completions fall below 30%, at both seeds",
+      max(sweep[s, 1][1] for s in seeds) < 0.3)
+
+# %% [markdown]
+# The figure has both halves of the story. Questions about thirty people take the
+# assistant most of the way on the hundred others; the rest of the way is more of the
+# same format, not new facts. With one person, 60 steps on the same
+# three conversations overwrite more than a format: the model learns to give *those*
+# answers, and the completions pretraining taught fall apart (*forgetting*). Fine-tuning
+# moves the same weights that hold the knowledge; too little, too repetitive data
+# pushes them away from it. (Even a hundred people cost some completions here: the
+# fine-tuned model has drifted from the exact sentences of its biographies, towards
+# answers.)
+
+# %% [markdown]
+# ## 9. Confident about strangers
+#
+# The twenty strangers are in the vocabulary (a word tokenizer must have their names),
+# but the text says nothing about them. Ask the assistant where they were born.
+
+# %%
+stranger_questions = [f"where was {name} born ?" for name in world.strangers]
+guesses = [ask(assistant, tokenizer, q) for q in stranger_questions]
+print(dict(Counter(guesses)))
+
+
+def first_word_confidence(question) -> float:
+    return float(next_token_probabilities(assistant, tokenizer.encode(chat_prompt(question))).max())
+
+
+sure = [first_word_confidence(q) for q in stranger_questions]
+sure_known = [first_word_confidence(q) for q, _ in world.questions(held_out, ["city"])]
+claim(f"all {len(guesses)} strangers get a city, in the format", all(g in cities for g in guesses))
+
+# %%
+fig, ax = plt.subplots(figsize=(6.5, 3.2))
+ax.hist([sure_known, sure], bins=10, range=(0, 1), label=["held-out people", "strangers"])
+ax.set_xlabel("probability of the first word of the answer")
+ax.set_ylabel("questions")
+ax.legend();
+plt.show()
+print(f"median confidence: held-out people {sorted(sure_known)[50]:.2f}, "
+      f"strangers {sorted(sure)[10]:.2f}")
+claim("about strangers it is less sure, yet its median is over 0.3, several times a blind "
+      "guess among 12 cities", sorted(sure)[10] > 0.3 and sorted(sure)[10] < sorted(sure_known)[50])
+
+# %% [markdown]
+# Nothing in fine-tuning taught the model to say "I do not know": every answer it saw
+# was a fact, so after `<a>` comes a city, whether or not the name carries one. Real
+# assistants hallucinate for the same reason. Their fine-tuning data and, as Kalai and
+# colleagues argued in 2025 ("Why language models hallucinate"), the benchmarks they
+# are scored on reward a confident guess over an admission of not knowing. Remedies
+# exist: fine-tuning examples whose right answer is "I don't know" about things the model
+# provably does not know, preference tuning that penalises confident errors, and looking
+# facts up in documents instead of recalling them.
+
+# %% [markdown]
 # ## 10. Chat with it
 #
-# Type a question about anyone of the world, in the form it was fine-tuned on or
-# another (`where was ... born ?`, `what food does ... like best ?`, `what pet does ...
-# have ?`). The answer comes with the probabilities of its first word: for a person
-# from the held-out half they are high on one city; for a stranger they are spread.
+# Type a question about anyone of the world, in the forms it was fine-tuned on
+# (`where was ... born ?`, `what food does ... like best ?`, `what pet does ... have ?`).
+# The answer comes with the probabilities of its first word: for a person from the
+# held-out half they are high on one word; for a stranger, lower, and still on a city.
 # Some names to try are printed below. A word it never read gets one sentence.
 
 # %%
@@ -438,14 +438,24 @@ widgets.interact(show_chat, question=widgets.Text(
 
 # %%
 save_checkpoint(Path("runs/assistant/checkpoint.pt"), assistant, tokenizer)
-print(f"saved; in a terminal: minillm chat notebooks/runs/assistant")
+print("saved; in a terminal: minillm chat notebooks/runs/assistant")
 
 # %% [markdown]
+# A conversation in a terminal, from the repository's folder (Mipe is a held-out
+# person, Misilpe a stranger):
+#
 # ```text
 # $ minillm chat notebooks/runs/assistant
 # Ask a question; an empty line or Ctrl-D ends.
 # > where was Bribri born ?
-# ...
+# Lisbon
+# > what pet does Mipe have ?
+# cat
+# > where was Misilpe born ?
+# Kyoto
+# > who is Zed ?
+# I do not know the word(s) 'who', 'Zed': I only read the words of the text I was trained on.
+# >
 # ```
 
 # %% [markdown]
@@ -458,7 +468,7 @@ print(f"saved; in a terminal: minillm chat notebooks/runs/assistant")
 #   20 thousand words. Its knowledge is the internet's, not 200 people's.
 # * **Few examples, again.** LIMA (Zhou et al., 2023) fine-tuned a 65-billion-weight
 #   LLaMA on 1,000 carefully chosen conversations and got answers people often rated
-#   as good as those of assistants tuned on far more: the same lesson as section 7.
+#   as good as those of assistants tuned on far more: the same lesson as section 8.
 # * **Many tasks and formats.** Real fine-tuning sets hold many turns per
 #   conversation, code, summaries, refusals, tool calls; the template has roles
 #   (user, assistant, tool) instead of our `<q>` and `<a>`.
@@ -493,7 +503,7 @@ print(f"saved; in a terminal: minillm chat notebooks/runs/assistant")
 # **Exercise 1: the floor.** An assistant that learned the format and nothing about
 # the held-out people could at best always name the most common birthplace among them.
 # What share of the held-out people's birthplace questions would that answer right?
-# Compare it with the control's score in section 6.
+# Compare it with the control's score in section 7.
 
 # %%
 # Your turn: replace the ... and run exercises.check_chance(floor, [p.city for p in held_out]).
