@@ -385,7 +385,7 @@ fig, ax = plt.subplots(figsize=(6.5, 3.2))
 ax.hist([sure_known, sure], bins=10, range=(0, 1), label=["held-out people", "strangers"])
 ax.set_xlabel("probability of the first word of the answer")
 ax.set_ylabel("questions")
-ax.legend();
+ax.legend()
 plt.show()
 print(f"median confidence: held-out people {sorted(sure_known)[50]:.2f}, "
       f"strangers {sorted(sure)[10]:.2f}")
