@@ -127,7 +127,7 @@ def completes(model, pairs) -> float:
     return sum(hits) / len(hits)
 
 
-# %%
+# %% tags=["nbval-ignore-output"]
 print(world.completions([bribri])[0])
 known = {fact: completes(base, world.completions(world.people, fact))
          for fact in ("city", "food", "pet")}
@@ -143,7 +143,7 @@ claim("pretraining taught the facts: at least 90% of each kind completed",
 # such words. We measure it on all 600 questions (three per person), as we measured
 # the completions: is its likeliest next word the answer?
 
-# %%
+# %% tags=["nbval-ignore-output"]
 question = f"where was {bribri.name} born ?"
 reply = generate(base, tokenizer.encode(question), 12, temperature=0)
 print(question, "->", tokenizer.decode(reply))
@@ -292,7 +292,7 @@ def answers(model, pairs) -> float:
     return sum(ask(model, tokenizer, q) == a for q, a in pairs) / len(pairs)
 
 
-# %%
+# %% tags=["nbval-ignore-output"]
 control = fine_tune(GPT(config), taught)
 scores = {name: (answers(model, world.questions(taught)),
                  answers(model, world.questions(held_out)))
@@ -338,7 +338,7 @@ ax.set_ylim(0, 1.02)
 ax.legend(loc="lower right")
 plt.show()
 
-# %%
+# %% tags=["nbval-ignore-output"]
 for n in sizes:
     print(f"{n:>3} people: held-out answers {[f'{sweep[s, n][0]:.0%}' for s in seeds]}, "
           f"completions {[f'{sweep[s, n][1]:.0%}' for s in seeds]}")
@@ -366,7 +366,7 @@ claim("fine-tuning on one person makes it forget: completions fall below 30%, at
 # The twenty strangers are in the vocabulary (a word tokenizer must have their names),
 # but the text says nothing about them. Ask the assistant where they were born.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 stranger_questions = [f"where was {name} born ?" for name in world.strangers]
 guesses = [ask(assistant, tokenizer, q) for q in stranger_questions]
 print(dict(Counter(guesses)))
@@ -380,7 +380,7 @@ sure = [first_word_confidence(q) for q in stranger_questions]
 sure_known = [first_word_confidence(q) for q, _ in world.questions(held_out, ["city"])]
 claim(f"all {len(guesses)} strangers get a city, in the format", all(g in cities for g in guesses))
 
-# %%
+# %% tags=["nbval-ignore-output"]
 fig, ax = plt.subplots(figsize=(6.5, 3.2))
 ax.hist([sure_known, sure], bins=10, range=(0, 1), label=["held-out people", "strangers"])
 ax.set_xlabel("probability of the first word of the answer")
