@@ -17,7 +17,6 @@ import re
 
 import torch
 
-from minillm_helpers.checks import check_known_words
 from minillm_helpers.sampling import generate
 from minillm_helpers.tokenizer import WordTokenizer
 
@@ -57,7 +56,6 @@ def conversation_targets(tokenizer, pairs):
 def ask(model, tokenizer, question: str, max_new_tokens: int = 8) -> str:
     """The assistant's answer: the template around the question, the likeliest token at
     every step, until <end>."""
-    check_known_words(tokenizer, question)  # one sentence for a word it never read (checks.py)
     ids = tokenizer.encode(chat_prompt(question))
     new = generate(model, ids, max_new_tokens, temperature=0, stop=tokenizer.unit_to_id[END])
     return tokenizer.decode([i for i in new if i != tokenizer.unit_to_id[END]])

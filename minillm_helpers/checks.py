@@ -132,15 +132,6 @@ def check_text(value, what: str) -> None:
              "e.g. 'hello'; decode bytes first with data.decode('utf-8')")
 
 
-def check_known_words(tokenizer, text: str) -> None:
-    """A person's question: one sentence naming the words the vocabulary lacks, if any."""
-    check_text(text, "The question")
-    unseen = [unit for unit in tokenizer.split(text) if unit not in tokenizer.unit_to_id]
-    if not tokenizer.split(text) or unseen:
-        fail(InputError, f"I do not know the word(s) {', '.join(map(repr, unseen))}: I only read "
-             "the words of the text I was trained on" if unseen else "The question is empty")
-
-
 def check_vocabulary(vocabulary: list, source: str = "The vocabulary") -> None:
     """A vocabulary is a non-empty list of distinct, non-empty strings."""
     if not vocabulary:
@@ -190,14 +181,10 @@ def check_data(data, context_length: int, what: str = "the data", model=None) ->
     """Token IDs in one row, longer than the context, each in the model's vocabulary (read
     once here, where they enter, not in every forward)."""
     check_int("context_length", context_length)
-    if isinstance(data, tuple):  # (ids, targets): targets[i] follows ids[i], -100: not learned
-        if len(data) != 2 or not all(torch.is_tensor(t) for t in data) or (
-                data[0].shape != data[1].shape):
-            fail(InputError, f"{what} as a pair must be (ids, targets), two tensors of one "
-                 "length", "see assistant.conversation_targets")
-        if hasattr(getattr(model, "config", None), "vocab_size"):
-            check_ids(data[1][data[1] != -100], model.config.vocab_size)
-        data = data[0]
+    if isinstance(data, tuple):  # (ids, targets) of one length; a target of -100 is not learned
+        if len(data) != 2 or not all(torch.is_tensor(t) and t.shape == data[0].shape for t in data):
+            fail(InputError, f"{what} as a pair must be (ids, targets), tensors of one length")
+        data = data[0]  # the targets come from conversation_targets, in the vocabulary
     check_tensor(what, data, "integer", 1, fix="token IDs in one row: "
                  "torch.tensor(tokenizer.encode(text))")
     if len(data) < context_length + 1:

@@ -12,6 +12,7 @@ import sys
 from minillm_helpers.assistant import ANSWER, END, QUESTION, ask
 from minillm_helpers.checkpoint import load_model_and_tokenizer
 from minillm_helpers.checks import InputError
+from minillm_helpers.notebook_support.widgets.nb09 import unknown_words
 
 
 def add_chat_parser(commands) -> None:
@@ -33,8 +34,5 @@ def chat_command(args) -> int:
             break
         if not question:
             break
-        try:
-            print(ask(model, tokenizer, question), flush=True)
-        except InputError as error:  # a word it never read: one sentence, and ask again
-            print(error, flush=True)
+        print(unknown_words(tokenizer, question) or ask(model, tokenizer, question), flush=True)
     return 0

@@ -36,7 +36,6 @@ import matplotlib.pyplot as plt
 import torch
 
 from minillm_helpers.checkpoint import save_checkpoint
-from minillm_helpers.checks import check_known_words
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.notebook_support.added_lines import show_added_lines
 from minillm_helpers.notebook_support.claims import claim
@@ -251,8 +250,7 @@ print(chat_prompt(question), "->", tokenizer.decode(reply))
 # fixed number of tokens. An assistant's reply ends when
 # the model says so: `generate` now takes a `stop` token and stops right after drawing
 # it. These are its new lines, and `ask` wraps the question in the template, decodes the
-# reply and leaves `<end>` out. Its first line, `check_known_words`, turns a word the
-# vocabulary lacks into one sentence instead of a traceback.
+# reply and leaves `<end>` out.
 
 # %%
 show_added_lines(generate, notebook=9)
@@ -261,7 +259,6 @@ show_added_lines(generate, notebook=9)
 def ask(model, tokenizer, question: str, max_new_tokens: int = 8) -> str:
     """The assistant's answer: the template around the question, the likeliest token at
     every step, until <end>."""
-    check_known_words(tokenizer, question)  # one sentence for a word it never read (checks.py)
     ids = tokenizer.encode(chat_prompt(question))
     new = generate(model, ids, max_new_tokens, temperature=0, stop=tokenizer.unit_to_id[END])
     return tokenizer.decode([i for i in new if i != tokenizer.unit_to_id[END]])

@@ -6,14 +6,24 @@ and formats what they return."""
 from __future__ import annotations
 
 
+def unknown_words(tokenizer, question: str) -> str | None:
+    """One sentence for a question the model cannot read (a word it never saw, or nothing),
+    here and in `minillm chat`; None when it can read every word."""
+    unseen = [unit for unit in tokenizer.split(question) if unit not in tokenizer.unit_to_id]
+    if unseen:
+        return (f"I do not know the word(s) {', '.join(map(repr, unseen))}: I only read the "
+                "words of the text I was trained on.")
+    return None if tokenizer.split(question) else "Type a question first."
+
+
 def chat_readout(question, model, tokenizer, ask, chat_prompt, next_token_probabilities,
                  top: int = 5, draw: bool = False) -> str:
     """Two lines: "Answer: Oslo" and the likeliest first words with their probabilities
     ("Oslo 0.97, Riga 0.01, ..."); a question it cannot read gets one sentence instead."""
-    try:
-        answer = ask(model, tokenizer, question)
-    except ValueError as error:  # a word it never read, or nothing typed: say so, no traceback
-        return str(error)
+    unreadable = unknown_words(tokenizer, question)
+    if unreadable:
+        return unreadable
+    answer = ask(model, tokenizer, question)
     probs = next_token_probabilities(model, tokenizer.encode(chat_prompt(question)))
     best = probs.argsort(descending=True)[:top].tolist()
     words = [tokenizer.vocabulary[i] for i in best]
