@@ -103,9 +103,10 @@ print(WordTokenizer.split("<q> where"), "->", tokenizer.split("<q> where"))
 print(f"{tokenizer.vocab_size} units in the vocabulary")
 
 # %% [markdown]
-# The model is the `GPT` of notebooks 06 and 07 with about 0.87 million weights, trained
-# by the package's `train` on random windows of 48 words, as in notebook 07 (Muon for
-# the blocks' matrices, a falling learning rate). Then we test what it knows: for every
+# The model is the `GPT` of notebooks 06 and 07 at notebook 07's size (four blocks of
+# width 128), trained by the package's `train` on random windows of 48 words, as in
+# notebook 07 (Muon for the blocks' matrices, a falling learning rate). Then we test
+# what it knows: for every
 # person, the start of a sentence from its biography, `Bribri was born in`, and whether
 # its likeliest next word is the right city, food or pet.
 
