@@ -25,7 +25,7 @@ def chat_command(args) -> int:
     if not {QUESTION, ANSWER, END} <= set(tokenizer.unit_to_id):
         raise InputError(f"{args.checkpoint} has no chat tokens ({QUESTION} {ANSWER} {END}) in "
                          "its vocabulary: it continues text but was not fine-tuned to answer. "
-                         "Save an assistant as notebook 09 does")
+                         "Save an assistant as notebook 09 does.")
     print("Ask a question; an empty line or Ctrl-D ends.", file=sys.stderr)
     while True:
         try:
