@@ -58,7 +58,7 @@ def test_09_chat_widget_answers_a_typed_question(lab):
     first = lab.wait_for_line(cell, r"^Answer: ", timeout=120)
 
     # A person's pet, asked by the reader: the right pet, and the bets behind it. (A person
-    # of the fine-tuned half, all of whose answers the notebook checks; a held-out one may
+    # of the fine-tuned half, where the assistant scored 100%; a held-out one may
     # be among the few it gets wrong.)
     person = world.people[1]
     ask_in_box(lab, box, f"what pet does {person.name} have ?")
