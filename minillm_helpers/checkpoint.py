@@ -11,6 +11,7 @@ from pathlib import Path
 
 import torch
 
+from minillm_helpers.assistant import ChatTokenizer
 from minillm_helpers.checks import InputError
 from minillm_helpers.datasets import atomic_write
 from minillm_helpers.model import GPT, config_from_dict
@@ -19,7 +20,8 @@ from minillm_helpers.tokenizer import CharTokenizer, Tokenizer, WordTokenizer
 FORMAT = "minillm-checkpoint-1"
 CHECKPOINT_FILE = "checkpoint.pt"
 TRAINING_KEYS = ("optimizer", "step", "settings", "rng", "history", "text_sha256")
-TOKENIZERS = {tokenizer.kind: tokenizer for tokenizer in (CharTokenizer, WordTokenizer)}
+TOKENIZERS = {tokenizer.kind: tokenizer
+              for tokenizer in (CharTokenizer, WordTokenizer, ChatTokenizer)}
 # What torch.load(weights_only=True) raises for a file it refuses (OSError: a damaged zip).
 UNLOADABLE = (pickle.UnpicklingError, RuntimeError, EOFError, ValueError, AttributeError, OSError)
 

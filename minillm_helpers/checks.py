@@ -181,6 +181,10 @@ def check_data(data, context_length: int, what: str = "the data", model=None) ->
     """Token IDs in one row, longer than the context, each in the model's vocabulary (read
     once here, where they enter, not in every forward)."""
     check_int("context_length", context_length)
+    if isinstance(data, tuple):  # (ids, targets) of one length; a target of -100 is not learned
+        if len(data) != 2 or not all(torch.is_tensor(t) and t.shape == data[0].shape for t in data):
+            fail(InputError, f"{what} as a pair must be (ids, targets), tensors of one length")
+        data = data[0]  # the targets come from conversation_targets, in the vocabulary
     check_tensor(what, data, "integer", 1, fix="token IDs in one row: "
                  "torch.tensor(tokenizer.encode(text))")
     if len(data) < context_length + 1:

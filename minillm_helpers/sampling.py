@@ -27,7 +27,12 @@ from __future__ import annotations
 
 import torch
 
-from minillm_helpers.checks import check_choice, check_prompt, check_sampling_settings
+from minillm_helpers.checks import (
+    check_choice,
+    check_ids,
+    check_prompt,
+    check_sampling_settings,
+)
 
 PAST_CONTEXT_CHOICES = ("recompute", "halve")  # generate(use_cache=True) past the context
 
@@ -71,11 +76,15 @@ def next_token_probabilities(model, ids, temperature=1.0, top_k=None, top_p=None
 
 @torch.no_grad()
 def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None, seed=None,
-             use_cache=False, past_context="recompute"):
+             use_cache=False, past_context="recompute",
+             stop=None,  # + notebook 09: a token ID that ends the text (an end of turn)
+             ):
     """Extend a list of token IDs one sampled token at a time; return the new IDs only."""
     check_prompt(ids, model)  # at least one ID, each in the model's vocabulary (checks.py)
     check_sampling_settings(temperature, top_k, top_p, max_new_tokens)
     check_choice("past_context", past_context, PAST_CONTEXT_CHOICES)
+    if stop is not None:  # + notebook 09: the stop token must be an ID of the vocabulary
+        check_ids([stop], model.config.vocab_size)
     generator = torch.Generator().manual_seed(torch.Generator().seed() if seed is None else seed)
     context, sequence, was_training = model.config.context_length, list(ids), model.training
     model.eval()  # no dropout while writing
@@ -91,6 +100,8 @@ def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None
             logits, _ = model(torch.tensor([window], device=model.positions.device))
             probs = probabilities(logits[0, -1], temperature, top_k, top_p).cpu()  # (vocab,)
             sequence.append(int(torch.multinomial(probs, 1, generator=generator)))  # one draw
+            if sequence[-1] == stop:  # + notebook 09: the answer is over: stop, keep the token
+                break
     finally:  # even after an error or an interrupt: no caches left, the mode as it was
         model.train(was_training).use_cache(False)
     return sequence[len(ids) :]

@@ -21,6 +21,7 @@ BUILT_BY = {
     "sampling": 6,
     "bigram": 7,
     "ladder": 8,
+    "assistant": 9,
 }
 
 # Built after the series, and written by no notebook; no notebook imports them: the "train

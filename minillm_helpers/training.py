@@ -39,10 +39,13 @@ def get_batch(data, batch_size: int, context_length: int, generator=None):
     """
     check_data(data, context_length)  # token IDs longer than the context (checks.py)
     check_int("batch_size", batch_size)
+    data, targets = data if isinstance(data, tuple) else (data, None)  # + notebook 09: or a pair
     starts = torch.randint(len(data) - context_length, (batch_size,), generator=generator)  # (B,)
     offsets = torch.arange(context_length)  # (T,)
     x = data[starts[:, None] + offsets]  # (B, T): the windows the model reads
     y = data[starts[:, None] + offsets + 1]  # (B, T): each position's next token
+    if targets is not None:  # + notebook 09: (ids, targets): the targets say what to learn
+        y = targets[starts[:, None] + offsets]  # (B, T), cut where x is; -100: not learned
     return x, y
 
 

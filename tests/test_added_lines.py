@@ -71,3 +71,18 @@ def test_the_notebook_class_moves_into_the_package_class_unchanged():
         grown.use_cache()
         steps = [grown(ids[:, :5])[0]] + [grown(ids[:, t : t + 1])[0] for t in (5, 6, 7)]
     torch.testing.assert_close(torch.cat(steps, dim=1), written(ids)[0], atol=1e-5, rtol=1e-5)
+
+
+def test_what_notebook_09_adds_to_a_function_is_marked():
+    from minillm_helpers.sampling import generate
+    from minillm_helpers.training import get_batch
+
+    shown = added_lines(generate, notebook=9).splitlines()
+    assert shown[0] == "# what notebook 09 adds, marked +"  # a function: no class line
+    assert shown[1:3] == ["  @torch.no_grad()", "  def generate(model, ids, max_new_tokens, "
+                          "temperature=1.0, top_k=None, top_p=None, seed=None,"]
+    stops = "+             if sequence[-1] == stop:  # the answer is over: stop, keep the token"
+    assert stops in shown
+    assert "+                 break" in shown
+    batch = added_lines(get_batch, notebook=9)
+    assert "+     if targets is not None:" in batch and "# + notebook" not in batch

@@ -16,6 +16,7 @@ NOTEBOOK_NAMES = [
     "06_prediction_and_sampling.ipynb",
     "07_your_mini_llm.ipynb",
     "08_taking_the_block_apart.ipynb",
+    "09_from_predictor_to_assistant.ipynb",
 ]
 MACHINE_PATH = re.compile(r"(/root|/home|/tmp|/work|/Users|[A-Z]:\\\\)")
 MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]{4,}")

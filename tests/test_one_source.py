@@ -86,25 +86,29 @@ def test_notebook_04_builds_the_bank_vectors_the_package_keeps():
 
 
 def marked_notebooks() -> dict[str, set[int]]:
-    """{class name: the notebooks that add marked lines to it}, over every stage module."""
+    """{class or function name: the notebooks that add marked lines to it}, over every
+    stage module."""
     found = {}
     for name in BUILT_BY:
         module = importlib.import_module(f"minillm_helpers.{name}")
         for cls in vars(module).values():
-            if inspect.isclass(cls) and cls.__module__ == module.__name__:
+            grown = inspect.isclass(cls) or inspect.isfunction(cls)
+            if grown and cls.__module__ == module.__name__:
                 marks = set(marked_lines(inspect.getsource(cls)).values())
                 if marks:
                     found[cls.__name__] = marks
     return found
 
 
-def test_the_package_marks_the_lines_that_notebooks_05_and_06_add():
-    assert marked_notebooks() == {"MultiHeadAttention": {5, 6}}  # GPT writes its cache support
+def test_the_package_marks_the_lines_that_notebooks_05_06_and_09_add():
+    assert marked_notebooks() == {"MultiHeadAttention": {5, 6}, "get_batch": {9},
+                                  "generate": {9}}  # GPT writes its cache support
 
 
 def test_each_notebook_prints_the_lines_it_adds():
-    """Every class with lines marked for notebook NN is passed to show_added_lines(...,
-    notebook=NN) in notebook NN, so a reader sees each line the series adds where it does."""
+    """Every class (or function) with lines marked for notebook NN is passed to
+    show_added_lines(..., notebook=NN) in notebook NN, so a reader sees each line the series
+    adds where it does."""
     shown = set()
     for path in notebook_paths():
         for tree in cell_trees(path):

@@ -1,3 +1,4 @@
 """The `minillm` command-line trainer (docs/command_line.md): command (the flags, train and
-sample), settings (TrainSettings, resume checks, the text), trainer (the loop) and
-distributed (devices, torchrun). No notebook imports these."""
+sample), chat (`minillm chat`, notebook 09's assistant in a terminal), settings
+(TrainSettings, resume checks, the text), trainer (the loop) and distributed (devices,
+torchrun). No notebook imports these."""

@@ -18,6 +18,7 @@ from dataclasses import fields
 
 from minillm_helpers.checkpoint import default_prompt, load_model_and_tokenizer
 from minillm_helpers.checks import InputError, MinillmError
+from minillm_helpers.cli.chat import add_chat_parser, chat_command
 from minillm_helpers.cli.distributed import launched_by_torchrun
 from minillm_helpers.cli.settings import (
     NON_NEGATIVE,
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="recompute the window each step")
     sample.add_argument("--past-context", choices=("recompute", "halve"), default="recompute",
                         help="with the cache, what to do once the text outgrows the context")
+    add_chat_parser(commands)  # minillm chat RUN (cli/chat.py)
     return parser
 
 
@@ -147,7 +149,8 @@ REFUSALS = (MinillmError, OSError)
 def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        code = (train_command if args.command == "train" else sample_command)(args)
+        commands = {"train": train_command, "sample": sample_command, "chat": chat_command}
+        code = commands[args.command](args)
     except REFUSALS as error:
         if os.environ.get("MINILLM_DEBUG"):
             raise

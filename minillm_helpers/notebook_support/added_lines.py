@@ -46,10 +46,10 @@ def without_added_lines(source: str) -> str:
 
 
 def package_class(cls) -> type:
-    """The package's class of cls's name."""
+    """The package's class (or function) of cls's name."""
     for module in BUILT_BY:
         found = getattr(importlib.import_module(f"minillm_helpers.{module}"), cls.__name__, None)
-        if inspect.isclass(found):
+        if inspect.isclass(found) or inspect.isfunction(found):
             return found
     raise ValueError(f"The package has no class named {cls.__name__}")
 
@@ -67,14 +67,16 @@ def added_lines(cls, notebook: int, context: int = 2) -> str:
     added = [n for n, (i, _) in enumerate(lines) if marked.get(i) == notebook]
     methods = [0] * len(lines)  # the line where each line's method begins
     for n, (_, line) in enumerate(lines):
-        opens = re.match(r"    (def |@)", line) and not (n and lines[n - 1][1].startswith("    @"))
+        opens = re.match(r"(    )?(def |@)", line) and not (n and "@" in lines[n - 1][1][:5])
         methods[n] = n if opens else methods[n - 1] if n else 0
     shown = {m for n in added for m in (methods[n], *(
         k for k in range(n - context, n + context + 1)
         if 0 <= k < len(lines) and methods[k] == methods[n]))}
-    pieces = [f"class {cls.__name__}(...):  # what notebook {notebook:02d} adds, marked +"]
+    shown |= {m + 1 for m in shown if lines[m][1].lstrip().startswith("@")}  # and its def
+    pieces = [f"class {cls.__name__}(...):  # what notebook {notebook:02d} adds, marked +"
+              if inspect.isclass(cls) else f"# what notebook {notebook:02d} adds, marked +"]
     for n in sorted(shown):
-        if n - 1 not in shown and pieces[-1] != "      ...":
+        if n and n - 1 not in shown and pieces[-1] != "      ...":
             pieces.append("      ...")
         i, line = lines[n]
         if methods[n] == n and n - 1 in shown:  # a new method right after another

@@ -1,0 +1,61 @@
+"""Stage 9 (notebook 09): from a model that continues text to one that answers.
+
+A conversation is written in a template with three special tokens,
+`<q> question <a> answer <end>`; supervised fine-tuning trains the same GPT with the
+same loop on such conversations, learning only the answers: every other target is
+-100, which the model's cross-entropy ignores. Asked a question, the assistant
+continues the template and stops at `<end>`.
+
+>>> tokenizer = ChatTokenizer.from_text("<q> where was Kalu born ? <a> Oslo <end>")
+>>> tokenizer.split(chat_prompt("where was Kalu born ?"))
+['<q>', 'where', 'was', 'Kalu', 'born', '?', '<a>']
+"""
+
+from __future__ import annotations
+
+import re
+
+import torch
+
+from minillm_helpers.sampling import generate
+from minillm_helpers.tokenizer import WordTokenizer
+
+QUESTION, ANSWER, END = "<q>", "<a>", "<end>"
+NOT_LEARNED = -100  # the target F.cross_entropy skips (its ignore_index)
+
+
+class ChatTokenizer(WordTokenizer):
+    """Words and punctuation marks as before, and each special token as one unit."""
+
+    kind = "chat"
+    pattern = re.compile(r"<q>|<a>|<end>|\w+|[^\w\s]")
+
+    @staticmethod
+    def split(text: str) -> list[str]:
+        return ChatTokenizer.pattern.findall(text)
+
+
+def chat_prompt(question: str) -> str:
+    """The template up to where the answer begins: the model writes the rest."""
+    return f"{QUESTION} {question} {ANSWER}"
+
+
+def conversation_targets(tokenizer, pairs):
+    """(ids, targets) for question-answer pairs written one after another in the template:
+    targets[i] is the token after ids[i] where that token is part of an answer (its words
+    and <end>), else NOT_LEARNED: the question is read, never learned."""
+    ids, targets = [], []
+    for question, answer in pairs:
+        prompt = tokenizer.encode(chat_prompt(question))
+        reply = tokenizer.encode(f"{answer} {END}")
+        ids += prompt + reply
+        targets += [NOT_LEARNED] * (len(prompt) - 1) + reply + [NOT_LEARNED]
+    return torch.tensor(ids), torch.tensor(targets)
+
+
+def ask(model, tokenizer, question: str, max_new_tokens: int = 8) -> str:
+    """The assistant's answer: the template around the question, the likeliest token at
+    every step, until <end>."""
+    ids = tokenizer.encode(chat_prompt(question))
+    new = generate(model, ids, max_new_tokens, temperature=0, stop=tokenizer.unit_to_id[END])
+    return tokenizer.decode([i for i in new if i != tokenizer.unit_to_id[END]])
