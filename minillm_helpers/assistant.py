@@ -59,3 +59,13 @@ def ask(model, tokenizer, question: str, max_new_tokens: int = 8) -> str:
     ids = tokenizer.encode(chat_prompt(question))
     new = generate(model, ids, max_new_tokens, temperature=0, stop=tokenizer.unit_to_id[END])
     return tokenizer.decode([i for i in new if i != tokenizer.unit_to_id[END]])
+
+
+def unknown_words(tokenizer, question: str) -> str | None:
+    """The door for a typed question (the chat widget, `minillm chat`): one sentence when the
+    model cannot read it (a word it never saw, or nothing), None when it can read every word."""
+    unseen = [unit for unit in tokenizer.split(question) if unit not in tokenizer.unit_to_id]
+    if unseen:
+        return (f"I do not know the word(s) {', '.join(map(repr, unseen))}: I only read the "
+                "words of the text I was trained on.")
+    return None if tokenizer.split(question) else "Type a question first."

@@ -14,12 +14,13 @@ from minillm_helpers.assistant import (
     ask,
     chat_prompt,
     conversation_targets,
+    unknown_words,
 )
 from minillm_helpers.checkpoint import load_model_and_tokenizer, save_checkpoint
 from minillm_helpers.checks import InputError
 from minillm_helpers.cli.command import main
 from minillm_helpers.model import GPT, GPTConfig
-from minillm_helpers.notebook_support.widgets.nb09 import chat_readout, unknown_words
+from minillm_helpers.notebook_support.widgets.nb09 import chat_readout
 from minillm_helpers.notebook_support.world import PHRASINGS, make_world
 from minillm_helpers.sampling import generate, next_token_probabilities
 from minillm_helpers.tokenizer import WordTokenizer

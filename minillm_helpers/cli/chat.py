@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from minillm_helpers.assistant import ANSWER, END, QUESTION, ask
+from minillm_helpers.assistant import ANSWER, END, QUESTION, ask, unknown_words
 from minillm_helpers.checkpoint import load_model_and_tokenizer
 from minillm_helpers.checks import InputError
-from minillm_helpers.notebook_support.widgets.nb09 import unknown_words
 
 
 def add_chat_parser(commands) -> None:

@@ -1,44 +1,43 @@
-"""Checkers for notebook 09's exercises (from predictor to assistant). Each prints a
-verdict and returns a bool; a wrong answer never raises."""
-
-from __future__ import annotations
+"""Checkers for notebook 09's exercises (from predictor to assistant)."""
 
 from collections import Counter
 
-from minillm_helpers.notebook_support.exercises.feedback import number, say
+from minillm_helpers.notebook_support.exercises.feedback import NotYet, checker, number
 
 
-def check_chance(answer, birthplaces) -> bool:
+@checker
+def check_chance(answer, birthplaces) -> str:
     """Exercise 1: the accuracy of always answering the most common birthplace."""
     counts = Counter(birthplaces)
     city, most = counts.most_common(1)[0]
     expected, value = most / len(birthplaces), number(answer)
     if value is None:
-        return say(False, "give the accuracy as one number from 0 to 1, e.g. 0.25.")
+        raise NotYet("give the accuracy as one number from 0 to 1, e.g. 0.25.")
     if abs(value - 1 / len(counts)) < 1e-9 and abs(value - expected) > 1e-9:
-        return say(False, f"1/{len(counts)} is a blind guess among the cities; a guesser that "
-                          "always names the most common city does a little better.")
+        raise NotYet(f"1/{len(counts)} is a blind guess among the cities; a guesser that always "
+                     "names the most common city does a little better.")
     if abs(value - expected) > 1e-3:
-        return say(False, f"count how often the most common city appears among the "
-                          f"{len(birthplaces)} birthplaces, and divide.")
-    return say(True, f"always '{city}' is right {most} times in {len(birthplaces)}: "
-                     f"{expected:.2f}. An assistant that learned only the format, with no "
-                     "knowledge of the people, would score about this.")
+        raise NotYet(f"count how often the most common city appears among the "
+                     f"{len(birthplaces)} birthplaces, and divide.")
+    return (f"always '{city}' is right {most} times in {len(birthplaces)}: {expected:.2f}. An "
+            "assistant that learned only the format, with no knowledge of the people, would "
+            "score about this.")
 
 
-def check_unmasked(masked, unmasked) -> bool:
+@checker
+def check_unmasked(masked, unmasked) -> str:
     """Exercise 2: how likely each assistant makes the user's first word after <q>
     ("where" or "what"), fine-tuned with the question masked and without the mask."""
     with_mask, without = number(masked), number(unmasked)
     if with_mask is None or without is None:
-        return say(False, "give two probabilities (numbers): the masked assistant's, then "
-                          "the unmasked one's.")
+        raise NotYet("give two probabilities (numbers): the masked assistant's, then the "
+                     "unmasked one's.")
     if without < 0.5:
-        return say(False, f"the unmasked assistant gives only {without:.2f}: did its targets "
-                          "really cover the questions (every next token)?")
+        raise NotYet(f"the unmasked assistant gives only {without:.2f}: did its targets really "
+                     "cover the questions (every next token)?")
     if with_mask > 0.1:
-        return say(False, f"the masked assistant gives {with_mask:.2f}: was it fine-tuned "
-                          "with conversation_targets?")
-    return say(True, f"{without:.2f} without the mask, {with_mask:.2f} with it. Without the "
-                     "mask the assistant also learns to write the user's questions, names "
-                     "and all; with it, every step is spent on answering.")
+        raise NotYet(f"the masked assistant gives {with_mask:.2f}: was it fine-tuned with "
+                     "conversation_targets?")
+    return (f"{without:.2f} without the mask, {with_mask:.2f} with it. Without the mask the "
+            "assistant also learns to write the user's questions, names and all; with it, "
+            "every step is spent on answering.")

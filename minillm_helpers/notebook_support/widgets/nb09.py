@@ -3,17 +3,7 @@ probabilities behind its first word. The notebook passes in its model and tokeni
 its own `ask`, `chat_prompt` and `next_token_probabilities`; this module only runs them
 and formats what they return."""
 
-from __future__ import annotations
-
-
-def unknown_words(tokenizer, question: str) -> str | None:
-    """One sentence for a question the model cannot read (a word it never saw, or nothing),
-    here and in `minillm chat`; None when it can read every word."""
-    unseen = [unit for unit in tokenizer.split(question) if unit not in tokenizer.unit_to_id]
-    if unseen:
-        return (f"I do not know the word(s) {', '.join(map(repr, unseen))}: I only read the "
-                "words of the text I was trained on.")
-    return None if tokenizer.split(question) else "Type a question first."
+from minillm_helpers.assistant import unknown_words
 
 
 def chat_readout(question, model, tokenizer, ask, chat_prompt, next_token_probabilities,
