@@ -44,4 +44,4 @@ def test_answers_that_are_not_a_dropout_or_a_history_are_refused(capsys):
     assert not nb06.check_dropout_gap(0.2, SimpleNamespace(train_eval=[], val_eval=[]), WITHOUT)
     assert not nb06.check_dropout_gap(0.2, ..., WITHOUT)
     out = capsys.readouterr().out
-    assert "a number from 0 up to" in out and "Pass the histories" in out
+    assert "a number from 0 up to" in out and "pass the histories" in out

@@ -7,6 +7,7 @@ from minillm_helpers.notebook_support.exercises.feedback import (
     NotYet,
     checker,
     close,
+    number,
     numbers,
     part_matters,
 )
@@ -111,36 +112,34 @@ def check_mask_off(with_mask, without_mask) -> str:
 DROPOUT_MARGIN = 0.02  # how much narrower the gap must be: more than the seeds' spread
 
 
-def check_dropout_gap(dropout, history, without_dropout) -> bool:
+@checker
+def check_dropout_gap(dropout, history, without_dropout) -> str:
     """Exercise 5 (retrain): a GPT trained with `dropout` against the same recipe without it
     (both histories from `train`, with validation data). Right when the gap between the
     final validation and training losses is narrower by DROPOUT_MARGIN, and validation is
     no worse."""
-    from minillm_helpers.notebook_support.exercises.feedback import number, say
-
     p = number(dropout)
     if p is None or not 0 <= p < 1:
-        print("Give the dropout you trained with: a number from 0 up to (not including) 1.")
-        return False
+        raise NotYet("give the dropout you trained with: a number from 0 up to (not "
+                     "including) 1.")
     try:
         train_loss, val_loss = history.train_eval[-1], history.val_eval[-1]
         base_train, base_val = without_dropout.train_eval[-1], without_dropout.val_eval[-1]
     except (AttributeError, IndexError, TypeError):
-        print("Pass the histories that train(...) returned, trained with val_data and "
-              "eval_every, as section 5's recipe does.")
-        return False
+        raise NotYet("pass the histories that train(...) returned, trained with val_data and "
+                     "eval_every, as section 5's recipe does.") from None
     gap, base_gap = val_loss - train_loss, base_val - base_train
     if p == 0:
-        return say(False, "with dropout 0 nothing is dropped: that is the model you already "
-                          "have. Try a value between 0.1 and 0.5.")
+        raise NotYet("with dropout 0 nothing is dropped: that is the model you already have. "
+                     "Try a value between 0.1 and 0.5.")
     if val_loss > base_val + 0.01:
-        return say(False, f"validation loss {val_loss:.2f} against {base_val:.2f} without "
-                          f"dropout (training {train_loss:.2f} against {base_train:.2f}): so "
-                          "much dropout that the model learns less of everything. Try less.")
-    if base_gap - gap >= DROPOUT_MARGIN:
-        return say(True, f"with dropout {p} the gap is {gap:.2f}, against {base_gap:.2f} "
-                         f"without (validation {val_loss:.2f} against {base_val:.2f}). Numbers "
-                         "that may vanish at any step make single sentences harder to store.")
-    return say(False, f"the gap is {gap:.2f}, against {base_gap:.2f} without dropout: not "
-                      f"narrower by {DROPOUT_MARGIN}. Try more dropout, from "
-                      "torch.manual_seed(1) and with the same recipe.")
+        raise NotYet(f"validation loss {val_loss:.2f} against {base_val:.2f} without dropout "
+                     f"(training {train_loss:.2f} against {base_train:.2f}): so much dropout "
+                     "that the model learns less of everything. Try less.")
+    if base_gap - gap < DROPOUT_MARGIN:
+        raise NotYet(f"the gap is {gap:.2f}, against {base_gap:.2f} without dropout: not "
+                     f"narrower by {DROPOUT_MARGIN}. Try more dropout, from "
+                     "torch.manual_seed(1) and with the same recipe.")
+    return (f"with dropout {p} the gap is {gap:.2f}, against {base_gap:.2f} without "
+            f"(validation {val_loss:.2f} against {base_val:.2f}). Numbers that may vanish at "
+            "any step make single sentences harder to store.")
