@@ -1,16 +1,12 @@
 """Lines a later notebook adds to a class: left out of the class cells, printed where taught."""
 
-import inspect
 
 import pytest
-import torch
 
-import minillm_helpers.model as model_module
 from minillm_helpers.attention import MultiHeadAttention
-from minillm_helpers.model import GPT, GPTConfig
+from minillm_helpers.model import GPT
 from minillm_helpers.notebook_support.added_lines import (
     added_lines,
-    as_package_class,
     without_added_lines,
 )
 
@@ -50,27 +46,6 @@ def test_what_notebook_06_adds_is_marked_and_the_rest_is_context():
 def test_a_class_without_lines_for_that_notebook_is_refused():
     with pytest.raises(ValueError, match="GPT has no lines marked '# \\+ notebook 05'"):
         added_lines(GPT, notebook=5)
-
-
-def notebook_gpt():
-    """GPT as notebook 06's class cell writes it: the package's source without added lines."""
-    namespace = dict(vars(model_module))
-    exec(without_added_lines(inspect.getsource(GPT)), namespace)  # noqa: S102 (our own code)
-    return namespace["GPT"]
-
-
-def test_the_notebook_class_moves_into_the_package_class_unchanged():
-    torch.manual_seed(0)
-    config = GPTConfig(vocab_size=9, context_length=8, width=16, num_heads=2, dropout=0.1)
-    written = notebook_gpt()(config).eval()
-    ids = torch.randint(9, (2, 8))
-    grown = as_package_class(written)
-    assert type(grown) is GPT and not grown.training
-    torch.testing.assert_close(grown(ids)[0], written(ids)[0], rtol=0, atol=0)
-    with torch.no_grad():
-        grown.use_cache()
-        steps = [grown(ids[:, :5])[0]] + [grown(ids[:, t : t + 1])[0] for t in (5, 6, 7)]
-    torch.testing.assert_close(torch.cat(steps, dim=1), written(ids)[0], atol=1e-5, rtol=1e-5)
 
 
 def test_what_notebook_09_adds_to_a_function_is_marked():

@@ -85,13 +85,6 @@ def added_lines(cls, notebook: int, context: int = 2) -> str:
     return "\n".join(pieces)
 
 
-def as_package_class(model):
-    """The same model (config, weights, mode) in the package's class, later sections' lines in."""
-    grown = package_class(type(model))(model.config).to(next(model.parameters()).device)
-    grown.load_state_dict(model.state_dict())
-    return grown.train(model.training)
-
-
 def show_added_lines(*classes, notebook: int) -> None:
     """Print what notebook `notebook` adds to each class: its lines marked "+"."""
     print("\n\n".join(added_lines(cls, notebook) for cls in classes))
