@@ -1,6 +1,5 @@
-"""Saving and loading models safely: a checkpoint holds plain data only, so it loads with
-`torch.load(weights_only=True)`, which refuses (never runs) anything else; it is written
-atomically, so a crash mid-write never damages the one already there."""
+"""The one checkpoint format: plain data only, so `torch.load(weights_only=True)` loads it and
+refuses (never runs) anything else; written atomically, so a crash never damages the last."""
 
 from __future__ import annotations
 
@@ -57,8 +56,8 @@ def save_checkpoint(path, model: GPT, tokenizer: Tokenizer | None = None, **extr
 def save_training_checkpoint(folder, model: GPT, tokenizer: Tokenizer, optimizer, step: int,
                              settings: dict, rng: dict, history: dict,
                              training_model: GPT | None = None, text_sha256=None) -> Path:
-    """folder/checkpoint.pt: `model` (the one sampled) and all a run needs to continue
-    exactly; `training_model`: the weights the optimizer updates, where they differ."""
+    """folder/checkpoint.pt: `model` (the one sampled), all a run needs to continue exactly,
+    and `training_model`, the weights the optimizer updates, where they differ."""
     path = Path(folder) / CHECKPOINT_FILE
     trained = {} if training_model is None else {"training_model": cpu_weights(training_model)}
     save_checkpoint(path, model, tokenizer, optimizer=optimizer.state_dict(), step=int(step),
@@ -97,10 +96,6 @@ def load_checkpoint(path, training: bool = False) -> dict:
     if not state.get("tokenizer"):
         raise CheckpointError(f"{path} holds no vocabulary, so text cannot be encoded for it.")
     return state
-
-
-def load_training_checkpoint(path) -> dict:
-    return load_checkpoint(path, training=True)
 
 
 def load_model_and_tokenizer(path):

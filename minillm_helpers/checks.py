@@ -1,12 +1,6 @@
-"""Input checks where a person's input enters: the tokenizer, get_batch, train and
-estimate_loss, GPTConfig, generate and next_token_probabilities (the command line, the
-explorer and the exercise checkers use the same primitives). Layers trust the tensors
-the package built, so concept code carries no check lines.
-
-One policy: a value of the wrong kind raises InputTypeError (a TypeError), a value that
-cannot work InputError (a ValueError); the message names the argument, the value and the
-fix. Both are MinillmErrors: the `minillm` command catches those, while a bug's own
-TypeError keeps its traceback.
+"""Input checks where a person's input enters (the tokenizer, get_batch, train, GPTConfig,
+generate); layers trust the tensors the package built. A value of the wrong kind raises
+InputTypeError, one that cannot work InputError, naming the argument, the value and the fix.
 """
 
 from __future__ import annotations
@@ -39,8 +33,8 @@ def fail(error: type, message: str, fix: str = "") -> None:
 
 
 def check_int(name: str, value, minimum: int = 1, maximum: int | None = None, fix: str = ""):
-    """`value` as an int: a whole number (int, numpy integer, one-element integer tensor, not a
-    bool) from minimum to maximum (None: no limit). With name "" the message is the rule."""
+    """`value` as an int (numpy and one-element tensors too, not a bool) from minimum to
+    maximum (None: no limit). With name "" the message is the rule alone."""
     try:
         number = None if isinstance(value, bool) else operator.index(value)
     except TypeError:
@@ -59,12 +53,7 @@ COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator
 
 def check_number(name: str, value, *, above=None, at_least=None, below=None, at_most=None,
                  fix: str = ""):
-    """`value` is a finite real number (not a bool) within the bounds given.
-
-    >>> check_number("top_p", 1.5, above=0, at_most=1)
-    Traceback (most recent call last):
-    minillm_helpers.checks.InputError: top_p must be in (0, 1], got 1.5.
-    """
+    """`value` is a finite real number (not a bool) within the bounds given."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         fail(InputTypeError, f"{name} must be a number, got {value!r} of type "
              f"{type(value).__name__}", fix)
@@ -87,10 +76,8 @@ def check_choice(name: str, value, choices, fix: str = "") -> None:
         fail(InputError, f"{name} must be one of {listed}, got {value!r}", fix)
 
 
-def check_tensor(name: str, value, kind: str | None = None, rank: int | None = None,
-                 fix: str = ""):
-    """`value` is a tensor, of a float or integer dtype if `kind` says so, with `rank`
-    dimensions if given."""
+def check_tensor(name: str, value, kind: str | None = None, rank: int | None = None, fix: str = ""):
+    """`value` is a tensor, of a "float" or "integer" dtype and `rank` dimensions if given."""
     kinds = {"float": torch.is_floating_point, "integer": lambda t: not (
         t.is_floating_point() or t.is_complex() or t.dtype == torch.bool)}
     if not torch.is_tensor(value) or (kind and not kinds[kind](value)):
@@ -178,8 +165,7 @@ def check_gpt_config(config) -> None:
 
 
 def check_data(data, context_length: int, what: str = "the data", model=None) -> None:
-    """Token IDs in one row, longer than the context, each in the model's vocabulary (read
-    once here, where they enter, not in every forward)."""
+    """Token IDs in one row, longer than the context, each in the model's vocabulary."""
     check_int("context_length", context_length)
     if isinstance(data, tuple):  # (ids, targets) of one length; a target of -100 is not learned
         if len(data) != 2 or not all(torch.is_tensor(t) and t.shape == data[0].shape for t in data):
@@ -196,8 +182,7 @@ def check_data(data, context_length: int, what: str = "the data", model=None) ->
 
 
 def check_training(model, train_data, val_data, context_length, learning_rate, **counts):
-    """train()'s inputs: data for the model (context_length None: the model's), counts
-    (steps=...; eval_every may be None) >= 1, a positive learning rate."""
+    """train()'s inputs: data for the model, counts >= 1 (eval_every may be None), a rate > 0."""
     if context_length is None:
         if not hasattr(model, "config"):
             fail(InputTypeError, "Pass context_length=...: the model has no .config to read it")
@@ -212,8 +197,7 @@ def check_training(model, train_data, val_data, context_length, learning_rate, *
 
 
 def check_recipe(muon_learning_rate, warmup_steps, final_rate, ema_decay) -> None:
-    """train()'s recipe settings: a positive Muon rate (or None), a warm-up of 0 or more
-    steps, a final rate from 0 to 1 times the peak, a moving-average decay in [0, 1)."""
+    """train()'s recipe settings (muon_learning_rate None: AdamW alone)."""
     if muon_learning_rate is not None:
         check_number("muon_learning_rate", muon_learning_rate, above=0, fix="None: AdamW only")
     check_int("warmup_steps", warmup_steps, 0)
@@ -228,7 +212,7 @@ def check_loss(loss, step: int) -> None:
 
 
 def check_sampling_settings(temperature=1.0, top_k=None, top_p=None, max_new_tokens=0) -> None:
-    """Raise a clear error for a setting that cannot work; do nothing when all are fine."""
+    """generate()'s settings."""
     check_number("temperature", temperature, at_least=0, fix="0 picks the most likely token, 1 "
                  "samples the model's own probabilities, larger values flatten them")
     if top_k is not None:

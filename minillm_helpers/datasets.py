@@ -118,8 +118,7 @@ def download(url: str, destination, sha256: str, progress: bool = True) -> Path:
     return Path(destination)
 
 
-def dataset_path(name: str, *, folder=None, url: str | None = None,
-                 progress: bool = True) -> Path:
+def dataset_path(name: str, *, folder=None, url: str | None = None, progress: bool = True) -> Path:
     """Data set `name`'s file on this machine (in `folder`, default data_dir()), fetched from
     `url` (default its source) and checked if needed."""
     if name not in DATASETS:

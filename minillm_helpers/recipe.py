@@ -1,17 +1,7 @@
-"""The training recipe, said once: what the notebooks' `train` (notebook 07 turns it on
-through its options) and `minillm train` (`minillm_helpers.cli`) do after each
-loss.backward(). No notebook writes it; `stages.py` says why it sits after the series.
-
-- the optimizers (`configure_optimizers`): Muon (`BatchedMuon`, torch.optim.Muon's update
-  with the matrices of one shape orthogonalised together) for the blocks' weight
-  matrices, AdamW for the rest, or AdamW alone;
-- the learning-rate schedule (`learning_rate_factor`): a linear warm-up, then half a
-  cosine down to a floor, applied by one `torch.optim.lr_scheduler.LambdaLR` per optimizer;
-- the moving average of the weights (`mean_then_ema`), kept by
-  `torch.optim.swa_utils.AveragedModel`: the model that is evaluated, saved and sampled.
-
-`Recipe` holds the three and steps them together; `build_recipe` sets it up for `train`
-and `minillm train` alike (the benchmarks' levers assemble a `Recipe` from other parts).
+"""The training recipe, said once: what the notebooks' `train` and `minillm train` do after
+each loss.backward(): Muon and AdamW (`configure_optimizers`), a warm-up then half a cosine
+(`learning_rate_factor`) and a moving average of the weights (`mean_then_ema`), stepped
+together by `Recipe`. No notebook writes it; `stages.py` says why it sits after the series.
 """
 
 from __future__ import annotations
@@ -27,9 +17,8 @@ FUSED_ADAMW_DEVICES = ("cpu", "cuda")  # where torch.optim.AdamW(fused=True) has
 
 
 def newton_schulz(updates, steps: int = 5, eps: float = 1e-7):
-    """An approximately orthogonal matrix for each matrix of `updates` (a stack of matrices
-    of one shape): torch.optim.Muon's quintic Newton-Schulz iteration, with its coefficients
-    and bfloat16 arithmetic, as batched products."""
+    """torch.optim.Muon's quintic Newton-Schulz iteration (its coefficients, in bfloat16) on a
+    stack of matrices of one shape at once."""
     a, b, c = 3.4445, -4.7750, 2.0315
     x = updates.bfloat16()
     wide = x.size(-2) <= x.size(-1)
@@ -42,13 +31,9 @@ def newton_schulz(updates, steps: int = 5, eps: float = 1e-7):
 
 
 class BatchedMuon(torch.optim.Optimizer):
-    """torch.optim.Muon's update with adjust_lr_fn="match_rms_adamw" (Nesterov momentum, the
-    Newton-Schulz orthogonalisation, decoupled weight decay), all matrices of one shape
-    orthogonalised together. PyTorch's Muon takes one matrix at a time (it has no
-    multi-tensor path yet); the model's 24 matrices come in three shapes, so each product of
-    the iteration runs 3 times instead of 24, and a step of the benchmark's model takes
-    about 30% less time on a CPU. tests/test_recipe.py checks its updates equal
-    torch.optim.Muon's."""
+    """torch.optim.Muon's update (adjust_lr_fn="match_rms_adamw"), the matrices of one shape
+    orthogonalised together: torch's Muon takes one at a time, and the model's 24 matrices
+    come in 3 shapes, so a step of the benchmark's model takes about 30% less CPU time."""
 
     def __init__(self, params, lr: float, weight_decay: float = 0.1, momentum: float = 0.95,
                  ns_steps: int = 5):
@@ -74,17 +59,14 @@ class BatchedMuon(torch.optim.Optimizer):
 
 
 def muon_matrices(model) -> list:
-    """The blocks' weight matrices: what Muon is made for (each maps one hidden vector to
-    another). The embedding table, the output layer, the norms and the biases are not."""
+    """The blocks' weight matrices (hidden vector to hidden vector): what Muon is made for."""
     return [p for name, p in model.named_parameters()
             if p.requires_grad and name.startswith("blocks.") and p.dim() == 2]
 
 
 def adamw(params, learning_rate: float, weight_decay: float = 0.1, betas=(0.9, 0.99)):
-    """AdamW as nanoGPT's configure_optimizers sets it up: weight decay pulls the matrices
-    (2-D and up) towards zero, never the biases and layer-norm scales; PyTorch's fused
-    kernel, which updates all of a group's tensors in one call (about 5x faster than a
-    loop), where the device has one."""
+    """AdamW as nanoGPT sets it up: weight decay on the matrices only, and PyTorch's fused
+    kernel (about 5x faster than a loop) where the device has one."""
     params = list(params)
     groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": weight_decay},
               {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
@@ -94,26 +76,22 @@ def adamw(params, learning_rate: float, weight_decay: float = 0.1, betas=(0.9, 0
 
 def configure_optimizers(model, learning_rate: float, weight_decay: float = 0.1,
                          muon_learning_rate: float | None = None) -> list:
-    """[AdamW] for every weight; with muon_learning_rate, [Muon, AdamW]: Muon takes the
-    blocks' weight matrices (muon_matrices) and orthogonalises each update (every
-    direction of a matrix moves by the same amount), which reaches the same loss in about
-    half the steps here; AdamW keeps the rest."""
+    """[AdamW], or with muon_learning_rate [Muon for muon_matrices, AdamW for the rest]: Muon
+    reaches the same loss in about half the steps here."""
     matrices = muon_matrices(model) if muon_learning_rate is not None else []
     taken = {id(p) for p in matrices}
     rest = [p for p in model.parameters() if p.requires_grad and id(p) not in taken]
-    optimizers = [adamw(rest, learning_rate, weight_decay)]
-    if matrices:
-        # momentum 0.85, not torch's 0.95: a shorter memory of past gradients reached the
-        # benchmark's loss in about a fifth fewer steps (benchmarks/README.md)
-        muon = BatchedMuon(matrices, lr=muon_learning_rate, weight_decay=weight_decay,
-                           momentum=0.85)
-        optimizers.insert(0, muon)
-    return optimizers
+    if not matrices:
+        return [adamw(rest, learning_rate, weight_decay)]
+    # momentum 0.85, not torch's 0.95: a shorter memory of past gradients reached the
+    # benchmark's loss in about a fifth fewer steps (benchmarks/README.md)
+    muon = BatchedMuon(matrices, lr=muon_learning_rate, weight_decay=weight_decay, momentum=0.85)
+    return [muon, adamw(rest, learning_rate, weight_decay)]
 
 
 def learning_rate_factor(step: int, steps: int, warmup_steps: int = 0, floor: float = 1.0):
-    """The schedule, as a fraction of the peak rate at step 1..steps: a linear warm-up over
-    warmup_steps, then half a cosine down to `floor` at the last step (floor 1: constant).
+    """The fraction of the peak rate at step 1..steps: a linear warm-up, then half a cosine
+    down to `floor` at the last step (floor 1: constant).
 
     >>> [round(learning_rate_factor(s, 10, 2, 0.1), 3) for s in (1, 2, 6, 10)]
     [0.5, 1.0, 0.55, 0.1]
@@ -125,29 +103,14 @@ def learning_rate_factor(step: int, steps: int, warmup_steps: int = 0, floor: fl
 
 
 def mean_then_ema(decay: float):
-    """AveragedModel's multi_avg_fn for the moving average: a <- a + (1 - d) (p - a).
-
-    d is `decay`, except early on: d = n / (n + 1) after n updates while that is smaller,
-    so for the first 1 / (1 - decay) steps the average is the plain mean of the weights so
-    far instead of remembering the random initial ones. (AveragedModel copies the weights
-    at its first update.) Worked out in tensors on the weights' device: reading the count
-    as a number would make a GPU wait for the step to finish.
-
-    >>> trained = torch.nn.Linear(1, 1)
-    >>> averaged = AveragedModel(trained, multi_avg_fn=mean_then_ema(0.9))
-    >>> for weight in (1.0, 3.0):  # update 1 copies; update 2: the mean of 1 and 3
-    ...     _ = torch.nn.init.constant_(trained.weight, weight)
-    ...     averaged.update_parameters(trained)
-    >>> averaged.module.weight.item()
-    2.0
-    >>> _ = averaged.n_averaged.fill_(99), torch.nn.init.zeros_(trained.weight)
-    >>> averaged.update_parameters(trained); round(averaged.module.weight.item(), 6)  # 0.9 * 2
-    1.8
-    """
+    """AveragedModel's multi_avg_fn: a <- a + (1 - d) (p - a), with d = min(decay, n / (n + 1))
+    after n updates, so the first 1 / (1 - decay) steps average plainly instead of
+    remembering the random initial weights (tests/test_recipe.py checks it bit for bit)."""
 
     @torch.no_grad()
     def update(averaged: list, current: list, num_averaged) -> None:
-        n = num_averaged.double()  # float64, as Python's own arithmetic on the count
+        # in float64 as Python's arithmetic, but a tensor: reading it would make a GPU wait
+        n = num_averaged.double()
         weight = (1 - torch.clamp(n / (n + 1), max=decay)).float()
         for a, p in zip(averaged, current, strict=True):
             a.lerp_(p, weight)
@@ -156,14 +119,9 @@ def mean_then_ema(decay: float):
 
 
 class Recipe:
-    """What a training step does after loss.backward(): step each optimizer, move its
-    learning rates along the schedule (one LambdaLR per optimizer: it keeps each group's
-    peak as "initial_lr"), and move the moving average of the weights (an AveragedModel,
-    when ema_decay > 0) towards the new ones.
-
-    schedule(step): the fraction of each group's peak rate at step 1, 2, ... (None: the
-    peak throughout).
-    """
+    """After loss.backward(): step each optimizer, its learning rates along schedule(step) (a
+    fraction of each group's peak at step 1, 2, ...; None: the peak) and the moving average
+    (when ema_decay > 0) towards the new weights."""
 
     def __init__(self, model, optimizers, schedule=None, ema_decay: float = 0.0):
         self.model, self.optimizers = model, list(optimizers)
@@ -193,9 +151,7 @@ class Recipe:
             self.averaged.update_parameters(self.model)
 
     def state_dict(self) -> dict:
-        """Everything but the weights themselves (a checkpoint keeps the model's and the
-        average's apart, to sample from): the optimizers', the schedules' and the
-        average's count of updates."""
+        """All but the weights (a checkpoint keeps those apart, to sample from)."""
         return {
             "optimizers": [optimizer.state_dict() for optimizer in self.optimizers],
             "schedules": [schedule.state_dict() for schedule in self.schedules],
@@ -222,9 +178,8 @@ class Recipe:
 def build_recipe(model, *, steps: int, learning_rate: float, weight_decay: float = 0.1,
                  muon_learning_rate: float | None = None, warmup_steps: int = 0,
                  final_rate: float = 1.0, ema_decay: float = 0.0) -> Recipe:
-    """The recipe as `train` and `minillm train` both set it up: configure_optimizers'
-    optimizers, learning_rate_factor's schedule over `steps` (warm-up, then cosine down
-    to final_rate x each peak), and the moving average with ema_decay (0: none)."""
+    """The recipe as `train` and `minillm train` both set it up (final_rate: the last step's
+    fraction of each peak; ema_decay 0: no average)."""
     optimizers = configure_optimizers(model, learning_rate, weight_decay, muon_learning_rate)
     schedule = functools.partial(learning_rate_factor, steps=steps, warmup_steps=warmup_steps,
                                  floor=final_rate)

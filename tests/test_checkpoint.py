@@ -7,7 +7,7 @@ import torch
 
 from minillm_helpers.checkpoint import (
     CheckpointError,
-    load_training_checkpoint,
+    load_checkpoint,
     save_checkpoint,
     save_training_checkpoint,
     tokenizer_from_state,
@@ -40,7 +40,7 @@ def test_training_checkpoint_round_trip(tmp_path):
         tmp_path, model, tokenizer, optimizer, 1, {"seed": 0}, rng, history
     )
     assert path == tmp_path / "checkpoint.pt"
-    state = load_training_checkpoint(tmp_path)  # the folder works as well as the file
+    state = load_checkpoint(tmp_path, training=True)  # the folder works as well as the file
     assert state["step"] == 1 and state["history"] == history and state["settings"] == {"seed": 0}
     assert torch.equal(state["rng"]["batches"], rng["batches"])
     assert tokenizer_from_state(state["tokenizer"]).vocabulary == tokenizer.vocabulary
@@ -53,7 +53,7 @@ def test_a_restored_optimizer_takes_the_same_next_step(tmp_path):
     original optimizer would take next."""
     model, tokenizer, optimizer = trained_parts()
     path = save_training_checkpoint(tmp_path, model, tokenizer, optimizer, 1, {}, {}, {})
-    state = load_training_checkpoint(path)
+    state = load_checkpoint(path, training=True)
     copy = GPT(model.config)
     copy.load_state_dict(state["model"])
     restored = torch.optim.AdamW(copy.parameters(), lr=0.5, betas=(0.5, 0.5))  # all overwritten
@@ -78,21 +78,21 @@ def test_a_checkpoint_that_would_run_code_is_refused_unexecuted(tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     torch.save({"format": "minillm-checkpoint-1", "payload": RunsCode()}, tmp_path / "evil.pt")
     with pytest.raises(CheckpointError, match="refused without running"):
-        load_training_checkpoint(tmp_path / "evil.pt")
+        load_checkpoint(tmp_path / "evil.pt", training=True)
     assert not (tmp_path / "PWNED").exists()
 
 
 def test_a_foreign_checkpoint_is_refused(tmp_path):
     torch.save({"weights": torch.zeros(3)}, tmp_path / "other.pt")
     with pytest.raises(CheckpointError, match="not a minillm checkpoint"):
-        load_training_checkpoint(tmp_path / "other.pt")
+        load_checkpoint(tmp_path / "other.pt", training=True)
 
 
 def test_a_model_only_checkpoint_cannot_be_resumed(tmp_path):
     model, tokenizer, _ = trained_parts()
     save_checkpoint(tmp_path / "model.pt", model, tokenizer)
     with pytest.raises(CheckpointError, match="missing optimizer"):
-        load_training_checkpoint(tmp_path / "model.pt")
+        load_checkpoint(tmp_path / "model.pt", training=True)
 
 
 def test_a_truncated_checkpoint_is_refused(tmp_path):
@@ -100,7 +100,7 @@ def test_a_truncated_checkpoint_is_refused(tmp_path):
     path = save_training_checkpoint(tmp_path, model, tokenizer, optimizer, 1, {}, {}, {})
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(CheckpointError, match="loaded safely"):
-        load_training_checkpoint(path)
+        load_checkpoint(path, training=True)
 
 
 def test_a_failed_write_leaves_the_old_checkpoint_whole(tmp_path, monkeypatch):

@@ -7,7 +7,7 @@ from dataclasses import replace
 import torch
 from tiny_model import TINY_MODEL, as_flags
 
-from minillm_helpers.checkpoint import load_training_checkpoint
+from minillm_helpers.checkpoint import load_checkpoint
 from minillm_helpers.cli.distributed import Process, any_process, batch_change, my_slice
 from minillm_helpers.cli.settings import TrainSettings
 from minillm_helpers.cli.trainer import run_training
@@ -41,7 +41,7 @@ def test_two_processes_first_update_equals_one_process_on_the_combined_batch(tmp
     data.write_text("abcdefghij klmnop, qrstuv wxyz.\n" * 20, encoding="utf-8")
     done = torchrun(data, tmp_path / "ddp", *as_flags(**SIZES, steps=1), "--batch-size", "3")
     assert done.stdout.count("Done: step 1") == 1  # the first process speaks, the other not
-    two = load_training_checkpoint(tmp_path / "ddp")
+    two = load_checkpoint(tmp_path / "ddp", training=True)
     assert two["settings"]["batch_size"] == 3
 
     single = TrainSettings(
@@ -80,7 +80,7 @@ def torchrun(data, out, *flags) -> subprocess.CompletedProcess:
 
 def torchrun_train(data, out, *flags):
     torchrun(data, out, *flags)
-    return load_training_checkpoint(out)
+    return load_checkpoint(out, training=True)
 
 
 def test_two_processes_stopped_and_resumed_equal_two_processes_straight(tmp_path):

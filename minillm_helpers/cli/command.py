@@ -1,12 +1,5 @@
-"""The `minillm` command: train the notebooks' GPT on your own text, then sample from it.
-
-    minillm train DATA.txt --out runs/mine          # Ctrl-C saves; add --resume to continue
-    minillm sample runs/mine --prompt "ROMEO:" --temperature 0.8 --top-k 20
-    torchrun --standalone --nproc_per_node 2 -m minillm_helpers train DATA.txt   # 2 processes
-
-Bad input ends with one line `minillm: error: ...` and exit status 2 (MINILLM_DEBUG=1 shows
-the traceback); Ctrl-C during training saves and exits with status 130.
-"""
+"""The `minillm` command (docs/command_line.md): its flags, `train` and `sample`. Bad input
+ends with one line `minillm: error: ...` and exit status 2 (MINILLM_DEBUG=1: the traceback)."""
 
 from __future__ import annotations
 
@@ -35,16 +28,12 @@ EXIT_INTERRUPTED = 130  # the shell's convention for a program stopped by Ctrl-C
 
 
 class OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
-
-
-class UsageError(InputError):
-    pass
+    def error(self, message):  # main says it in one line, as every other InputError
+        raise InputError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 
 
 def within(number_type: type, limits: dict | None):
-    """An argparse type: an int or float within `limits` (None: any), by TrainSettings' rule."""
+    """An argparse type: an int or float within `limits` (None: any), as TrainSettings checks."""
 
     def parse(text: str):
         try:
@@ -141,17 +130,14 @@ def sample_command(args) -> int:
     return 0
 
 
-# What main reports in one line: bad input (every check's MinillmError, argparse's UsageError)
-# and unreadable files (OSError, DatasetError); any other error is a bug: it keeps its traceback.
-REFUSALS = (MinillmError, OSError)
-
-
 def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
         commands = {"train": train_command, "sample": sample_command, "chat": chat_command}
         code = commands[args.command](args)
-    except REFUSALS as error:
+    # One line for bad input (every check's MinillmError) and unreadable files (OSError,
+    # DatasetError); any other error is a bug: it keeps its traceback.
+    except (MinillmError, OSError) as error:
         if os.environ.get("MINILLM_DEBUG"):
             raise
         message = " ".join(str(error).split()) or type(error).__name__

@@ -40,10 +40,6 @@ class Process:
     def active(self) -> bool:
         return self.world_size > 1
 
-    @property
-    def is_main(self) -> bool:
-        return self.rank == 0
-
 
 def launched_by_torchrun() -> bool:
     return "RANK" in os.environ and "WORLD_SIZE" in os.environ
@@ -71,8 +67,8 @@ def stop(process: Process) -> None:
 
 
 def batch_change(checkpoint: dict, batch_size: int, process: Process) -> str | None:
-    """The line that says a resumed run's step takes another number of windows than its
-    checkpoint's (--batch-size is per process), or None."""
+    """The line that says a resumed run's step takes another number of windows (--batch-size
+    is per process), or None."""
     trained_on = len(checkpoint["rng"]["processes"])  # one random state per process
     before = checkpoint["settings"]["batch_size"] * trained_on
     now = batch_size * process.world_size
@@ -112,5 +108,4 @@ def wrap(module, process: Process):
 
 def my_slice(batch, process: Process):
     """This process's rows of a global batch."""
-    per_process = batch.shape[0] // process.world_size
-    return batch[process.rank * per_process : (process.rank + 1) * per_process]
+    return batch.chunk(process.world_size)[process.rank]

@@ -13,7 +13,7 @@ import torch
 from minillm_helpers.checkpoint import (
     CHECKPOINT_FILE,
     CheckpointError,
-    load_training_checkpoint,
+    load_checkpoint,
     tokenizer_from_state,
 )
 from minillm_helpers.checks import InputError, check_int, check_number
@@ -27,8 +27,8 @@ SEED_LIMITS = {"minimum": 0, "maximum": 2**63 - 1}
 
 
 def setting(default, help: str, group: str, limits=None, *, fixed: bool = False):
-    """A field and its flag: help, group in --help, the keywords of check_int or check_number,
-    and whether a resumed run must keep it (it fixes the model's shape or the data split)."""
+    """A field and its flag: limits are check_int's or check_number's keywords; fixed: a
+    resumed run must keep it (it fixes the model's shape or the data split)."""
     return field(default=default,
                  metadata={"help": help, "group": group, "limits": limits, "fixed": fixed})
 
@@ -59,8 +59,7 @@ class TrainSettings:
     muon_learning_rate: float = setting(
         1.2e-2, "peak learning rate of Muon for the blocks' matrices (AdamW for the rest); 0: "
         "AdamW everywhere", "training", {"at_least": 0, "fix": "0 turns Muon off"}, fixed=True)
-    weight_decay: float = setting(0.1, "weight decay of the matrices", "training",
-                                  {"at_least": 0})
+    weight_decay: float = setting(0.1, "weight decay of the matrices", "training", {"at_least": 0})
     grad_clip: float = setting(1.0, "clip the gradient norm to this; 0: off", "training",
                                {"at_least": 0, "fix": "0 turns clipping off"})
     ema_decay: float = setting(0.98, "evaluate, save and sample a moving average of the "
@@ -126,16 +125,7 @@ def check_folder_can_be_written(out) -> None:
 
 def settings_to_resume(settings: TrainSettings, saved: dict, given=None) -> TrainSettings:
     """The settings `given` (names; None: all) and the machine's, the checkpoint's for the
-    rest; a given one that fixes the model or the data split must equal the checkpoint's.
-
-    >>> saved = vars(TrainSettings(width=64, steps=500))
-    >>> settings_to_resume(TrainSettings(steps=900), saved, given={"steps"}).width
-    64
-    >>> settings_to_resume(TrainSettings(width=128), saved, given={"width"})
-    Traceback (most recent call last):
-    ...
-    minillm_helpers.checks.InputError: --resume continues the run in runs/minillm as it was built, but --width 128 differs (the checkpoint has 64). Leave those flags out (they are taken from the checkpoint) or start a new run with another --out.
-    """  # noqa: E501
+    rest; a given one that fixes the model or the data split must equal the checkpoint's."""
     try:
         saved = TrainSettings(**saved)
     except TypeError:  # a key this version does not know, e.g. from a hand-edited file
@@ -165,7 +155,7 @@ def settings_and_checkpoint(settings: TrainSettings, resume: bool, fine_tune: bo
     if resume:
         if not path.is_file():
             raise InputError(f"--resume: there is no checkpoint in {settings.out} to continue.")
-        checkpoint = load_training_checkpoint(path)
+        checkpoint = load_checkpoint(path, training=True)
         settings = settings_to_resume(settings, checkpoint["settings"], given)
         if checkpoint["step"] >= settings.steps:
             raise InputError(
@@ -183,9 +173,8 @@ def settings_and_checkpoint(settings: TrainSettings, resume: bool, fine_tune: bo
 
 
 def encode(tokenizer: Tokenizer, text: str, what="The text", piece=1 << 16) -> torch.Tensor:
-    """The text's IDs, or an InputError naming all the characters the vocabulary lacks;
-    encoded about `piece` characters (whole lines) at a time: a megabyte of text as one
-    list of Python ints would raise the run's peak memory by about 20 MiB."""
+    """The text's IDs, or an InputError naming the characters the vocabulary lacks; encoded
+    `piece` characters (whole lines) at a time: a megabyte as one list costs 20 MiB more."""
     unseen = sorted(set(tokenizer.split(text)) - set(tokenizer.unit_to_id))
     if unseen:
         shown = ", ".join(repr(u) for u in unseen[:20]) + (" ..." if len(unseen) > 20 else "")
@@ -214,8 +203,7 @@ def fine_tuning(checkpoint: dict | None, path, found: str) -> str | None:
 
 def read_data(settings: TrainSettings, checkpoint: dict | None = None, fine_tune: bool = False):
     """(tokenizer, training tokens, validation tokens, the text's SHA-256). A resumed run
-    keeps its vocabulary and, unless fine-tuning, its text: another text, even of the same
-    characters, would silently change the validation split."""
+    keeps its vocabulary and, unless fine-tuning, its text (or its validation split)."""
     text, found = read_text(settings.data), sha256_of(settings.data)
     if checkpoint is None:
         tokenizer = CharTokenizer.from_text(text)

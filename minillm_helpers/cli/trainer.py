@@ -138,7 +138,7 @@ class Trainer:
         if self.device.type == "cuda":
             mine["cuda"] = torch.cuda.get_rng_state(self.device)
         states = distributed.gather(mine, self.process)
-        if not self.process.is_main:
+        if self.process.rank != 0:
             return
         s, state, out = self.settings, self.state, Path(self.settings.out)
         rng = {"batches": state.batch_generator.get_state(), "processes": states}
@@ -226,7 +226,7 @@ def train_loop(trainer: Trainer, progress: bool = True, say=print) -> RunResult:
     """Train, evaluate and save every eval_every steps and at the end; stop at the target
     loss or, after saving, on Ctrl-C."""
     s, state, process = trainer.settings, trainer.state, trainer.process
-    bar = ProgressBar(trainer, progress and process.is_main, say)
+    bar = ProgressBar(trainer, progress and process.rank == 0, say)
     interrupted = reached_target = False
     with stop_requests(bar.write) as requests:
         while state.step < s.steps and not (interrupted or reached_target):
@@ -265,7 +265,7 @@ def run_training(settings, resume: bool = False, progress: bool = True,
         torch.set_num_threads(settings.threads)
     process = distributed.start(settings.device)
     try:
-        say = say if process.is_main else (lambda *a, **k: None)
+        say = say if process.rank == 0 else (lambda *a, **k: None)
         tokenizer, train_data, val_data, text_sha256 = read_data(settings, checkpoint, fine_tune)
         trainer = Trainer(settings, tokenizer, train_data, val_data, text_sha256, process,
                           checkpoint)
