@@ -1,6 +1,5 @@
-"""`minillm train`'s loop: the notebooks' recipe (`minillm_helpers.recipe`: optimizers,
-warm-up + cosine schedule, moving average of the weights) plus gradient clipping, an
-atomically written checkpoint folder that resumes bit for bit, Ctrl-C, and torchrun."""
+"""`minillm train`'s loop: the notebooks' recipe plus gradient clipping, a checkpoint folder
+written atomically that resumes bit for bit, Ctrl-C, and torchrun."""
 
 from __future__ import annotations
 
@@ -223,8 +222,7 @@ class RunResult:
 
 
 def train_loop(trainer: Trainer, progress: bool = True, say=print) -> RunResult:
-    """Train, evaluate and save every eval_every steps and at the end; stop at the target
-    loss or, after saving, on Ctrl-C."""
+    """Train, evaluating and saving every eval_every steps, to the end, target_loss or Ctrl-C."""
     s, state, process = trainer.settings, trainer.state, trainer.process
     bar = ProgressBar(trainer, progress and process.rank == 0, say)
     interrupted = reached_target = False
@@ -257,9 +255,8 @@ def train_loop(trainer: Trainer, progress: bool = True, say=print) -> RunResult:
 
 def run_training(settings, resume: bool = False, progress: bool = True,
                  say=print, given=None, fine_tune: bool = False) -> RunResult:
-    """Train, or continue the checkpoint in settings.out (fine_tune: on purpose on another
-    text); `given` names the settings chosen (None: all), the others a resumed run takes
-    from its checkpoint."""
+    """Train, or continue the checkpoint in settings.out (fine_tune: on another text), taking
+    the settings not `given` (names; None: all) from it."""
     settings, checkpoint = settings_and_checkpoint(settings, resume, fine_tune, given)
     if settings.threads:
         torch.set_num_threads(settings.threads)
