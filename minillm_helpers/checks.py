@@ -1,7 +1,6 @@
 """Input checks where a person's input enters (the tokenizer, get_batch, train, GPTConfig,
 generate); layers trust the tensors the package built. A value of the wrong kind raises
-InputTypeError, one that cannot work InputError, naming the argument, the value and the fix.
-"""
+InputTypeError, one that cannot work InputError, naming the argument, the value and the fix."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""Text files in: the one UTF-8 reader, a file's SHA-256, the one atomic write, and the
-data sets notebook 07 and `minillm train` can name, fetched once into $MINILLM_DATA_DIR
-(else the git-ignored data/datasets/) and used only with their expected SHA-256."""
+"""Text files in: the one UTF-8 reader and atomic write, and the data sets notebook 07 and
+`minillm train` name, fetched once into $MINILLM_DATA_DIR and used only if their SHA-256 fits."""
 
 from __future__ import annotations
 
@@ -119,8 +118,7 @@ def download(url: str, destination, sha256: str, progress: bool = True) -> Path:
 
 
 def dataset_path(name: str, *, folder=None, url: str | None = None, progress: bool = True) -> Path:
-    """Data set `name`'s file on this machine (in `folder`, default data_dir()), fetched from
-    `url` (default its source) and checked if needed."""
+    """Data set `name`'s file in `folder` (default data_dir()), checked; fetched from `url`."""
     if name not in DATASETS:
         raise InputError(f"Unknown data set {name!r}: the known ones are {sorted(DATASETS)}.")
     dataset = DATASETS[name]
@@ -148,8 +146,7 @@ def dataset_path(name: str, *, folder=None, url: str | None = None, progress: bo
 
 
 def data_file(argument: str, **options) -> Path:
-    """The file `argument` if it exists, else the data set of that name, else the path as
-    given (for read_text's error)."""
+    """The file `argument` if it exists, else the data set so named, else the path (to refuse)."""
     path = Path(argument)
     if path.exists() or argument not in DATASETS:
         return path

@@ -1,8 +1,7 @@
 """The training recipe, said once: what the notebooks' `train` and `minillm train` do after
 each loss.backward(): Muon and AdamW (`configure_optimizers`), a warm-up then half a cosine
 (`learning_rate_factor`) and a moving average of the weights (`mean_then_ema`), stepped
-together by `Recipe`. No notebook writes it; `stages.py` says why it sits after the series.
-"""
+together by `Recipe`. No notebook writes it; `stages.py` says why it sits after the series."""
 
 from __future__ import annotations
 
@@ -17,8 +16,7 @@ FUSED_ADAMW_DEVICES = ("cpu", "cuda")  # where torch.optim.AdamW(fused=True) has
 
 
 def newton_schulz(updates, steps: int = 5, eps: float = 1e-7):
-    """torch.optim.Muon's quintic Newton-Schulz iteration (its coefficients, in bfloat16) on a
-    stack of matrices of one shape at once."""
+    """torch.optim.Muon's quintic Newton-Schulz iteration, in bfloat16, on a stack of matrices."""
     a, b, c = 3.4445, -4.7750, 2.0315
     x = updates.bfloat16()
     wide = x.size(-2) <= x.size(-1)

@@ -1,6 +1,5 @@
-"""Where a run computes: its device and, under torchrun, its place among the processes
-(gloo on CPUs, NCCL on CUDA). Each trains on its own rows of one global batch and DDP
-averages the gradients: one process's step on the combined batch. Rank 0 writes and prints."""
+"""Where a run computes: its device and, under torchrun, its place among the processes. Each
+trains on its own rows of one global batch, DDP averages the gradients; rank 0 writes."""
 
 from __future__ import annotations
 
@@ -67,8 +66,7 @@ def stop(process: Process) -> None:
 
 
 def batch_change(checkpoint: dict, batch_size: int, process: Process) -> str | None:
-    """The line that says a resumed run's step takes another number of windows (--batch-size
-    is per process), or None."""
+    """The line saying a resumed run's step takes another number of windows, or None."""
     trained_on = len(checkpoint["rng"]["processes"])  # one random state per process
     before = checkpoint["settings"]["batch_size"] * trained_on
     now = batch_size * process.world_size
