@@ -89,11 +89,7 @@ def configure_optimizers(model, learning_rate: float, weight_decay: float = 0.1,
 
 def learning_rate_factor(step: int, steps: int, warmup_steps: int = 0, floor: float = 1.0):
     """The fraction of the peak rate at step 1..steps: a linear warm-up, then half a cosine
-    down to `floor` at the last step (floor 1: constant).
-
-    >>> [round(learning_rate_factor(s, 10, 2, 0.1), 3) for s in (1, 2, 6, 10)]
-    [0.5, 1.0, 0.55, 0.1]
-    """
+    down to `floor` at the last step (floor 1: constant)."""
     if step <= warmup_steps:
         return step / max(1, warmup_steps)
     progress = min(1.0, (step - warmup_steps) / max(1, steps - warmup_steps))
