@@ -1,9 +1,8 @@
 """Look inside a trained model: `explore(model, tokenizer)` or `explore("runs/book")`.
 
 No second copy of the model or of sampling: `look_inside` runs the model's own forward once
-(attention weights kept, the residual stream caught by hooks) and reads the lens through its
-own `final_norm` and `output`; bars and new tokens come from `sampling`. Each view is a plain
-function from those numbers to HTML; `Explorer` only wires them up.
+and reads the lens through its own `final_norm` and `output`; bars and new tokens come from
+`sampling`. Each view is a plain function to HTML; `Explorer` only wires them up.
 """
 
 from __future__ import annotations
@@ -68,9 +67,8 @@ Inside = namedtuple("Inside", "window attention lens logits")
 
 @torch.no_grad()
 def look_inside(model, ids) -> Inside:
-    """Run the model once over the last context_length of `ids` (a list or a 1-D tensor),
-    keeping each block's attention weights and the stream before the first block and after
-    each one; leaves the model's attention setting and train/eval mode as they were."""
+    """One forward over the last context_length of `ids`, the residual stream caught by hooks;
+    leaves the model's attention setting and train/eval mode as they were."""
     check_model(model)
     ids = checks.check_ids(ids, model.config.vocab_size)
     checks.check_tensor("ids", ids, rank=1, fix="pass one sequence, e.g. ids[0]")
@@ -100,15 +98,12 @@ def look_inside(model, ids) -> Inside:
 
 
 def logit_lens(model, ids) -> torch.Tensor:
-    """The prediction forming: (num_layers + 1, vocab_size) next-token probabilities read off
-    the stream at the last position through the final norm and output layer: row 0 after
-    embeddings + positions, row l after block l, the last the model's own prediction."""
+    """(num_layers + 1, vocab_size) next-token probabilities: row l read after block l."""
     return look_inside(model, ids).lens
 
 
 def next_token(model, ids, greedy=False, seed=0, draws=0, temperature=1.0, top_k=0, top_p=1.0):
-    """The likeliest token, or generate's draw under the settings with the seed of the
-    `draws`-th draw: the same seed and the same presses give the same tokens."""
+    """The likeliest token, or generate's `draws`-th draw under `seed` (so it is repeatable)."""
     if greedy:
         return generate(model, ids, 1, temperature=0)[0]
     return generate(model, ids, 1, temperature, *nb06.cut_settings(top_k, top_p),
@@ -131,8 +126,7 @@ def unit_names(tokenizer) -> tuple[str, str]:
 
 
 def read_prompt(text: str, tokenizer) -> tuple[list[str], list, str]:
-    """The typed prompt's units, their IDs (None for a unit the vocabulary lacks) and, when
-    the model cannot read it, the one sentence saying why ("" when it can)."""
+    """The prompt's units, their IDs (None: unseen) and why the model cannot read it ("": can)."""
     singular, plural = unit_names(tokenizer)
     units = list(tokenizer.split(text))
     if not units:
@@ -182,8 +176,7 @@ def head_name(layer: int, head) -> str:
 
 
 def attention_html(attention, layer: int, head, units, position: int) -> str:
-    """look_inside's attention of one head (None: each head, smaller) as a heat map; one
-    head's carries the tokens along both sides."""
+    """One head's attention (tokens along both sides) or, head None, each head's, smaller."""
     title = (f"{head_name(layer, head)} · row: the token looking · column: where it looks · "
              "darker: more weight (square-root scale)")
     if head is None:
@@ -224,8 +217,7 @@ def looks_html(attention, layer: int, head, units, position: int, top: int = 8) 
 
 
 def lens_html(lens, vocabulary, top: int = 5) -> str:
-    """Per stage (embeddings, each block) the `top` likeliest next tokens, coloured by
-    probability; the last row is the prediction."""
+    """Per stage (embeddings, each block) the `top` likeliest next tokens, by probability."""
     table = []
     for stage, probs in enumerate(lens):
         values, order = torch.sort(probs, descending=True, stable=True)
@@ -240,9 +232,8 @@ def lens_html(lens, vocabulary, top: int = 5) -> str:
 
 
 def next_token_rows(logits, temperature, top_k, top_p, vocabulary, top: int = 15):
-    """Bars for the `top` best-scored tokens (an order no setting changes), and how many can
-    be drawn: a kept token at the probability generation draws with, a cut one faded at its
-    probability before the cut. Temperature 0 picks the best whatever the cuts say."""
+    """Bars for the `top` best-scored tokens, and how many can be drawn: a kept token at the
+    probability generation draws with, a cut one faded at its probability before the cut."""
     kept = probabilities(logits, temperature, *nb06.cut_settings(top_k, top_p))
     before = probabilities(logits, temperature)
     rows = []
@@ -257,8 +248,7 @@ def next_token_rows(logits, temperature, top_k, top_p, vocabulary, top: int = 15
 
 # ---------------------------------------------------------------- the panel
 def explore(model, tokenizer=None, prompt: str | None = None, top: int = 15) -> Explorer:
-    """The panel for a trained model and its tokenizer, or for a checkpoint folder or file of
-    `minillm train` (which brings its tokenizer); `top`: how many next-token bars."""
+    """The panel for a model and its tokenizer, or for a `minillm train` checkpoint's path."""
     if isinstance(model, (str, os.PathLike)):
         if tokenizer is not None:
             checks.fail(checks.InputTypeError, "A checkpoint brings its own tokenizer",
