@@ -61,7 +61,8 @@ def check_model(model) -> None:
 
 # ---------------------------------------------------------------- what the model computes
 # One forward over the IDs in `window`: attention (layers, heads, T, T), [l, h, i] where token
-# i looks; lens (layers + 1, vocab), logit_lens's; logits (vocab,), the model's own scores.
+# i looks; lens (layers + 1, vocab), the logit lens: next-token probabilities read off the
+# stream after each block l (row 0: the embeddings); logits (vocab,), the model's own scores.
 Inside = namedtuple("Inside", "window attention lens logits")
 
 
@@ -95,11 +96,6 @@ def look_inside(model, ids) -> Inside:
     scores = model.output(model.final_norm(torch.cat(streams)))[:, -1]  # (layers + 1, vocab)
     return Inside(window.tolist(), attention.cpu(), probabilities(scores).cpu(),
                   logits[0, -1].cpu())
-
-
-def logit_lens(model, ids) -> torch.Tensor:
-    """(num_layers + 1, vocab_size) next-token probabilities: row l read after block l."""
-    return look_inside(model, ids).lens
 
 
 def next_token(model, ids, greedy=False, seed=0, draws=0, temperature=1.0, top_k=0, top_p=1.0):

@@ -1,6 +1,6 @@
 """Checkers for notebook 06's exercises (prediction and sampling)."""
 
-import math
+import torch
 
 from minillm_helpers.notebook_support.corpus import SAT_ENDINGS
 from minillm_helpers.notebook_support.exercises.feedback import (
@@ -13,22 +13,17 @@ from minillm_helpers.notebook_support.exercises.feedback import (
     part_matters,
 )
 
-SCORES = [2.0, 1.0, 0.0]
+SCORES = torch.tensor([2.0, 1.0, 0.0])
 CAT_SAT = {ending.split()[0]: n / 100 for ending, n in SAT_ENDINGS.items()}  # after "The cat sat"
 TOP_P = 0.75
 WIZARD_PROMPT = "The wizard waved his wand and the cat sat"
-
-
-def softmax(scores, temperature: float = 1.0) -> list[float]:
-    exps = [math.exp((s - max(scores)) / temperature) for s in scores]
-    return [e / sum(exps) for e in exps]
 
 
 @checker
 def check_temperature(answer) -> str:
     """Exercise 1: the probabilities of the scores [2, 1, 0] at temperature 2."""
     hint = "give three probabilities as a list of numbers, like [0.5, 0.3, 0.2]."
-    values, expected = given(numbers(answer), hint), softmax(SCORES, temperature=2)
+    values, expected = given(numbers(answer), hint), torch.softmax(SCORES / 2, 0).tolist()
     if close(values, expected):
         return (f"the scores become [1.0, 0.5, 0.0], and softmax gives "
                 f"[{', '.join(f'{p:.3f}' for p in expected)}]. At temperature 1 the top word "
@@ -38,9 +33,9 @@ def check_temperature(answer) -> str:
     if abs(sum(values) - 1) > 0.02:
         raise NotYet(f"your numbers add up to {sum(values):.3f}; probabilities from softmax add "
                      "up to 1.")
-    if close(values, softmax(SCORES)):
+    if close(values, torch.softmax(SCORES, 0).tolist()):
         raise NotYet("that is softmax at temperature 1: divide each score by the temperature.")
-    if close(values, softmax(SCORES, temperature=0.5)):
+    if close(values, torch.softmax(SCORES * 2, 0).tolist()):  # multiplied by 2
         raise NotYet("you multiplied by the temperature: divide, and the distribution flattens.")
     raise NotYet("divide each score by 2, take exp() of each, and divide by their sum.")
 
