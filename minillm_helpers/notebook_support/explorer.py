@@ -303,19 +303,18 @@ class Explorer(widgets.VBox):
             widgets.VBox([heading[1], self.lens, heading[2], self.temperature, self.top_k,
                           self.top_p, self.bars], layout={"margin": "0 0 0 16px"}),
         ]), heading[3], self.looks])
-        buttons = [self.next_button, self.most_likely_button, self.undo_button]
-        super().__init__([title, self.prompt, self.status, self.chips,
-                          widgets.HBox([*buttons, self.seed]), self.problem, self.views])
+        buttons = [self.next_button, self.most_likely_button, self.undo_button, self.seed]
+        super().__init__([title, self.prompt, self.status, self.chips, widgets.HBox(buttons),
+                          self.problem, self.views])
         self.add_class("minillm-explorer")
         for callback, controls in [(self.typed, [self.prompt]), (self.new_seed, [self.seed]),
                                    (self.redraw_attention, [self.layer, self.head, self.token]),
                                    (self.redraw_next, [self.temperature, self.top_k, self.top_p])]:
             for changed in controls:
                 changed.observe(self.reported(callback), names="value")
-        for button, callback in zip(buttons, [lambda: self.append(greedy=False),
-                                              lambda: self.append(greedy=True), self.undo],
-                                    strict=True):
-            button.on_click(self.reported(callback))
+        self.next_button.on_click(self.reported(lambda: self.append(greedy=False)))
+        self.most_likely_button.on_click(self.reported(lambda: self.append(greedy=True)))
+        self.undo_button.on_click(self.reported(self.undo))
         self.reported(self.typed)()
 
     def summary(self) -> str:
