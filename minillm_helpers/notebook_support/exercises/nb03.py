@@ -42,8 +42,7 @@ MOUSE_ATE_CAT = [1, 4, 2, 5, 3, 0]  # The mouse ate the cat .
 
 @checker
 def check_without_positions(model_input) -> str:
-    """Exercise 2: model_input(ids, table) with no positions: the second sentence's vectors
-    must be the first's, reordered."""
+    """Exercise 2: model_input(ids, table) with no positions: the sentences' vectors reordered."""
     table = 0.1 * torch.randn(6, 8, generator=torch.Generator().manual_seed(3))  # 6 words, width 8
     first, second = (call(model_input, torch.tensor(ids), table)
                      for ids in (CAT_ATE_MOUSE, MOUSE_ATE_CAT))

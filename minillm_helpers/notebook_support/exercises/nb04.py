@@ -58,8 +58,7 @@ def check_query_factor(factor) -> str:
 
 @checker
 def check_unscaled_entropy(scaled, unscaled) -> str:
-    """Exercise 3 (break it): the mean entropy of attention rows over 8 keys of width 64,
-    with the division by sqrt(64) and without it."""
+    """Exercise 3 (break it): the mean entropy of attention rows with the sqrt(64) and without."""
     with_scale, without = number(scaled), number(unscaled)
     if with_scale is None or without is None:
         raise NotYet("give two numbers: the mean entropy of the rows with the scale, then without.")

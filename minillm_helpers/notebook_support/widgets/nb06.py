@@ -1,5 +1,4 @@
-"""Notebook 06's widget: a prompt, temperature, top-k and top-p over the next word, through
-the notebook's trained model, tokenizer, `probabilities` and `generate` (passed in)."""
+"""Notebook 06's widget: a prompt, temperature, top-k and top-p over the next word."""
 
 from itertools import count
 
