@@ -7,7 +7,6 @@ from minillm_helpers.notebook_support.corpus import (
     SAT_ENDINGS,
     corpus_statistics,
     generate_corpus,
-    generate_validation,
     load_corpus,
     load_corpus_split,
     split_sentences,
@@ -20,14 +19,14 @@ def test_committed_texts_are_the_generators_output():
     message = ("data/ differs from the generator: run "
                "`python -m minillm_helpers.notebook_support.corpus`.")
     assert train_text == generate_corpus(), message
-    assert val_text == generate_validation(), message
+    assert val_text == generate_corpus(validation=True), message
     assert load_corpus() == train_text
 
 
 def test_generator_is_deterministic_and_seeded():
     assert generate_corpus(60, seed=3) == generate_corpus(60, seed=3)
     assert generate_corpus(60, seed=3) != generate_corpus(60, seed=4)
-    assert generate_validation(60, seed=3) == generate_validation(60, seed=3)
+    assert generate_corpus(60, 3, validation=True) == generate_corpus(60, 3, validation=True)
 
 
 def test_every_validation_sentence_is_absent_from_the_training_text():

@@ -18,7 +18,7 @@ from minillm_helpers.checks import MinillmError
 from minillm_helpers.cli.command import main as minillm
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.notebook_support import explorer as ex
-from minillm_helpers.notebook_support.explorer import explore, logit_lens, look_inside
+from minillm_helpers.notebook_support.explorer import explore, look_inside
 from minillm_helpers.sampling import generate, next_token_probabilities
 from minillm_helpers.tokenizer import CharTokenizer, WordTokenizer
 
@@ -61,10 +61,10 @@ def without_blocks_after(model, kept):
     return cut
 
 
-# ---------------------------------------------------------------- logit lens, look_inside
+# ---------------------------------------------------------------- look_inside, the logit lens
 def test_the_lens_last_row_is_the_models_own_prediction(model, tokenizer):
     ids = tokenizer.encode("the ca")
-    lens = logit_lens(model, ids)
+    lens = look_inside(model, ids).lens
     assert lens.shape == (3, tokenizer.vocab_size)
     assert torch.allclose(lens[-1], prediction(model, ids), atol=1e-6)
 
@@ -75,7 +75,7 @@ def test_each_row_reads_the_stream_after_that_many_blocks(tokenizer, layers):
     a one-block model is the embeddings + positions alone."""
     model = tiny(tokenizer.vocab_size, layers=layers, seed=layers)
     ids = tokenizer.encode("the dog")
-    lens = logit_lens(model, ids)
+    lens = look_inside(model, ids).lens
     for kept in range(layers + 1):
         assert torch.allclose(lens[kept], prediction(without_blocks_after(model, kept), ids),
                               atol=1e-5)
@@ -84,8 +84,9 @@ def test_each_row_reads_the_stream_after_that_many_blocks(tokenizer, layers):
 
 def test_only_the_last_context_length_ids_are_read(model, tokenizer):
     ids = tokenizer.encode("the cat sat on the mat")
-    assert torch.equal(logit_lens(model, ids), logit_lens(model, torch.tensor(ids[-CONTEXT:])))
-    assert look_inside(model, ids).window == ids[-CONTEXT:]
+    whole, window = look_inside(model, ids), look_inside(model, torch.tensor(ids[-CONTEXT:]))
+    assert torch.equal(whole.lens, window.lens)
+    assert whole.window == ids[-CONTEXT:]
 
 
 def test_look_inside_keeps_the_models_own_attention_and_scores(model, tokenizer):
@@ -142,7 +143,7 @@ def test_the_look_is_one_forward_and_leaves_no_hook(model, tokenizer):
 )
 def test_bad_input_is_refused_with_a_clear_message(model, ids, error, message):
     with pytest.raises(error, match=re.escape(message)) as raised:
-        logit_lens(torch.nn.Linear(2, 2), [0]) if ids == "model" else logit_lens(model, ids)
+        look_inside(torch.nn.Linear(2, 2), [0]) if ids == "model" else look_inside(model, ids)
     assert isinstance(raised.value, MinillmError)
 
 
@@ -274,7 +275,7 @@ def test_the_panel_shows_the_prompt_and_every_view(panel, model, tokenizer):
                                                           strict=True)]
     assert panel.status.value == "6 tokens (characters) · the model reads them all"
     ids = tokenizer.encode("the ca")
-    assert panel.lens.value == ex.lens_html(logit_lens(model, ids), tokenizer.vocabulary)
+    assert panel.lens.value == ex.lens_html(look_inside(model, ids).lens, tokenizer.vocabulary)
     assert "layer 1, head 1 · row" in panel.attention.value
     assert "token 5 (a) looks most at" in panel.looks.value
     assert panel.bars.value.count('<div class="minillm-bar') == 15
@@ -323,7 +324,7 @@ def test_next_token_twice_then_undo(panel, model, tokenizer):
     assert panel.chips.value.count("minillm-chip added") == 3
     panel.undo_button.click()
     assert [int(i) for _, i in chips_of(panel)] == ids[:-1]
-    assert panel.lens.value == ex.lens_html(logit_lens(model, ids[:-1]), tokenizer.vocabulary)
+    assert panel.lens.value == ex.lens_html(look_inside(model, ids[:-1]).lens, tokenizer.vocabulary)
     panel.undo_button.click()
     panel.undo_button.click()
     assert panel.undo_button.disabled and len(chips_of(panel)) == 6

@@ -1,8 +1,6 @@
-"""A class grows as the series teaches more: a line marked `# + notebook NN: why` in the
-package (with the block it opens) is one notebook NN adds to a class an earlier cell showed.
-The class cell shows `without_added_lines(the package's source)` (tests/test_one_source.py
-checks it), and notebook NN prints its lines with `show_added_lines(cls, notebook=NN)`.
-"""
+"""A line marked `# + notebook NN: why` in the package (with the block it opens) is one that
+notebook NN adds to a class an earlier cell showed `without_added_lines`; notebook NN prints
+them with `show_added_lines(cls, notebook=NN)`."""
 
 import importlib
 import inspect

@@ -1,10 +1,9 @@
 """The project's own corpus, seeded simple English: king/queen, apple/orange and cat/dog used
-in the same ways (notebook 02), `bank` by the river and for money (notebook 04), and cats and
-dogs that sit on the mat, down, suddenly... or, after a wizard's wand, magically (notebook 06),
-in exactly the article's shares (endings dealt from shuffled decks of 100). The validation
-text uses the same words and patterns, but only combinations held out of training (`The wise
-queen ruled the kingdom.`), so its loss measures sentences a model has never seen.
-`python -m minillm_helpers.notebook_support.corpus` writes data/; a test checks it agrees.
+in the same ways (notebook 02), `bank` by the river and for money (04), and cats and dogs that
+sit on the mat, down... or, after a wizard's wand, magically (06), in exactly the article's
+shares. The validation text holds only combinations held out of training, so its loss measures
+sentences a model has never seen. `python -m minillm_helpers.notebook_support.corpus` writes
+data/; a test checks it agrees.
 """
 
 import random
@@ -103,9 +102,8 @@ def capitalised_words(text: str) -> set[str]:
 
 
 def held_out_parts(seed: int):
-    """(held-out patterns per family, held-out `after` per (wave, ending)): what only the
-    validation text uses. Partners are held out together, every sitting combination keeps at
-    least two `after`s for training, and every word still occurs in some training sentence."""
+    """(held-out patterns per family, held-out `after` per (wave, ending)): partners together,
+    two `after`s left per sitting combination, every word still in some training sentence."""
     rng = random.Random(f"held out {seed}")
     held_after = {(wave, ending): rng.choice([a for a in SAT_AFTERS[ending] if a])
                   for wave in WAVES for ending in endings(wave)}
@@ -138,9 +136,10 @@ def deck(rng: random.Random, weights: dict[str, int]):
         yield from reversed(cards)
 
 
-def generate_text(num_sentences: int, seed: int, validation: bool) -> str:
-    """The training text, or (validation=True) sentences made only of held-out combinations, in
-    paragraphs of 8; each kind of sentence gets its share of KINDS exactly, in a shuffled order."""
+def generate_corpus(num_sentences: int | None = None, seed: int = 0, validation=False) -> str:
+    """data/corpus.txt (6,000 sentences), or data/corpus_validation.txt (600, held-out
+    combinations only): paragraphs of 8, each kind of sentence its exact share of KINDS."""
+    num_sentences = num_sentences or (600 if validation else 6000)
     held, held_after = held_out_parts(seed)
     rng = random.Random(f"{'validation' if validation else 'training'} {seed}")
     kinds = [kind for kind, share in KINDS.items()
@@ -165,16 +164,6 @@ def generate_text(num_sentences: int, seed: int, validation: bool) -> str:
             text = rng.choice(fill(rng.choice(pool), words))
         sentences.append(text[0].upper() + text[1:] + ".")
     return "\n\n".join(" ".join(sentences[i : i + 8]) for i in range(0, len(sentences), 8)) + "\n"
-
-
-def generate_corpus(num_sentences: int = 6000, seed: int = 0) -> str:
-    """The training text: what data/corpus.txt holds."""
-    return generate_text(num_sentences, seed, validation=False)
-
-
-def generate_validation(num_sentences: int = 600, seed: int = 0) -> str:
-    """The validation text: what data/corpus_validation.txt holds."""
-    return generate_text(num_sentences, seed, validation=True)
 
 
 def load_corpus() -> str:
@@ -208,7 +197,7 @@ def corpus_statistics(train_text: str, val_text: str) -> dict:
 
 if __name__ == "__main__":
     CORPUS_PATH.write_text(generate_corpus(), encoding="utf-8")
-    VALIDATION_PATH.write_text(generate_validation(), encoding="utf-8")
+    VALIDATION_PATH.write_text(generate_corpus(validation=True), encoding="utf-8")
     for path in (CORPUS_PATH, VALIDATION_PATH):
         print(f"wrote {path.name}: {path.stat().st_size} bytes")
     for name, value in corpus_statistics(*load_corpus_split()).items():

@@ -1,9 +1,8 @@
 """Look inside a trained model: `explore(model, tokenizer)` or `explore("runs/book")`.
 
 No second copy of the model or of sampling: `look_inside` runs the model's own forward once
-(attention weights kept, the residual stream caught by hooks) and reads the lens through its
-own `final_norm` and `output`; bars and new tokens come from `sampling`. Each view is a plain
-function from those numbers to HTML; `Explorer` only wires them up.
+and reads the lens through its own `final_norm` and `output`; bars and new tokens come from
+`sampling`. Each view is a plain function to HTML; `Explorer` only wires them up.
 """
 
 from __future__ import annotations
@@ -62,15 +61,15 @@ def check_model(model) -> None:
 
 # ---------------------------------------------------------------- what the model computes
 # One forward over the IDs in `window`: attention (layers, heads, T, T), [l, h, i] where token
-# i looks; lens (layers + 1, vocab), logit_lens's; logits (vocab,), the model's own scores.
+# i looks; lens (layers + 1, vocab), the logit lens: next-token probabilities read off the
+# stream after each block l (row 0: the embeddings); logits (vocab,), the model's own scores.
 Inside = namedtuple("Inside", "window attention lens logits")
 
 
 @torch.no_grad()
 def look_inside(model, ids) -> Inside:
-    """Run the model once over the last context_length of `ids` (a list or a 1-D tensor),
-    keeping each block's attention weights and the stream before the first block and after
-    each one; leaves the model's attention setting and train/eval mode as they were."""
+    """One forward over the last context_length of `ids`, the residual stream caught by hooks;
+    leaves the model's attention setting and train/eval mode as they were."""
     check_model(model)
     ids = checks.check_ids(ids, model.config.vocab_size)
     checks.check_tensor("ids", ids, rank=1, fix="pass one sequence, e.g. ids[0]")
@@ -99,16 +98,8 @@ def look_inside(model, ids) -> Inside:
                   logits[0, -1].cpu())
 
 
-def logit_lens(model, ids) -> torch.Tensor:
-    """The prediction forming: (num_layers + 1, vocab_size) next-token probabilities read off
-    the stream at the last position through the final norm and output layer: row 0 after
-    embeddings + positions, row l after block l, the last the model's own prediction."""
-    return look_inside(model, ids).lens
-
-
 def next_token(model, ids, greedy=False, seed=0, draws=0, temperature=1.0, top_k=0, top_p=1.0):
-    """The likeliest token, or generate's draw under the settings with the seed of the
-    `draws`-th draw: the same seed and the same presses give the same tokens."""
+    """The likeliest token, or generate's `draws`-th draw under `seed` (so it is repeatable)."""
     if greedy:
         return generate(model, ids, 1, temperature=0)[0]
     return generate(model, ids, 1, temperature, *nb06.cut_settings(top_k, top_p),
@@ -131,8 +122,7 @@ def unit_names(tokenizer) -> tuple[str, str]:
 
 
 def read_prompt(text: str, tokenizer) -> tuple[list[str], list, str]:
-    """The typed prompt's units, their IDs (None for a unit the vocabulary lacks) and, when
-    the model cannot read it, the one sentence saying why ("" when it can)."""
+    """The prompt's units, their IDs (None: unseen) and why the model cannot read it ("": can)."""
     singular, plural = unit_names(tokenizer)
     units = list(tokenizer.split(text))
     if not units:
@@ -182,8 +172,7 @@ def head_name(layer: int, head) -> str:
 
 
 def attention_html(attention, layer: int, head, units, position: int) -> str:
-    """look_inside's attention of one head (None: each head, smaller) as a heat map; one
-    head's carries the tokens along both sides."""
+    """One head's attention (tokens along both sides) or, head None, each head's, smaller."""
     title = (f"{head_name(layer, head)} · row: the token looking · column: where it looks · "
              "darker: more weight (square-root scale)")
     if head is None:
@@ -224,8 +213,7 @@ def looks_html(attention, layer: int, head, units, position: int, top: int = 8) 
 
 
 def lens_html(lens, vocabulary, top: int = 5) -> str:
-    """Per stage (embeddings, each block) the `top` likeliest next tokens, coloured by
-    probability; the last row is the prediction."""
+    """Per stage (embeddings, each block) the `top` likeliest next tokens, by probability."""
     table = []
     for stage, probs in enumerate(lens):
         values, order = torch.sort(probs, descending=True, stable=True)
@@ -240,9 +228,8 @@ def lens_html(lens, vocabulary, top: int = 5) -> str:
 
 
 def next_token_rows(logits, temperature, top_k, top_p, vocabulary, top: int = 15):
-    """Bars for the `top` best-scored tokens (an order no setting changes), and how many can
-    be drawn: a kept token at the probability generation draws with, a cut one faded at its
-    probability before the cut. Temperature 0 picks the best whatever the cuts say."""
+    """Bars for the `top` best-scored tokens, and how many can be drawn: a kept token at the
+    probability generation draws with, a cut one faded at its probability before the cut."""
     kept = probabilities(logits, temperature, *nb06.cut_settings(top_k, top_p))
     before = probabilities(logits, temperature)
     rows = []
@@ -257,8 +244,7 @@ def next_token_rows(logits, temperature, top_k, top_p, vocabulary, top: int = 15
 
 # ---------------------------------------------------------------- the panel
 def explore(model, tokenizer=None, prompt: str | None = None, top: int = 15) -> Explorer:
-    """The panel for a trained model and its tokenizer, or for a checkpoint folder or file of
-    `minillm train` (which brings its tokenizer); `top`: how many next-token bars."""
+    """The panel for a model and its tokenizer, or for a `minillm train` checkpoint's path."""
     if isinstance(model, (str, os.PathLike)):
         if tokenizer is not None:
             checks.fail(checks.InputTypeError, "A checkpoint brings its own tokenizer",
@@ -317,19 +303,18 @@ class Explorer(widgets.VBox):
             widgets.VBox([heading[1], self.lens, heading[2], self.temperature, self.top_k,
                           self.top_p, self.bars], layout={"margin": "0 0 0 16px"}),
         ]), heading[3], self.looks])
-        buttons = [self.next_button, self.most_likely_button, self.undo_button]
-        super().__init__([title, self.prompt, self.status, self.chips,
-                          widgets.HBox([*buttons, self.seed]), self.problem, self.views])
+        buttons = [self.next_button, self.most_likely_button, self.undo_button, self.seed]
+        super().__init__([title, self.prompt, self.status, self.chips, widgets.HBox(buttons),
+                          self.problem, self.views])
         self.add_class("minillm-explorer")
         for callback, controls in [(self.typed, [self.prompt]), (self.new_seed, [self.seed]),
                                    (self.redraw_attention, [self.layer, self.head, self.token]),
                                    (self.redraw_next, [self.temperature, self.top_k, self.top_p])]:
             for changed in controls:
                 changed.observe(self.reported(callback), names="value")
-        for button, callback in zip(buttons, [lambda: self.append(greedy=False),
-                                              lambda: self.append(greedy=True), self.undo],
-                                    strict=True):
-            button.on_click(self.reported(callback))
+        self.next_button.on_click(self.reported(lambda: self.append(greedy=False)))
+        self.most_likely_button.on_click(self.reported(lambda: self.append(greedy=True)))
+        self.undo_button.on_click(self.reported(self.undo))
         self.reported(self.typed)()
 
     def summary(self) -> str:

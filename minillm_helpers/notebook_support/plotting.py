@@ -68,8 +68,7 @@ def show(title, matrix, rows, cols, digits=2):
 
 
 def id_strips(orders: dict):
-    """One row of boxes per numbering ({name: vocabulary list}): each character with its ID
-    (its place) under it."""
+    """One row of boxes per {name: vocabulary list}: each character over its ID (its place)."""
     fig, axes = plt.subplots(len(orders), 1, figsize=(7, 1.2 * len(orders)), squeeze=False)
     for ax, (name, vocabulary) in zip(axes[:, 0], orders.items(), strict=True):
         for token_id, unit in enumerate(vocabulary):
@@ -87,8 +86,7 @@ def id_strips(orders: dict):
 
 
 def bar_panels(panels: dict, labels, colors=("tab:blue", "tab:orange", "tab:green")):
-    """Side-by-side bar charts sharing their bar labels: {panel title: [value per label]};
-    `colors` cycle over the bars."""
+    """Side-by-side bar charts with shared labels: {title: [value per label]}, in `colors`."""
     fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3), squeeze=False)
     for ax, (title, values) in zip(axes[0], panels.items(), strict=True):
         ax.bar(list(labels), list(values), color=list(colors))
@@ -101,10 +99,8 @@ PAD, DOT, GAP = 0.012, 0.012, 0.004  # label to its point, room around a dot, be
 
 
 def spread_labels(anchors, sizes, rounds=20):
-    """The lower-left corners of labels of `sizes` (width, height) for the points `anchors`,
-    placed so that no two overlap and none covers another point. Each starts just right of its
-    point; then, in turns, a label covering another point steps right past it, and two that
-    overlap are pushed apart up and down, half the overlap each."""
+    """Lower-left corners for labels of `sizes` (width, height) at `anchors`, none overlapping
+    another or a point: a label on a point steps right past it, two overlapping split apart."""
     places = [[x + PAD, y - height / 2] for (x, y), (_, height) in zip(anchors, sizes, strict=True)]
     for _ in range(rounds):
         moved = False
@@ -130,8 +126,7 @@ def spread_labels(anchors, sizes, rounds=20):
 
 
 def word_scatter(points, words, colours, ax, title, fontsize=10):
-    """Words as labelled dots at 2-D points (a PCA view); labels spread so none overlap,
-    with a thin line to the dot when a label had to move away from it."""
+    """Words as labelled dots at 2-D points, labels spread apart (a line to a moved one's dot)."""
     points = np.asarray([[float(x), float(y)] for x, y in points])
     ax.scatter(points[:, 0], points[:, 1], c=colours)
     low, high = points.min(axis=0), points.max(axis=0)

@@ -61,6 +61,13 @@ def number(answer) -> float | None:
     return answer if math.isfinite(answer) else None
 
 
+def given(answer, hint: str):
+    """The answer as read (by `number` or `numbers`), or NotYet(hint) where it read as None."""
+    if answer is None:
+        raise NotYet(hint)
+    return answer
+
+
 def numbers(answer, count: int | None = None) -> list[float] | None:
     """The answer as a list of finite floats (`count` of them if given); None otherwise."""
     if hasattr(answer, "tolist"):
@@ -82,9 +89,8 @@ def part_matters(intact, broken, part: str, lesson: str, margin: float,
                  broken_digits: int = 2) -> str:
     """A "break it yourself" verdict: the loss with a part removed exceeds the intact model's by
     `margin`; `broken_digits` fewer where the thread count moves a wrecked loss's decimals."""
-    with_part, without = number(intact), number(broken)
-    if with_part is None or without is None:
-        raise NotYet(f"give two losses (numbers): the intact model's, then the one {part}.")
+    hint = f"give two losses (numbers): the intact model's, then the one {part}."
+    with_part, without = given(numbers([intact, broken]), hint)
     if without < with_part:
         raise NotYet(f"the loss {part} came out lower ({without:.2f} < {with_part:.2f}): "
                      "did you swap the two, or measure the same model twice?")

@@ -1,6 +1,5 @@
 """Checkers for notebook 01's exercises (tokenization)."""
 
-
 from minillm_helpers.notebook_support.exercises.feedback import NotYet, call, checker
 
 ARTICLE_ORDER = "dehlorw "  # d, e, h, l, o, r, w, space: IDs 0..7
@@ -21,8 +20,7 @@ def check_hold_ids(ids) -> str:
     if len(ids) != 4:
         raise NotYet(f"'hold' has 4 characters, so it needs 4 IDs (you gave {len(ids)}).")
     if ids == [sorted(ARTICLE_ORDER).index(c) for c in "hold"]:
-        raise NotYet("those are the IDs of the sorted vocabulary (space first); use the "
-                     "article's order d, e, h, l, o, r, w, space.")
+        raise NotYet("those are the sorted vocabulary's IDs: number d, e, h, l, o, r, w, space.")
     wrong = next(c for c, got, want in zip("hold", ids, expected, strict=True) if got != want)
     raise NotYet(f"look up {wrong!r} again: its ID is its place in d, e, h, l, o, r, w, space.")
 
@@ -39,11 +37,9 @@ def check_first_seen_vocabulary(build) -> str:
             raise NotYet(f"return the list of characters, not {got!r}.")
         got = list(got)
         if got == sorted(set(text)) != expected:
-            raise NotYet(f"on {text!r} that is sorted order; keep the order in which "
-                         "characters first appear instead.")
+            raise NotYet(f"on {text!r} that is sorted order: keep the order of first appearance.")
         if sorted(got) != sorted(set(text)) or len(got) != len(set(got)):
-            raise NotYet(f"on {text!r} you gave {got}: each distinct character should "
-                         "appear exactly once.")
+            raise NotYet(f"on {text!r} you gave {got}: each character should appear exactly once.")
         if got != expected:
             raise NotYet(f"on {text!r} expected {expected}, got {got}.")
     return ("'hello world' -> h, e, l, o, space, w, r, d: another consistent order, so another "

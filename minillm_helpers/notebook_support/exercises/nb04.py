@@ -22,8 +22,7 @@ def check_score_spread(raw_std, scaled_std) -> str:
                         "deviation is its square root.")
     elif abs(raw - expected) > 0.15 * expected:
         problems.append(f"Raw scores: {raw:.2f} is off. A dot product of width {WIDTH} adds up "
-                        f"{WIDTH} products, each with variance 1, so its variance is {WIDTH}; "
-                        "the standard deviation is the square root of that.")
+                        f"{WIDTH} products of variance 1: take the square root of the sum.")
     if abs(scaled - 1.0) > 0.15:
         problems.append(f"Scaled scores: {scaled:.2f} is off. Dividing by sqrt(d_k) = "
                         f"{expected:g} divides the spread by the same number.")
@@ -46,12 +45,10 @@ def check_query_factor(factor) -> str:
         raise NotYet("give a whole number, like 1, 2 or 3.")
     chosen = int(chosen)
     if chosen < 1:
-        raise NotYet(f"a factor of {chosen} shrinks (or flips) the query: attention gets "
-                     "flatter, not sharper.")
+        raise NotYet(f"a factor of {chosen} shrinks (or flips) the query: attention gets flatter.")
     if river_weight(chosen) < 0.95:
-        raise NotYet(f"with factor {chosen} bank puts {river_weight(chosen):.2f} on river. A "
-                     "longer query makes every score bigger, and softmax sharper: try a larger "
-                     "factor.")
+        raise NotYet(f"with factor {chosen} bank puts {river_weight(chosen):.2f} on river: a "
+                     "longer query makes softmax sharper, so try a larger factor.")
     if chosen > 1 and river_weight(chosen - 1) >= 0.95:
         raise NotYet(f"factor {chosen} works ({river_weight(chosen):.3f} on river), but a "
                      "smaller one does too: find the smallest.")
@@ -61,23 +58,20 @@ def check_query_factor(factor) -> str:
 
 @checker
 def check_unscaled_entropy(scaled, unscaled) -> str:
-    """Exercise 3 (break it): the mean entropy of attention rows over 8 keys of width 64,
-    with the division by sqrt(64) and without it."""
+    """Exercise 3 (break it): the mean entropy of attention rows with the sqrt(64) and without."""
     with_scale, without = number(scaled), number(unscaled)
-    most = math.log(KEYS)  # even weights: the largest entropy a row can have
     if with_scale is None or without is None:
         raise NotYet("give two numbers: the mean entropy of the rows with the scale, then without.")
+    most = math.log(KEYS)  # even weights: the largest entropy a row can have
     if not (0 <= with_scale <= most + 1e-6 and 0 <= without <= most + 1e-6):
-        raise NotYet(f"an entropy of weights over {KEYS} keys lies between 0 (one-hot) and "
-                     f"log({KEYS}) = {most:.2f} (even): compute -(w * w.log()).sum(-1), then "
-                     "the mean.")
+        raise NotYet(f"an entropy over {KEYS} keys lies between 0 (one-hot) and log({KEYS}) = "
+                     f"{most:.2f} (even): take the mean of -(w * w.log()).sum(-1).")
     if without >= with_scale:
-        raise NotYet("those look swapped: without the scale the scores spread 8 times wider, "
-                     "so softmax gets sharper and the entropy smaller, not larger.")
+        raise NotYet("those look swapped: without the scale softmax gets sharper, so the "
+                     "entropy gets smaller.")
     if with_scale < 0.6 * most or without > 0.5 * with_scale:
-        raise NotYet(f"with the scale the scores have spread about 1, so rows stay spread (near "
-                     f"{0.8 * most:.1f}); without it the spread is about 8 and most rows are "
-                     "nearly one-hot (well under half that).")
+        raise NotYet(f"with the scale the scores spread about 1, so rows stay spread (near "
+                     f"{0.8 * most:.1f}); without it most rows are nearly one-hot.")
     return (f"without the scale the entropy falls from {with_scale:.2f} to {without:.2f}: "
             "nearly every row is one-hot, so attention stops mixing, and the gradients through "
             "softmax all but vanish.")

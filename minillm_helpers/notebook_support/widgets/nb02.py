@@ -6,8 +6,7 @@ from minillm_helpers.checks import InputError, InputTypeError, check_int, fail
 
 
 def neighbours_readout(word, nearest, k=5, draw=False):
-    """The k words nearest(word, k) returns as [(word, cosine), ...], as "Nearest to king:
-    queen 0.87, dog 0.31, ..."; with draw=True, also their cosines as bars."""
+    """nearest(word, k)'s [(word, cosine), ...] as "Nearest to king: queen 0.87, ..." (and bars)."""
     if not isinstance(word, str) or not word:
         fail(InputTypeError, f"Pick a word (a non-empty str), got {word!r}")
     check_int("k", k)

@@ -6,8 +6,7 @@ import matplotlib.pyplot as plt
 
 
 def wave_readout(frequency: float, index: int, wave, length: int = 20, draw: bool = True) -> str:
-    """The value of the notebook's `wave(position, frequency)` at `index`; with `draw`, the wave
-    over positions 0..length-1 (or to `index`) with `index` marked."""
+    """`wave(index, frequency)`; with `draw`, the wave over 0..length-1 (or index), index marked."""
     value = float(wave(index, frequency))
     if draw:
         last = max(length, index + 1)

@@ -8,8 +8,7 @@ from minillm_helpers.notebook_support.widgets.nb04 import check_rows
 
 
 def mask_readout(mask_on, tokens, queries, keys, values, attention, make_mask, draw=False):
-    """The weight on later tokens, in all and row by row, through the notebook's attention(...,
-    mask) with or without its make_mask(T); with draw=True, the weights as a heatmap."""
+    """The weight on later tokens through attention(..., mask) with or without make_mask(T)."""
     tokens = list(tokens)
     if not tokens:
         fail(InputError, "Give at least one token")

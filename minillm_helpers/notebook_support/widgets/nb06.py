@@ -1,8 +1,8 @@
-"""Notebook 06's widget: a prompt, temperature, top-k and top-p over the next word, through
-the notebook's trained model, tokenizer, `probabilities` and `generate` (passed in)."""
+"""Notebook 06's widget: a prompt, temperature, top-k and top-p over the next word."""
 
 from itertools import count
 
+import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
 
@@ -17,8 +17,6 @@ def control(kind, description: str, width: str | None = None, **settings):
 
 def decoding_sliders(max_top_k: int = 20) -> dict:
     """Temperature, top-k and top-p sliders by argument name; top-k 0 and top-p 1 cut nothing."""
-    import ipywidgets as widgets
-
     return {"temperature": control(widgets.FloatSlider, "Temperature", value=1.0, max=2.0,
                                    step=0.05),
             "top_k": control(widgets.IntSlider, "Top-k (0 = off)", max=max_top_k),
@@ -28,8 +26,6 @@ def decoding_sliders(max_top_k: int = 20) -> dict:
 
 def sampling_controls(prompts) -> dict:
     """The widget's four controls, by argument name, for `ipywidgets.interact`."""
-    import ipywidgets as widgets
-
     return {"prompt": control(widgets.Dropdown, "Prompt", options=list(prompts)),
             **decoding_sliders()}
 
@@ -53,9 +49,8 @@ def describe_settings(temperature, top_k, top_p) -> str:
 
 def sampling_readout(prompt, temperature, top_k, top_p, model, tokenizer, probabilities,
                      generate, seed=0, top=5, new_tokens=12, draw=False) -> str:
-    """Three lines: the `top` best-scored words after `prompt` with their probabilities (0.00
-    where a cut removed them), how many words can be drawn, and `new_tokens` words drawn with
-    `seed`. With draw=True, the 2 * top best words as bars, those cut in grey."""
+    """The `top` best-scored words after `prompt` (0.00: cut), how many can be drawn, and
+    `new_tokens` drawn with `seed`; draw=True: the 2 * top best words as bars, cut ones grey."""
     vocabulary = list(tokenizer.vocabulary)
     check_int("top", top, maximum=len(vocabulary))
     ids = tokenizer.encode(prompt)
@@ -65,8 +60,7 @@ def sampling_readout(prompt, temperature, top_k, top_p, model, tokenizer, probab
     check_sampling_settings(temperature, cut_k, cut_p)  # the widget is a door: one sentence
     probs = probabilities(logits, temperature, cut_k, cut_p)
     order = sorted(range(len(vocabulary)), key=lambda i: -float(logits[i]))  # stable for ties
-    new = generate(model, ids, new_tokens, temperature=temperature, top_k=cut_k, top_p=cut_p,
-                   seed=seed)
+    new = generate(model, ids, new_tokens, temperature, cut_k, cut_p, seed=seed)
     settings = describe_settings(temperature, top_k, top_p)
     if draw:
         shown = order[: 2 * top]
@@ -85,8 +79,7 @@ def sampling_readout(prompt, temperature, top_k, top_p, model, tokenizer, probab
 
 
 def sampling_callback(model, tokenizer, probabilities, generate, draw=True):
-    """The function `ipywidgets.interact` calls: it prints `sampling_readout` with a new seed
-    (1, 2, ...) on every call, so every move of a control brings a fresh sample."""
+    """For `ipywidgets.interact`: `sampling_readout` with a new seed (1, 2, ...) per move."""
     seeds = count(1)
 
     def show(prompt, temperature, top_k, top_p):
