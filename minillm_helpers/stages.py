@@ -3,8 +3,8 @@
 Notebook N may import from `minillm_helpers` only the modules built by notebooks
 1..N-1, plus the utilities, which hold no concept code: `notebook_support` (plots, widget
 callbacks, exercise checkers, the corpus, claims), `datasets` (the UTF-8 reader and the
-data sets, shared with the command-line trainer), `checks` (input validation the concept
-functions call in one line) and this map.
+data sets, shared with the command-line trainer), `checks` (input validation where a person's
+input enters) and this map.
 tests/test_import_rule.py enforces it, and tests/test_one_source.py checks that
 every function or class a notebook writes under the same name as one in its own
 module is, statement for statement, the code the package keeps.
