@@ -224,7 +224,7 @@ plt.show()
 # %% [markdown]
 # **One head is worse than counting**, at every seed. Without a residual, what comes out
 # at each character is a blend of what the head looked at, and one head must choose: it
-# puts most of its attention on the character itself and little on the one before.
+# puts half its attention or more on the character itself and little on the one before.
 # **Four heads** of a quarter of the width each (the same number of weights) divide the
 # work: at every seed one of them looks at the character before more than the single head
 # does. It is one of the ladder's two big steps.
