@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from minillm_helpers.ladder import LadderBlock
-from minillm_helpers.model import GPTConfig
+from minillm_helpers.model import Block, GPTConfig
 from minillm_helpers.notebook_support.exercises.nb08 import (
     check_bag_of_characters,
     check_no_residuals,
@@ -109,6 +109,17 @@ def test_post_norm_is_accepted_and_trained_against_pre_norm(text_ids, capsys):
     assert check_post_norm(PostNorm, *text_ids)
     out = capsys.readouterr().out
     assert out.startswith("Correct!") and "pre-norm reaches" in out and "GPT-2" in out
+
+
+class NotebooksOwnPostNorm(Block):  # notebook 08 writes its LadderBlock anew, on the GPT's Block
+    def forward(self, x, *for_attention):
+        x = self.norm1(x + self.attention(x, *for_attention))
+        return self.norm2(x + self.feed_forward(x))
+
+
+def test_post_norm_on_a_ladder_block_written_in_the_notebook_is_accepted(text_ids, capsys):
+    assert check_post_norm(NotebooksOwnPostNorm, *text_ids)
+    assert capsys.readouterr().out.startswith("Correct!")
 
 
 @pytest.mark.parametrize(

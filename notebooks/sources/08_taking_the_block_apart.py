@@ -170,12 +170,13 @@ claim("with every switch on, a Rung holds the GPT's weights and computes its sco
 # | + layer norm | before each sub-layer and the output layer: the GPT's block, once |
 # | four blocks | notebook 07's model, the package's `GPT` |
 #
-# Every rung but the bigram trains the same way, with the package's `train` and plain
-# AdamW: 300 steps of 16 windows of 32 characters, short so that each rung can train
-# three times. The **seed** (0, 1 or 2) sets the starting weights and the order of the
-# windows; we trust a gap only if it shows at every seed. Each model is measured on the
-# same 98,304 held-out characters (48 batches of 64 windows), so the yardstick wobbles
-# less than the gaps we read.
+# Every rung but the bigram trains the same way, with the package's `train`: AdamW, its
+# learning rate falling to 10% by the last step as in notebook 07, for 200 steps of 12
+# windows of 32 characters, short so that each rung can train three times. The **seed**
+# (0, 1 or 2) sets the starting weights and the order of the windows; we trust a gap only
+# if it shows at every seed. Each model is measured on the same 49,152 held-out
+# characters (24 batches of 64 windows): the same windows for every model, so the
+# yardstick wobbles less than the gaps we read.
 
 # %%
 def gpt_config(num_heads=4, num_layers=1):
@@ -194,8 +195,8 @@ ladder = {
     "four blocks": lambda: GPT(gpt_config(num_layers=4)),  # notebook 07's model
 }
 
-# %%
-steps, batch_size, learning_rate, seeds = 300, 16, 2.5e-3, (0, 1, 2)  # the same for every rung
+# %% tags=["nbval-ignore-output"]
+steps, batch_size, learning_rate, seeds = 200, 12, 3e-3, (0, 1, 2)  # the same for every rung
 val, models = {"bigram": [bigram_val] * 3}, {}  # the bigram is counted: no seed
 print(f"{'':>15}  parameters   seed 0, 1, 2      mean  spread (highest - lowest)")
 for name, build in ladder.items():
@@ -203,8 +204,8 @@ for name, build in ladder.items():
         torch.manual_seed(seed)  # the starting weights
         models[name, seed] = build()
         train(models[name, seed], train_data, steps=steps, batch_size=batch_size,
-              learning_rate=learning_rate, seed=seed)  # seed: which windows, in which order
-    val[name] = [estimate_loss(models[name, s], val_data, 64, 32, 48) for s in seeds]
+              learning_rate=learning_rate, final_rate=0.1, seed=seed)  # seed: the windows
+    val[name] = [estimate_loss(models[name, s], val_data, 64, 32, 24) for s in seeds]
     print(f"{name:>15}: {models[name, 0].num_parameters():>9,}   "
           + ", ".join(f"{v:.2f}" for v in val[name])
           + f"   {sum(val[name]) / 3:.2f}  {max(val[name]) - min(val[name]):.2f}")
@@ -223,12 +224,12 @@ plt.show()
 # %% [markdown]
 # **One head is worse than counting**, at every seed. Without a residual, what comes out
 # at each character is a blend of what the head looked at, and one head must choose: it
-# puts most of its attention on the character itself and little on the one before.
+# puts half its attention or more on the character itself and little on the one before.
 # **Four heads** of a quarter of the width each (the same number of weights) divide the
-# work: at every seed one of them looks at the character before far more than the single
-# head does. It is the biggest step of the ladder.
+# work: at every seed one of them looks at the character before more than the single head
+# does. It is one of the ladder's two big steps.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 @torch.no_grad()
 def looks_back(model, distance):
     """Each head's average attention on the character `distance` places back (0: itself)."""
@@ -245,40 +246,45 @@ for seed in seeds:
     print(f"seed {seed}: one head on itself {float(looks_back(one, 0)[0]):.2f}, on the one "
           f"before {float(looks_back(one, 1)[0]):.2f}; four heads' most on the one before "
           f"{float(looks_back(four, 1).max()):.2f}")
-claim("at every seed, one of four heads looks at the character before at least twice as much "
-      "as the single head", all(looks_back(models["four heads", s], 1).max()
-                                > 2 * looks_back(models["one head", s], 1)[0] for s in seeds))
+
+# %%
+claim("at every seed, one of four heads looks at the character before at least 1.2 times as "
+      "much as the single head", all(looks_back(models["four heads", s], 1).max()
+                                     > 1.2 * looks_back(models["one head", s], 1)[0] for s in seeds))
 
 # %% [markdown]
 # **The feed-forward layer**, a little thinking per character after the mixing, lowers
-# the loss a little at every seed. **Residual connections** lower it a lot: attention's
-# blend is *added* to the character's own vector instead of replacing it.
+# the loss at every seed. **Residual connections**, the other big step, lower it at least
+# 0.1: attention's blend is *added* to the character's own vector instead of replacing it.
 #
-# **Layer norm, at one block, buys nothing we can see**: its change is smaller than the
-# seeds' spread of 0.02 and goes either way. In one block the vectors' size can drift only once,
-# not compound from block to block, so there is little for a norm to fix (section 6).
+# **Layer norm, at one block, does not help**: the loss is higher at every seed, by more
+# than the seeds' spread. In one block the vectors' size can drift only once, not compound
+# from block to block, so there is little for a norm to fix (section 6), and in a run this
+# short it costs more than it fixes.
 #
 # **Four blocks**, at nearly four times the weights, are no better than one in a run this
-# short: lower at some seeds, higher at another. Depth needs a longer run: with this
-# notebook's earlier settings (500 steps of 16 windows of 64 characters, four times the
-# text and twice the context), four blocks came out 0.03 to 0.06 lower at each seed.
+# short: the gaps are below 0.01, lower at some seeds, higher at another. Depth needs a
+# longer run; the going-further exercise below is a start.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 gain = {rung: [b - r for b, r in zip(val[below], val[rung], strict=True)]
         for below, rung in itertools.pairwise(val)}
 for rung, gains in gain.items():  # round(g, 2) + 0 prints -0.00 as +0.00
     print(f"{rung:>15}: lower than the rung below by",
           ", ".join(f"{round(g, 2) + 0:+.2f}" for g in gains))
-claim("one head is above the counted bigram at every seed, by less than 0.1",
-      all(-0.1 < g < 0 for g in gain["one head"]))
-claim("four heads: at least 0.15 lower at every seed", min(gain["four heads"]) > 0.15)
+
+# %%
+claim("one head is above the counted bigram at every seed, by less than 0.15",
+      all(-0.15 < g < 0 for g in gain["one head"]))
+claim("four heads: at least 0.08 lower at every seed", min(gain["four heads"]) > 0.08)
 claim("+ feed-forward: lower at every seed", min(gain["+ feed-forward"]) > 0)
-claim("+ residuals: at least 0.05 lower at every seed", min(gain["+ residuals"]) > 0.05)
+claim("+ residuals: at least 0.1 lower at every seed", min(gain["+ residuals"]) > 0.1)
 spread = max(val["+ residuals"]) - min(val["+ residuals"])  # the seeds' spread, one block
-claim(f"+ layer norm changes one block by less than the seeds' spread ({spread:.2f}) at "
-      "every seed", max(abs(g) for g in gain["+ layer norm"]) < spread)
-claim("four blocks, in 300 steps: lower than one block at some seeds, higher at others",
-      max(gain["four blocks"]) > 0 > min(gain["four blocks"]))
+claim(f"+ layer norm: higher at every seed, by more than the seeds' spread ({spread:.2f})",
+      max(gain["+ layer norm"]) < -spread)
+claim(f"four blocks, in {steps} steps: within 0.01 of one block, lower at some seeds, "
+      "higher at others", max(gain["four blocks"]) > 0 > min(gain["four blocks"])
+      and max(abs(g) for g in gain["four blocks"]) < 0.01)
 
 
 # %% [markdown]
@@ -462,8 +468,8 @@ widgets.interact(show_stack, **stack_controls());
 # * Trust a gap only if it holds at every seed. Trained the same way from three seeds:
 #   one head alone is worse than counting pairs; **several heads** give the biggest gain;
 #   the **feed-forward layer** lowers the loss a little and **residuals** a lot; **layer
-#   norm** in one block changes less than the seeds' spread; **four blocks** do not pay
-#   in 300 steps.
+#   norm** in one block does not help (higher at every seed, beyond the seeds' spread);
+#   **four blocks** do not pay in 200 steps.
 # * **Residuals** keep the gradient's road open: in eight blocks without them, block 1 gets
 #   eight orders of magnitude less gradient than block 8; with them, about as much.
 # * **Layer norm** keeps the activations' size steady: without it (and without residuals)
