@@ -263,7 +263,7 @@ claim("at every seed, one of four heads looks at the character before at least 1
 # short it costs more than it fixes.
 #
 # **Four blocks**, at nearly four times the weights, are no better than one in a run this
-# short: the gaps are below 0.01, lower at some seeds, higher at another. Depth needs a
+# short: the gaps are below 0.01 either way, within the noise. Depth needs a
 # longer run; the going-further exercise below is a start.
 
 # %% tags=["nbval-ignore-output"]
@@ -282,9 +282,8 @@ claim("+ residuals: at least 0.1 lower at every seed", min(gain["+ residuals"]) 
 spread = max(val["+ residuals"]) - min(val["+ residuals"])  # the seeds' spread, one block
 claim(f"+ layer norm: higher at every seed, by more than the seeds' spread ({spread:.2f})",
       max(gain["+ layer norm"]) < -spread)
-claim(f"four blocks, in {steps} steps: within 0.01 of one block, lower at some seeds, "
-      "higher at others", max(gain["four blocks"]) > 0 > min(gain["four blocks"])
-      and max(abs(g) for g in gain["four blocks"]) < 0.01)
+claim(f"four blocks, in {steps} steps: within 0.01 of one block at every seed, either way",
+      max(abs(g) for g in gain["four blocks"]) < 0.01)
 
 
 # %% [markdown]
