@@ -224,7 +224,7 @@ claim(f"{model.num_parameters():,} parameters; IDs (1, 3) -> logits {tuple(logit
 # stream holds instead of replacing it.
 
 # %%
-draw_gpt_diagram(config);
+fig = draw_gpt_diagram(config)  # the figure shows below the cell
 
 # %% [markdown]
 # The whole model keeps notebook 05's promise: change every word after `sat`, and the
