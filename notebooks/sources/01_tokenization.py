@@ -134,7 +134,6 @@ def decode_ids(ids, vocabulary: list[str]) -> list[str]:
 
 # %%
 he, ed = "".join(decode_ids([2, 1], article_vocabulary)), "".join(decode_ids([2, 1], sorted_vocabulary))
-print("[2, 1] ->", repr(he), "in the article's order,", repr(ed), "in the sorted one")
 claim("[2, 1] decodes to 'he' in the article's order and to 'ed' in the sorted one", (he, ed) == ("he", "ed"))
 
 # %% [markdown]
@@ -150,8 +149,7 @@ claim("[2, 1] decodes to 'he' in the article's order and to 'ed' in the sorted o
 rng = random.Random(0)  # fixed seed: the same random strings every run
 samples = ["".join(rng.choices(article_vocabulary, k=rng.randint(0, 30))) for _ in range(1000)]
 exact = all("".join(decode_ids(encode_units(s, article_ids), article_vocabulary)) == s for s in samples)
-print("e.g.", repr(samples[1]), "->", encode_units(samples[1], article_ids))
-claim("decode(encode(s)) == s for 1000 random strings over the vocabulary", exact)
+claim(f"decode(encode(s)) == s for 1000 random strings over the vocabulary, e.g. {samples[1]!r} -> {encode_units(samples[1], article_ids)}", exact)
 
 # %% [markdown]
 # ## 5. A character the tokenizer has never seen
@@ -235,8 +233,6 @@ class CharTokenizer(Tokenizer):
 # %%
 article = CharTokenizer("dehlorw ")
 from_text = CharTokenizer.from_text("hello world")
-print(article, " led ->", article.encode("led"), " [2, 1] ->", repr(article.decode([2, 1])))
-print(from_text, " led ->", from_text.encode("led"), " [2, 1] ->", repr(from_text.decode([2, 1])))
 claim("the class gives the article's example: led -> [3, 1, 0], [2, 1] -> he", (article.encode("led"), article.decode([2, 1])) == ([3, 1, 0], "he"))
 claim("from_text gives the sorted one: led -> [4, 2, 1], [2, 1] -> ed", (from_text.encode("led"), from_text.decode([2, 1])) == ([4, 2, 1], "ed"))
 
@@ -247,8 +243,7 @@ claim("from_text gives the sorted one: led -> [4, 2, 1], [2, 1] -> ed", (from_te
 # %%
 lenient = CharTokenizer.from_text("hello world", unknown="\ufffd")
 ids = lenient.encode("hello world!?")
-print(lenient, ids, repr(lenient.decode(ids)))
-claim("both unseen characters get the ninth ID, 8, and decode to the stand-in: the round trip is no longer exact",
+claim(f"{lenient}: both unseen characters get the ninth ID, 8 ({ids}), and decode to the stand-in: the round trip is no longer exact",
       ids[-2:] == [8, 8] and lenient.decode(ids) == "hello world\ufffd\ufffd")
 
 
@@ -283,7 +278,6 @@ class WordTokenizer(Tokenizer):
 words = WordTokenizer.from_text("The cat ate the mouse. The mouse ran!")
 print(words.vocabulary)
 ids = words.encode("The mouse ate the cat.")
-print(ids, "->", repr(words.decode(ids)))
 claim("the word tokenizer encodes 'The mouse ate the cat.' as [2, 5, 3, 7, 4, 1]", ids == [2, 5, 3, 7, 4, 1])
 claim("and decodes it back, punctuation in place", words.decode(ids) == "The mouse ate the cat.")
 
@@ -299,14 +293,12 @@ claim("and decodes it back, punctuation in place", words.decode(ids) == "The mou
 corpus = CORPUS_PATH.read_text(encoding="utf-8")
 by_char, by_word = CharTokenizer.from_text(corpus), WordTokenizer.from_text(corpus)
 char_ids, word_ids = by_char.encode(corpus), by_word.encode(corpus)
-print(f"characters: vocabulary {by_char.vocab_size:>4}, corpus is {len(char_ids):>7,} tokens")
-print(f"words:      vocabulary {by_word.vocab_size:>4}, corpus is {len(word_ids):>7,} tokens")
 bar_panels({"vocabulary size (IDs to learn)": [by_char.vocab_size, by_word.vocab_size],
             "corpus length (tokens to process)": [len(char_ids), len(word_ids)]},
            labels=["characters", "words"])
 plt.show()
-claim("words: a vocabulary over 3x bigger", by_word.vocab_size > 3 * by_char.vocab_size)
-claim("and a sequence over 4x shorter", len(char_ids) > 4 * len(word_ids))
+claim(f"words: a vocabulary over 3x bigger ({by_word.vocab_size} against {by_char.vocab_size})", by_word.vocab_size > 3 * by_char.vocab_size)
+claim(f"and a sequence over 4x shorter ({len(word_ids):,} tokens against {len(char_ids):,})", len(char_ids) > 4 * len(word_ids))
 
 # %% [markdown]
 # Bigger units give **shorter sequences** (the model sees further back for the same cost),
@@ -355,10 +347,9 @@ for _ in range(30):
     tokens, merges = merge_pair(tokens, pair), merges + [pair[0] + pair[1]]
     lengths.append(len(tokens))
 print("first merges:", merges[:12])
-print("tokens in the text after 0, 10, 20, 30 merges:", lengths[::10])
 claim("merging loses nothing: the tokens still spell the text", "".join(tokens) == corpus[:20_000])
 claim("'the ' (with its space) became a single token", "the " in merges)
-claim("every merge made the text shorter, to under 55% of its characters after 30", all(a > b for a, b in zip(lengths[:-1], lengths[1:], strict=True)) and lengths[-1] < 0.55 * lengths[0])
+claim(f"every merge made the text shorter ({lengths[::10]} tokens after 0, 10, 20, 30 merges), to under 55% of its characters after 30", all(a > b for a, b in zip(lengths[:-1], lengths[1:], strict=True)) and lengths[-1] < 0.55 * lengths[0])
 
 # %% [markdown]
 # Do not expect half as long from real English: our corpus is generated from templates,
@@ -376,19 +367,11 @@ claim("every merge made the text shorter, to under 55% of its characters after 3
 # are unknown: tick **Unknown token** to map them to ID 8 instead of an error.
 
 # %% tags=["nbval-ignore-output"]
-strict = CharTokenizer("dehlorw ")
-with_unknown = CharTokenizer("dehlorw ", unknown="\ufffd")
-
-
 def on_change(text, unknown):
-    print(show_ids(text, with_unknown if unknown else strict))
+    print(show_ids(text, CharTokenizer("dehlorw ", unknown="\ufffd" if unknown else None)))
 
 
-widgets.interact(
-    on_change,
-    text=widgets.Text(value="led", description="Text", style={"description_width": "initial"}),
-    unknown=widgets.Checkbox(value=False, description="Unknown token", style={"description_width": "initial"}),
-);
+widgets.interact(on_change, text="led", unknown=widgets.Checkbox(value=False, description="Unknown token"));
 
 # %% [markdown]
 # ## Summary

@@ -55,8 +55,7 @@ claim(f"h, l, o, w, e are {h}, {l}, {o}, {w}, {e}", (h, l, o, w, e) == (2, 3, 4,
 # numbers*, and arithmetic says things that are false about letters:
 
 # %%
-print("average of h and o:", (h + o) / 2, "-> decodes to", repr(chars.decode([(h + o) // 2])), "  w / e =", w / e)
-claim("as numbers, l is 'halfway between' h and o, and w is 'six times' e", (h + o) / 2 == l and w == 6 * e)
+claim(f"as numbers, l is 'halfway between' h and o ((h + o) / 2 = {(h + o) / 2}), and w is 'six times' e", (h + o) / 2 == l and w == 6 * e)
 
 # %% [markdown]
 # The simplest thing a model can do with one number is scale and shift it,
@@ -113,8 +112,7 @@ def embed(ids, table: torch.Tensor) -> torch.Tensor:
 # %%
 table = torch.randn(chars.vocab_size, 4, generator=torch.Generator().manual_seed(0))  # (vocab_size, width)
 looked_up = embed(hello, table)  # (5, 4): one row per ID
-print("table:", tuple(table.shape), " looked up:", tuple(looked_up.shape))
-print(looked_up.round(decimals=2))
+print(f"table {tuple(table.shape)}, looked up {tuple(looked_up.shape)}:\n{looked_up.round(decimals=2)}")
 layer = nn.Embedding.from_pretrained(table)  # PyTorch's embedding layer, holding our table
 claim("embed returns the rows PyTorch's nn.Embedding returns", torch.equal(looked_up, layer(torch.tensor(hello))))
 claim("and PyTorch's one-hot vectors times the table give the same rows", torch.equal(F.one_hot(torch.tensor(hello), 8).float() @ table, looked_up))
@@ -143,7 +141,6 @@ def cosine_similarity(a, b) -> torch.Tensor:
 x = torch.tensor([1.0, 2.0])
 examples = {"same direction": [2.0, 4.0], "right angle": [-2.0, 1.0], "opposite": [-1.0, -2.0]}
 found = {name: round(float(cosine_similarity(x, torch.tensor(y))), 6) for name, y in examples.items()}
-print(found)
 claim("cosines 1, 0 and -1 for the same direction, a right angle and the opposite one", list(found.values()) == [1, 0, -1])
 claim("one-hot vectors of different tokens are unrelated (cosine 0)", (cosine_similarity(vectors[:, None], vectors[None, :]) == (torch.tensor(hello)[:, None] == torch.tensor(hello))).all())
 
@@ -276,8 +273,7 @@ def loss_at(value):
 w0, nudge = bias[the].item(), 0.01
 start, gradient = loss_at(w0)
 moved = loss_at(w0 + nudge)[0] - start
-print(f"gradient {gradient:.4f} × nudge {nudge} = {gradient * nudge:.6f}; the loss moved by {moved:.6f}")
-claim("the nudge and PyTorch's gradient agree to within 0.1%", abs(moved - gradient * nudge) < 0.001 * abs(gradient * nudge))
+claim(f"gradient {gradient:.4f} × nudge {nudge} = {gradient * nudge:.6f}; the loss moved by {moved:.6f}: they agree to within 0.1%", abs(moved - gradient * nudge) < 0.001 * abs(gradient * nudge))
 claim(f"'the' is the next word in {(targets[:512] == the).float().mean():.0%} of the batch, far more often than 1/V = {1 / V:.1%}", (targets[:512] == the).float().mean() > 10 / V)
 
 # %% [markdown]

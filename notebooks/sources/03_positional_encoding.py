@@ -72,9 +72,8 @@ def mix(vectors):
 mixed_1, mixed_2 = mix(x_1), mix(x_2)
 cat_1, cat_2 = ids_1.index(tok.unit_to_id["cat"]), ids_2.index(tok.unit_to_id["cat"])
 order = [ids_1.index(i) for i in ids_2]  # where each token of sentence 2 sits in sentence 1
-print("mixed:", tuple(mixed_1.shape), " cat stands at", cat_1, "and at", cat_2)
 claim("sentence 2's outputs are sentence 1's, reordered", torch.allclose(mixed_2, mixed_1[order], atol=1e-6))
-claim("cat's output is the same in both sentences", torch.allclose(mixed_1[cat_1], mixed_2[cat_2], atol=1e-6))
+claim(f"cat's output is the same in both sentences (at position {cat_1} and at {cat_2})", torch.allclose(mixed_1[cat_1], mixed_2[cat_2], atol=1e-6))
 
 # %% [markdown]
 # For this computation the two sentences are one sentence, shuffled. The fix: add to each
@@ -93,8 +92,7 @@ def raw_index_encoding(num_positions: int, width: int) -> torch.Tensor:
 
 # %%
 raw = raw_index_encoding(2000, width)  # (positions, width)
-print("raw encoding:", tuple(raw.shape), " position 2:", raw[2].tolist())
-claim("position 1999 adds 1999 to every value", raw[1999].tolist() == [1999.0] * width)
+claim(f"raw encoding {tuple(raw.shape)}: position 2 is {raw[2].tolist()}, position 1999 adds 1999 to every value", raw[1999].tolist() == [1999.0] * width)
 
 # %% [markdown]
 # The embedding values are about 0.1 (the largest is printed below); at position 1999
@@ -216,7 +214,6 @@ claim("position 0 is sin 0 = 0 and cos 0 = 1, alternating", encoding[0, 0::2].eq
 # %%
 values = [round(float(sinusoidal_encoding(length, 4, base=4.0)[2, 2]), 3) for length in (3, 100)]
 agree = {name: torch.equal(encode(3, 64), encode(100, 64)[:3]) for name, encode in (("p / T", normalized_index_encoding), ("sinusoidal", sinusoidal_encoding))}
-print("base 4, position 2, column 2, in 3 and 100 tokens:", values, " shared positions agree:", agree)
 claim("position 2 reads 0.841 in a 3-token and a 100-token sentence", values == [0.841, 0.841])
 claim("the sinusoids agree on the shared positions, where p / T did not", agree == {"p / T": False, "sinusoidal": True})
 

@@ -196,8 +196,7 @@ def scaled_dot_product_attention(query, key, value, mask=None):
 
 # %%
 out, w = scaled_dot_product_attention(Q, K, V)
-print("weights shape", tuple(w.shape), "| output shape", tuple(out.shape))
-claim("its output equals PyTorch's F.scaled_dot_product_attention", torch.allclose(out, F.scaled_dot_product_attention(Q, K, V), atol=1e-6))
+claim(f"weights {tuple(w.shape)}, output {tuple(out.shape)}: its output equals PyTorch's F.scaled_dot_product_attention", torch.allclose(out, F.scaled_dot_product_attention(Q, K, V), atol=1e-6))
 
 # %% [markdown]
 # ## 5. Worked example: *The bank of the river was muddy.*

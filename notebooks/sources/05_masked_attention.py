@@ -197,8 +197,7 @@ def layer_outputs(ids, mask=causal_mask):  # token IDs (T,) -> outputs (T, 16); 
 sentences = ["The cat sat on the mat", "The cat sat still and waited"]  # the same up to sat
 a, b = (layer_outputs(torch.tensor(tokenizer.encode(s))) for s in sentences)
 unchanged = [bool(torch.allclose(a[i], b[i], atol=1e-6)) for i in range(6)]
-print("output unchanged at positions 0-5:", unchanged)
-claim("The, cat and sat keep their outputs; on, the, mat change", unchanged == [True] * 3 + [False] * 3)
+claim(f"The, cat and sat keep their outputs; on, the, mat change (unchanged: {unchanged})", unchanged == [True] * 3 + [False] * 3)
 
 # %% [markdown]
 # One example is not a proof, so try many: random sequences of random lengths, a random
@@ -305,7 +304,6 @@ models = {}
 for name, causal in (("masked", True), ("unmasked", False)):
     torch.manual_seed(0)  # the same seed: both start from the same weights
     models[name] = TinyModel(tokenizer.vocab_size, 32, context_length, 2, causal)
-print(f"{sum(p.numel() for p in models['masked'].parameters()):,} parameters each")
 
 # %% [markdown]
 # **Training.** The loss is notebook 02's *cross-entropy*: minus the log of the

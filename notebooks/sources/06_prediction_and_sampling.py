@@ -27,6 +27,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from minillm_helpers.attention import MultiHeadAttention, keep_attention_weights
+from minillm_helpers.checks import check_choice, check_prompt, check_sampling_settings
 from minillm_helpers.embeddings import nearest_neighbours
 from minillm_helpers.masking import causal_mask
 from minillm_helpers.notebook_support.added_lines import show_added_lines
@@ -106,8 +107,7 @@ claim(f"{tuple(x.shape)} in, {tuple(feed_forward(x).shape)} out; changing token 
 # %%
 wild = torch.arange(100.0, 108).reshape(1, 8)
 tame = nn.LayerNorm(8)(wild).detach()
-print("before:", wild[0].tolist(), "\nafter: ", [round(v, 2) for v in tame[0].tolist()])
-claim("a thousand times larger and shifted by 5, the vector comes out the same", torch.allclose(nn.LayerNorm(8)(1000 * wild - 5), tame, atol=1e-4))
+claim(f"100, 101, ..., 107 comes out as {[round(v, 2) for v in tame[0].tolist()]}; a thousand times larger and shifted by 5, the same", torch.allclose(nn.LayerNorm(8)(1000 * wild - 5), tame, atol=1e-4))
 
 
 # %% [markdown]
@@ -215,8 +215,7 @@ torch.manual_seed(1)
 config = GPTConfig(vocab_size=tokenizer.vocab_size, context_length=16, width=64, num_heads=4, num_layers=2)
 model = GPT(config)
 logits, _ = model(torch.tensor([tokenizer.encode("The cat sat")]))  # a batch of 1 sequence of 3 IDs
-print(f"{config}\n{model.num_parameters():,} parameters; IDs (1, 3) -> logits {tuple(logits.shape)}")
-claim("untrained, it is close to a blind guess: no next word gets more than 0.05", torch.softmax(logits[0, -1], -1).max() < 0.05)
+claim(f"{model.num_parameters():,} parameters; IDs (1, 3) -> logits {tuple(logits.shape)}; untrained, it is close to a blind guess: no next word gets more than 0.05", torch.softmax(logits[0, -1], -1).max() < 0.05)
 
 # %% [markdown]
 # The whole model with the shape along every arrow (`B` sequences of `T` tokens, width
@@ -225,8 +224,7 @@ claim("untrained, it is close to a blind guess: no next word gets more than 0.05
 # stream holds instead of replacing it.
 
 # %%
-draw_gpt_diagram(config)
-plt.show()
+fig = draw_gpt_diagram(config)  # the figure shows below the cell
 
 # %% [markdown]
 # The whole model keeps notebook 05's promise: change every word after `sat`, and the
@@ -259,10 +257,8 @@ claim(f"training loss {train_loss:.2f}, validation loss {val_loss:.2f}: far belo
 # gap open?
 
 # %%
-for step, t, v in zip(history.eval_steps, history.train_eval, history.val_eval, strict=True):
-    print(f"step {step}: training {t:.2f}, validation {v:.2f}")
 falls, moves = history.train_eval[0] - train_loss, abs(history.val_eval[0] - val_loss)
-claim(f"after step 100 training falls {falls:.2f} more, validation moves only {moves:.2f}", falls > 0.04 and moves < falls / 2)
+claim(f"from step 100 (training {history.train_eval[0]:.2f}, validation {history.val_eval[0]:.2f}) to 400, training falls {falls:.2f} more, validation moves only {moves:.2f}", falls > 0.04 and moves < falls / 2)
 
 # %% [markdown]
 # That is **overfitting**: after step 100 the model mostly memorises training sentences,
@@ -277,13 +273,7 @@ claim(f"after step 100 training falls {falls:.2f} more, validation moves only {m
 # In training mode, `nn.Dropout(p)` sets a random fraction `p` of the numbers passing
 # through to zero and multiplies the rest by `1 / (1 - p)`, so their average stays; in
 # eval mode (`estimate_loss` and `generate` switch to it) it lets everything through.
-
-# %%
-torch.manual_seed(0)
-drop = nn.Dropout(0.5)
-print("training:", drop(torch.ones(8)).tolist(), "\neval:    ", drop.eval()(torch.ones(8)).tolist())
-
-# %% [markdown]
+#
 # A network that cannot count on any one number being there cannot lean on the exact
 # paths that store one sentence; it has to spread what it knows. Our GPT has dropout
 # in three places (after embeddings plus positions, after attention, at the end of
@@ -292,19 +282,14 @@ print("training:", drop(torch.ones(8)).tolist(), "\neval:    ", drop.eval()(torc
 
 # %%
 torch.manual_seed(1)  # the starting weights of `model` (dropout has no weights)
-dropped = GPT(replace(config, dropout=0.2))  # the same sizes, dropout 0.2 in all three places
-dropped_history = train(dropped, train_data, val_data, **recipe)
+dropped_history = train(GPT(replace(config, dropout=0.2)), train_data, val_data, **recipe)  # the same sizes, dropout 0.2
 gaps = {p: h.val_eval[-1] - h.train_eval[-1] for p, h in ((0.0, history), (0.2, dropped_history))}
-for p, h in ((0.0, history), (0.2, dropped_history)):
-    print(f"dropout {p}: training {h.train_eval[-1]:.2f}, validation {h.val_eval[-1]:.2f}, gap {gaps[p]:.2f}")
-narrower = gaps[0.0] - gaps[0.2]
-claim(f"dropout narrows the gap by {narrower:.2f} and lowers the validation loss; most of the gap stays", 0.02 < narrower < gaps[0.0] / 2 and dropped_history.val_eval[-1] < val_loss)
+claim(f"dropout 0.2 narrows the gap from {gaps[0.0]:.2f} to {gaps[0.2]:.2f} and lowers the validation loss from {val_loss:.2f} to {dropped_history.val_eval[-1]:.2f}; most of the gap stays", 0.02 < gaps[0.0] - gaps[0.2] < gaps[0.0] / 2 and dropped_history.val_eval[-1] < val_loss)
 
 # %% [markdown]
 # Dropout helps, a little: the validation loss falls and the gap narrows. Most of the
 # gap stays, because the validation text joins the corpus's parts in ways the training
-# text never shows. The rest of this notebook uses `model`, trained without dropout;
-# exercise 5 tries other values.
+# text never shows. The rest of this notebook uses `model`, trained without dropout.
 
 # %% [markdown]
 # ## 6. From scores to probabilities
@@ -344,7 +329,6 @@ def probabilities(logits, temperature=1.0, top_k=None, top_p=None):
 
 # %%
 def next_words(prompt, **settings):
-    # The trained model's next-word distribution after a prompt, as {word: probability}.
     logits, _ = model(torch.tensor([tokenizer.encode(prompt)]))  # (1, T, vocab)
     return dict(zip(tokenizer.vocabulary, probabilities(logits[0, -1].detach(), **settings).tolist(), strict=True))
 
@@ -357,8 +341,7 @@ article = {"on": 0.35, "down": 0.30, "suddenly": 0.15, "furiously": 0.05, "magic
 cat_sat = next_words("The cat sat")
 ranked = sorted(cat_sat, key=cat_sat.get, reverse=True)
 endings = [e.split()[0].strip(".") for e in train_text.split("The cat sat ")[1:]]  # what follows
-for word in ranked[:7]:
-    print(f"{word:>10}: model {cat_sat[word]:.2f}, training text {endings.count(word) / len(endings):.2f}")
+print(*(f"{word:>10}: model {cat_sat[word]:.2f}, training text {endings.count(word) / len(endings):.2f}" for word in ranked[:7]), sep="\n")
 claim("the model's seven likeliest words are the seven endings in the training text", set(ranked[:7]) == set(endings))
 claim("it ranks on, down, suddenly, furiously, magically in the article's order, each within 0.05 of its 0.35, 0.30, 0.15, 0.05, 0.01", [w for w in ranked if w in article] == list(article) and all(abs(cat_sat[w] - p) <= 0.05 for w, p in article.items()))
 claim("no single answer: the top word gets less than 0.6, three words more than 0.1", cat_sat[ranked[0]] < 0.6 and cat_sat[ranked[2]] > 0.1)
@@ -375,7 +358,6 @@ plain, boy, wizard = "The cat sat", "The boy waved his hand and the cat sat", "T
 magic = {p: next_words(p)["magically"] for p in (plain, boy, wizard)}
 fig = bar_panels({p if p == plain else " ".join(p.split()[:5]) + " ...": [next_words(p)[w] for w in ranked[:7]] for p in magic}, ranked[:7], ["tab:purple" if w == "magically" else "tab:blue" for w in ranked[:7]])
 plt.setp([ax.get_xticklabels() for ax in fig.axes], rotation=60)
-plt.show()
 claim(f"after the wizard 'magically' is the likeliest word, {magic[wizard]:.2f}: more than 10 times its {magic[plain]:.2f} after 'The cat sat'", max(next_words(wizard).values()) == magic[wizard] > 10 * magic[plain])
 claim(f"waving alone does no magic: after the boy, {magic[boy]:.2f}", magic[boy] < 0.1 < magic[wizard])
 
@@ -400,8 +382,7 @@ keep_attention_weights(model, False)  # back to PyTorch's fused kernel
 
 # %%
 for word, partner in [("king", "queen"), ("apple", "orange"), ("cat", "dog")]:
-    (nearest, _), = nearest_neighbours(word, tokenizer.vocabulary, model.token_embedding.weight.detach(), k=1)
-    claim(f"the nearest word to {word!r} is {partner!r}", nearest == partner)
+    claim(f"the nearest word to {word!r} is {partner!r}", nearest_neighbours(word, tokenizer.vocabulary, model.token_embedding.weight.detach(), k=1)[0][0] == partner)
 
 # %% [markdown]
 # ## 8. Choosing a word: temperature
@@ -420,7 +401,6 @@ panels = {T: next_words(plain, temperature=T) for T in (0.25, 0.5, 1, 2)}
 spreads = [float(torch.special.entr(torch.tensor(list(probs.values()))).sum()) for probs in panels.values()]
 fig = bar_panels({f"T = {T}  (entropy {h:.2f})": [probs[w] for w in ranked[:10]] for (T, probs), h in zip(panels.items(), spreads, strict=True)}, ranked[:10], ["tab:blue"])
 plt.setp([ax.get_xticklabels() for ax in fig.axes], rotation=70)
-plt.show()
 claim("a higher temperature flattens the distribution: the entropy grows; at T = 100 no word gets twice 1/vocabulary", spreads == sorted(spreads) and max(next_words(plain, temperature=100).values()) < 2 / tokenizer.vocab_size)
 claim(f"T = 0 gives all the probability to the top word, {ranked[0]!r}; T = 0.001 more than 0.99", next_words(plain, temperature=0)[ranked[0]] == 1.0 and next_words(plain, temperature=0.001)[ranked[0]] > 0.99)
 
@@ -434,9 +414,8 @@ claim(f"T = 0 gives all the probability to the top word, {ranked[0]!r}; T = 0.00
 
 # %%
 by_k, by_p = next_words(plain, top_k=3), next_words(plain, top_p=0.9)
-print("top_k=3:", {w: round(by_k[w], 2) for w in ranked if by_k[w] > 0}, "\ntop_p=0.9:", {w: round(by_p[w], 2) for w in ranked if by_p[w] > 0})
-kept = [cat_sat[w] for w in ranked if by_p[w] > 0]
-claim("top-k 3 keeps three words; top-p 0.9 the fewest best words that reach 0.9", sum(p > 0 for p in by_k.values()) == 3 and sum(kept) >= 0.9 > sum(kept[:-1]))
+kept_k, kept_p = ({w: round(probs[w], 2) for w in ranked if probs[w] > 0} for probs in (by_k, by_p))
+claim(f"top-k 3 keeps three words, {kept_k}; top-p 0.9 the fewest best words that reach 0.9, {kept_p}", len(kept_k) == 3 and sum(cat_sat[w] for w in kept_p) >= 0.9 > sum(cat_sat[w] for w in list(kept_p)[:-1]))
 absurd = [sum(p for w, p in next_words(plain, temperature=1.5, **cut).items() if w not in endings) for cut in ({}, {"top_p": 0.9})]
 claim(f"at T = 1.5 a word that never follows 'The cat sat' has a {absurd[0]:.2f} chance; top-p 0.9 makes it {absurd[1]:.0f}", absurd[0] > 0.01 and absurd[1] == 0)
 
@@ -450,8 +429,6 @@ claim(f"at T = 1.5 a word that never follows 'The cat sat' has a {absurd[0]:.2f}
 # `KVCache` holds one attention layer's:
 
 # %%
-from minillm_helpers.checks import check_choice, check_prompt, check_sampling_settings
-
 PAST_CONTEXT_CHOICES = ("recompute", "halve")  # generate(use_cache=True) past the context
 
 
@@ -520,8 +497,7 @@ def generate(model, ids, max_new_tokens, temperature=1.0, top_k=None, top_p=None
 
 # %%
 ids = tokenizer.encode(plain)
-for seed, T in enumerate([0, 0.5, 1.0, 1.5]):
-    print(f"T = {T}: {tokenizer.decode(ids + generate(model, ids, 24, T, seed=seed))}\n")
+print(*(f"T = {T}: {tokenizer.decode(ids + generate(model, ids, 24, T, seed=seed))}\n" for seed, T in enumerate([0, 0.5, 1.0, 1.5])), sep="\n")
 claim("the same seed gives the same text; greedy decoding ignores the seed", generate(model, ids, 24, seed=5) == generate(model, ids, 24, seed=5) and generate(model, ids, 9, 0, seed=1) == generate(model, ids, 9, 0, seed=2))
 claim("with the key/value cache, the same text", generate(model, ids, 24, seed=3, use_cache=True) == generate(model, ids, 24, seed=3))
 variety = [len({generate(model, ids, 1, T, seed=s)[0] for s in range(30)}) for T in (0, 0.5, 1, 2)]
@@ -539,9 +515,7 @@ generate(model, ids, 13, seed=3)
 without = sum(read)
 generate(model, ids, 13, seed=3, use_cache=True)
 counting.remove()
-work = {False: without, True: sum(read) - without}
-print(f"tokens read to write 13 new ones: {work[False]} without the cache, {work[True]} with it")
-claim("with the cache each token is read once: the prompt's 3, then each new one but the last", work[True] == 3 + 12 and work[False] == sum(range(3, 16)))
+claim(f"to write 13 new tokens the model reads {without} without the cache, {sum(read) - without} with it: each token once, the prompt's 3, then each new one but the last", sum(read) - without == 3 + 12 and without == sum(range(3, 16)))
 
 # %% [markdown]
 # ## Try it: prompt, temperature, top-k, top-p
@@ -586,38 +560,20 @@ widgets.interact(sampling_callback(model, tokenizer, probabilities, generate), *
 answer = ...  # your three probabilities; then run exercises.check_temperature(answer)
 
 # %% [markdown]
-# **Exercise 2.** The corpus's recipe for what follows `The cat sat` is `on 0.35,
-# down 0.30, suddenly 0.15, quietly 0.08, still 0.06, furiously 0.05, magically 0.01`.
-# Which words survive **top-p with p = 0.75**?
-
-# %%
-kept = ...  # a list of words; then run exercises.check_top_p(kept)
-
-# %% [markdown]
-# **Exercise 3.** Write a prompt of your own, not section 7's, after which the model's
+# **Exercise 2.** Write a prompt of your own, not section 7's, after which the model's
 # likeliest next word is `magically` (corpus words only: the tokenizer refuses others).
 
 # %%
 my_prompt = ...  # then run exercises.check_magic_prompt(my_prompt, next_words)
 
 # %% [markdown]
-# **Exercise 4: break it, lift the mask.** Switch the trained model's mask off
+# **Exercise 3: break it, lift the mask.** Switch the trained model's mask off
 # (`model.config.causal = False`), measure `estimate_loss(model, val_data, 16, 16, 20)`,
 # switch it back on. It may now see the answer: does it do better than with the mask?
 # Check with `exercises.check_mask_off(with_mask, without_mask)`.
 
 # %%
 with_mask, without_mask = ..., ...  # two validation losses
-
-# %% [markdown]
-# **Exercise 5: dropout against the gap.** Train a fresh `GPT` with a dropout of your
-# choice from `torch.manual_seed(1)`, with `train(..., **recipe)` as in section 5 (under
-# a minute), and check whether its gap between validation and training loss is
-# narrower than the model's without dropout:
-# `exercises.check_dropout_gap(your_dropout, your_history, history)`.
-
-# %%
-your_dropout, your_history = ..., ...  # then run exercises.check_dropout_gap(your_dropout, your_history, history)
 
 # %% [markdown]
 # ## Solutions
@@ -628,17 +584,11 @@ your_dropout, your_history = ..., ...  # then run exercises.check_dropout_gap(yo
 exercises.check_temperature([math.exp(s / 2) / sum(math.exp(t / 2) for t in (2, 1, 0)) for s in (2, 1, 0)])  # divide by T, exponentiate, normalise
 
 # %%
-exercises.check_top_p(["on", "down", "suddenly"])  # 0.35 + 0.30 = 0.65 < 0.75; + 0.15 = 0.80
-
-# %%
 exercises.check_magic_prompt("The wizard waved his wand and the dog sat", next_words)  # a dog, not a cat
 
 # %%
-with_mask = estimate_loss(model, val_data, 16, 16, 20)
-model.config.causal = False  # the same weights, the future let in
-without_mask = estimate_loss(model, val_data, 16, 16, 20)
-model.config.causal = True  # back as it was trained
-exercises.check_mask_off(with_mask, without_mask)
-
-# %%
-exercises.check_dropout_gap(0.2, dropped_history, history)  # section 5's run is one answer
+losses = {}
+for causal in (False, True):  # the same weights with the future let in, then back as trained
+    model.config.causal = causal
+    losses[causal] = estimate_loss(model, val_data, 16, 16, 20)
+exercises.check_mask_off(losses[True], losses[False])
