@@ -8,7 +8,6 @@ import torch
 from minillm_helpers.notebook_support.exercises.nb06 import (
     check_magic_prompt,
     check_temperature,
-    check_top_p,
 )
 
 
@@ -44,28 +43,6 @@ def test_temperature_rejects_wrong_answers(answer, hint, capsys):
 
 
 # ---------------------------------------------------------------- exercise 2
-def test_top_p_accepts_the_surviving_words(capsys):
-    assert check_top_p(["on", "down", "suddenly"])
-    assert "Correct!" in capsys.readouterr().out
-    assert check_top_p({"suddenly", "on", "down"})
-
-
-@pytest.mark.parametrize(
-    ("answer", "hint"),
-    [
-        (["on", "down"], "not reached 0.75 yet"),
-        (["on", "down", "suddenly", "quietly"], "smallest such set"),
-        (["on", "down", "magically"], "most likely words first"),
-        (["on", "sat"], "not candidates"),
-        ("on down suddenly", "list or set of strings"),
-    ],
-)
-def test_top_p_rejects_wrong_sets(answer, hint, capsys):
-    assert not check_top_p(answer)
-    assert hint in capsys.readouterr().out
-
-
-# ---------------------------------------------------------------- exercise 3
 def fake_model(prompt):
     """Stands in for the trained model: only a wizard makes 'magically' win."""
     if "x" in prompt:

@@ -576,6 +576,16 @@ my_prompt = ...  # then run exercises.check_magic_prompt(my_prompt, next_words)
 with_mask, without_mask = ..., ...  # two validation losses
 
 # %% [markdown]
+# **Exercise 4: dropout against the gap.** Train a fresh `GPT` with a dropout of your
+# choice from `torch.manual_seed(1)`, with `train(..., **recipe)` as in section 5 (under
+# a minute), and check whether its gap between validation and training loss is
+# narrower than the model's without dropout:
+# `exercises.check_dropout_gap(your_dropout, your_history, history)`.
+
+# %%
+your_dropout, your_history = ..., ...  # a dropout, and what train(...) returned
+
+# %% [markdown]
 # ## Solutions
 #
 # Try the exercises first. Each worked solution runs and asks its checker.
@@ -592,3 +602,6 @@ for causal in (False, True):  # the same weights with the future let in, then ba
     model.config.causal = causal
     losses[causal] = estimate_loss(model, val_data, 16, 16, 20)
 exercises.check_mask_off(losses[True], losses[False])
+
+# %%
+exercises.check_dropout_gap(0.2, dropped_history, history)  # section 5's run is one answer

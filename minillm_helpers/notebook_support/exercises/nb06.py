@@ -2,7 +2,6 @@
 
 import torch
 
-from minillm_helpers.notebook_support.corpus import SAT_ENDINGS
 from minillm_helpers.notebook_support.exercises.feedback import (
     NotYet,
     checker,
@@ -14,8 +13,6 @@ from minillm_helpers.notebook_support.exercises.feedback import (
 )
 
 SCORES = torch.tensor([2.0, 1.0, 0.0])
-CAT_SAT = {ending.split()[0]: n / 100 for ending, n in SAT_ENDINGS.items()}  # after "The cat sat"
-TOP_P = 0.75
 WIZARD_PROMPT = "The wizard waved his wand and the cat sat"
 
 
@@ -41,33 +38,8 @@ def check_temperature(answer) -> str:
 
 
 @checker
-def check_top_p(answer) -> str:
-    """Exercise 2: which words survive top-p with p = 0.75 in the CAT_SAT distribution?"""
-    ranked = sorted(CAT_SAT, key=CAT_SAT.get, reverse=True)
-    expected, mass = [], 0.0
-    while mass < TOP_P:
-        expected.append(ranked[len(expected)])
-        mass += CAT_SAT[expected[-1]]
-    if isinstance(answer, str) or not isinstance(answer, (list, tuple, set, frozenset)):
-        raise NotYet("give the surviving words as a list or set of strings, like ['on', 'down'].")
-    words = {str(w) for w in answer}
-    if words - set(CAT_SAT):
-        raise NotYet(f"{sorted(words - set(CAT_SAT))} are not candidates here; pick from {ranked}.")
-    if words == set(expected):
-        return (f"{' + '.join(f'{CAT_SAT[w]:.2f}' for w in expected)} = {mass:.2f} is the first "
-                f"running total that reaches {TOP_P}, so {len(expected)} words survive and the "
-                "tail is cut.")
-    kept = sum(CAT_SAT[w] for w in words)
-    if words != set(ranked[: len(words)]):  # a likelier word is missing
-        raise NotYet("top-p keeps the most likely words first: walk down the list from the top.")
-    if kept < TOP_P:
-        raise NotYet(f"those add up to {kept:.2f}, which has not reached {TOP_P} yet: keep more.")
-    raise NotYet(f"a smaller set already reaches {TOP_P}: top-p keeps the smallest such set.")
-
-
-@checker
 def check_magic_prompt(prompt, next_word_probabilities) -> str:
-    """Exercise 3: a new prompt after which next_word_probabilities ranks `magically` first."""
+    """Exercise 2: a new prompt after which next_word_probabilities ranks `magically` first."""
     if not isinstance(prompt, str) or not prompt.strip():
         raise NotYet('write your prompt as a string, like "The dog sat".')
     if " ".join(prompt.split()).lower() == WIZARD_PROMPT.lower():
@@ -86,7 +58,7 @@ def check_magic_prompt(prompt, next_word_probabilities) -> str:
 
 @checker
 def check_mask_off(with_mask, without_mask) -> str:
-    """Exercise 4 (break it): the validation loss with the mask, then with causal = False."""
+    """Exercise 3 (break it): the validation loss with the mask, then with causal = False."""
     return part_matters(
         with_mask, without_mask, "without the mask",
         "Trained with the mask, every layer learned to read only the past; let the future in "
@@ -101,7 +73,7 @@ DROPOUT_MARGIN = 0.02  # how much narrower the gap must be: more than the seeds'
 
 @checker
 def check_dropout_gap(dropout, history, without_dropout) -> str:
-    """Exercise 5 (retrain): `train`'s histories with `dropout` and without it; right when the
+    """Exercise 4 (retrain): `train`'s histories with `dropout` and without it; right when the
     gap between validation and training loss narrows by DROPOUT_MARGIN, validation no worse."""
     p = number(dropout)
     if p is None or not 0 <= p < 1:
