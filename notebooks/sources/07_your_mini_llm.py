@@ -232,16 +232,15 @@ claim("the GPT's validation loss (printed above) is at most 1.85", gpt_val <= 1.
 claim("context and attention take it at least 0.6 below the bigram's", bigram_val - gpt_val >= 0.6)
 
 # %% [markdown]
-# **What each choice buys.** Each question needs a run that differs from another in that one
-# choice only: the same start, the same windows, the same peak rates. For the schedule, the
-# run above is one side; the other keeps the rate constant for as many steps. A falling rate
-# pays off at the end, once the model has made its fast progress, so a shorter comparison
-# would show nothing. Muon's gain is there from the start: two runs of 100 steps, AdamW for
-# every weight against Muon, both with the cosine schedule, show it.
+# **What each choice buys.** Each answer compares two runs that differ in that one choice
+# only: the same start, the same windows, the same peak rates. For the schedule, the run
+# above is one side and the other keeps the rate constant for as many steps: a falling rate
+# pays off late, once the fast progress is over, so this comparison runs as long as the main
+# run. Muon pays off from the start, so two runs of 100 steps do for it: AdamW for every
+# weight against Muon, both with the cosine schedule.
 
 # %% tags=["nbval-ignore-output"]
-def rerun(run_steps, shape=config, **choices):
-    """A fresh model of this shape from the same seed, trained on the same windows."""
+def rerun(run_steps, shape=config, **choices):  # a fresh model: same seed, same windows
     torch.manual_seed(0)
     return train(GPT(shape), train_data, val_data, steps=run_steps, learning_rate=4e-3,
                  eval_every=run_steps, eval_batches=10, **choices)
@@ -421,8 +420,7 @@ def fit(own_text, own_steps):
     ids = torch.tensor(own.encode(own_text))
     cut = int(0.9 * len(ids))
     torch.manual_seed(0)
-    own_model = GPT(GPTConfig(vocab_size=own.vocab_size, context_length=64, width=128,
-                              num_heads=4, num_layers=4))
+    own_model = GPT(dataclasses.replace(config, vocab_size=own.vocab_size))  # config, own IDs
     own_progress = LiveProgress(own_steps, every=50)
     own_history = train(own_model, ids[:cut], ids[cut:], steps=own_steps, learning_rate=4e-3,
                         muon_learning_rate=1.2e-2, final_rate=0.1, eval_every=100,
