@@ -55,7 +55,7 @@ def check_shape_on_budget(config, history, seconds, budget) -> str:
     sizes = {name: getattr(config, name, None) for name in [*KEPT, *NOTEBOOK_SHAPE]}
     if not all(isinstance(size, int) for size in sizes.values()):
         raise NotYet("pass the GPTConfig you trained, then the history train(...) returned, "
-                     "then the seconds it took.")
+                     "the seconds it took and the budget.")
     if any(sizes[name] != size for name, size in KEPT.items()):
         raise NotYet(f"keep vocab_size={KEPT['vocab_size']} and context_length="
                      f"{KEPT['context_length']}: change only width and num_layers.")
