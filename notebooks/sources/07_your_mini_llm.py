@@ -530,8 +530,8 @@ with_positions, without_positions = ..., ...  # two validation losses
 
 # %% [markdown]
 # **Exercise 3: width or depth, against the clock.** The main run gave four blocks of width
-# 128 under a minute. With a tenth of that time, is that still the best shape? Your budget is
-# `budget` below, a tenth of the main run's time on your machine (time the `train(...)` call
+# 128 under a minute. With a fifth of that time, is that still the best shape? Your budget is
+# `budget` below, a fifth of the main run's time on your machine (time the `train(...)` call
 # with `time.perf_counter()`), and the target a validation loss of 2.4 at most. Change the width (`width`, a multiple of
 # `num_heads`) or the depth (`num_layers`) of `config` with `dataclasses.replace(config,
 # ...)`, choose the steps, train it with the recipe above and run
@@ -539,7 +539,7 @@ with_positions, without_positions = ..., ...  # two validation losses
 # wins a short race?
 
 # %%
-budget = progress.seconds / 10  # a tenth of the main run's time, on this machine
+budget = progress.seconds / 5  # a fifth of the main run's time, on this machine
 your_config, your_history, seconds = ..., ..., ...  # a new shape, train(...)'s history, time
 
 # %% [markdown]
