@@ -186,6 +186,7 @@ def test_live_progress_follows_train_step_by_step():
     assert final.startswith("step 6 of 6 · ") and final.endswith(
         f"validation loss {history.val_eval[-1]:.2f}"
     )
+    assert 0 < progress.seconds < 60 and f" · {progress.seconds:.0f} s · " in final
 
 
 # ---------------------------------------------------------------- your own text

@@ -37,3 +37,58 @@ def check_no_positions(with_positions, without_positions) -> str:
         "lean on the sinusoids is lost without them.",
         margin=0.3, broken_digits=1,  # the wrecked model's second decimal moves with the threads
     )
+
+
+# Exercise 3's race: the notebook's shape, what must stay as it is, and the line to reach.
+NOTEBOOK_SHAPE = {"width": 128, "num_layers": 4}
+KEPT = {"vocab_size": 65, "context_length": 64}
+TARGET_LOSS = 2.4
+
+
+@checker
+def check_shape_on_budget(config, history, seconds, budget) -> str:
+    """Exercise 3 (width or depth): a GPTConfig of another width or depth than the notebook's,
+    the history train(...) returned for it (trained with val_data, so it holds a validation
+    loss), the seconds the training took and the budget in seconds (the notebook's: a share
+    of its main run's time, so that it suits the reader's machine). Passes within the budget
+    and at a last validation loss of at most TARGET_LOSS."""
+    sizes = {name: getattr(config, name, None) for name in [*KEPT, *NOTEBOOK_SHAPE]}
+    if not all(isinstance(size, int) for size in sizes.values()):
+        raise NotYet("pass the GPTConfig you trained, then the history train(...) returned, "
+                     "the seconds it took and the budget.")
+    if any(sizes[name] != size for name, size in KEPT.items()):
+        raise NotYet(f"keep vocab_size={KEPT['vocab_size']} and context_length="
+                     f"{KEPT['context_length']}: change only width and num_layers.")
+    width, layers = sizes["width"], sizes["num_layers"]
+    if (width, layers) == tuple(NOTEBOOK_SHAPE.values()):
+        raise NotYet(f"that is the notebook's own shape, {layers} blocks of width {width}: "
+                     "change the width, the number of blocks, or both.")
+    losses = getattr(history, "val_eval", None)
+    if not isinstance(losses, list) or number(losses[-1] if losses else None) is None:
+        raise NotYet("pass the history train(...) returned, trained with val_data, so that "
+                     "it holds a validation loss.")
+    took, budget = number(seconds), number(budget)
+    if budget is None or budget <= 0:
+        raise NotYet("give the budget as one positive number of seconds (the notebook's "
+                     "`budget`).")
+    if took is None or took <= 0:
+        raise NotYet("give the training time as one positive number of seconds "
+                     "(time.perf_counter() after train(...) minus before).")
+    loss = losses[-1]
+    if took > budget:
+        raise NotYet(f"{took:.1f} s is over the budget of {budget:.1f} s: train fewer "
+                     "steps, or a smaller model, whose steps take less time.")
+    if loss > TARGET_LOSS:
+        raise NotYet(f"validation loss {loss:.2f}, above the target {TARGET_LOSS}: with the "
+                     "time left, more steps; or a shape whose steps are cheaper, so that more "
+                     "of them fit in the budget.")
+    smaller = width * width * layers < NOTEBOOK_SHAPE["width"] ** 2 * NOTEBOOK_SHAPE["num_layers"]
+    lesson = ("A smaller model wins a short race: each of its steps costs less, so it takes "
+              "more of them, and this early on more steps matter more than size. With more "
+              "time a larger model has more room to improve: the best size depends on the "
+              "budget." if smaller else
+              "A shape no cheaper than the notebook's made it: compare with a smaller one "
+              "in the same budget, which takes more steps.")
+    return (f"{layers} block{'s' if layers > 1 else ''} of width {width}: validation loss "
+            f"{loss:.2f} (target {TARGET_LOSS}) in {took:.1f} s (budget {budget:.1f} s). "
+            f"{lesson}")

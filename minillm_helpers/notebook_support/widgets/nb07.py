@@ -29,7 +29,8 @@ def progress_line(step: int, steps: int, history, seconds: float, recent: int = 
 class LiveProgress:
     """train's on_step: the loss figure redrawn in place every `every` steps, samples kept at
     `snapshots` steps (`sample(model)` -> text), every line in `lines`; show=False draws
-    nothing. `finish(history)` draws the last figure from what train returned."""
+    nothing. `finish(history)` draws the last figure from what train returned; `seconds`
+    is the time from the start to the last line drawn."""
 
     def __init__(self, steps: int, every: int = 25, baseline: float | None = None,
                  snapshots=(), sample=None, show: bool = True):
@@ -38,6 +39,7 @@ class LiveProgress:
         self.samples: dict[int, str] = {}
         self.lines: list[str] = []
         self.started = time.monotonic()
+        self.seconds = 0.0
         self.handle = None
 
     def __call__(self, step: int, model, history) -> None:
@@ -50,7 +52,8 @@ class LiveProgress:
         return self.draw(history.steps[-1], history)
 
     def draw(self, step: int, history) -> str:
-        line = progress_line(step, self.steps, history, time.monotonic() - self.started)
+        self.seconds = time.monotonic() - self.started
+        line = progress_line(step, self.steps, history, self.seconds)
         self.lines.append(line)
         if self.show:
             import matplotlib.pyplot as plt
