@@ -140,8 +140,7 @@ print(f"bigram: training loss {bigram_loss(bigram, train_data):.2f}, "
       f"validation loss {bigram_val:.2f} (blind guessing: {math.log(65):.2f})")
 claim("the bigram's validation loss is about 2.5", 2.4 < bigram_val < 2.6)
 
-newline = tokenizer.unit_to_id["\n"]
-print(tokenizer.decode(bigram_generate(bigram, newline, 160, seed=0)))
+print(tokenizer.decode(bigram_generate(bigram, tokenizer.unit_to_id["\n"], 160, seed=0)))
 
 # %% [markdown]
 # The sample has Shakespeare's letter frequencies and little else: after every
@@ -514,8 +513,7 @@ print(f"GPT-2 small: {124e6 / model.num_parameters():.0f} times the parameters, 
 # characters does the bigram's validation loss `bigram_val` feel?
 
 # %%
-# Your turn: replace the ... and run exercises.check_choices(choices, bigram_val).
-choices = ...
+choices = ...  # your number; then run exercises.check_choices(choices, bigram_val)
 
 # %% [markdown]
 # **Exercise 2: break it, take the positions away.** Set the trained model's position
@@ -547,7 +545,6 @@ your_config, your_history, seconds = ..., ..., ...  # a new shape, train(...)'s 
 
 # %%
 choices = math.exp(bigram_val)  # invert loss = log(choices)
-print(f"the bigram feels like {choices:.1f} choices per character")
 exercises.check_choices(choices, bigram_val)
 
 # %%
