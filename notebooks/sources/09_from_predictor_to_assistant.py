@@ -34,8 +34,10 @@ from pathlib import Path
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
+from torch.nn.utils.rnn import pad_sequence
 
 from minillm_helpers.checkpoint import save_checkpoint
+from minillm_helpers.checks import check_prompts
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.notebook_support.added_lines import show_added_lines
 from minillm_helpers.notebook_support.claims import claim
@@ -119,11 +121,48 @@ text_ids = torch.tensor(tokenizer.encode(world.text))
 train(base, text_ids, steps=300, batch_size=32, learning_rate=3e-3,
       muon_learning_rate=1e-2, final_rate=0.1)
 
+# %% [markdown]
+# This notebook measures thousands of such predictions. One call of the model per
+# sentence would spend most of its time on the calls themselves, so `greedy_batch` asks
+# for them all at once: it writes what `generate` would write with `temperature=0`, for a
+# list of prompts, with one forward pass per new token for the whole list. Prompts differ
+# in length, so each row is padded on the right to the longest, and each row reads its
+# next token at its own last position: the causal mask of notebook 05 keeps that position
+# from seeing the padding after it. (`stop`, a token that ends a row, serves in section 6.)
 
+# %%
+@torch.no_grad()
+def greedy_batch(model, prompts, max_new_tokens: int, stop=None) -> list[list[int]]:
+    """The new IDs of generate(model, ids, max_new_tokens, temperature=0, stop=stop) for each
+    prompt, all at once: one forward pass per new token, rows padded on the right."""
+    check_prompts(prompts, model, max_new_tokens, stop)  # each a list of IDs (checks.py)
+    begin = torch.tensor([len(ids) for ids in prompts])  # (B,) where each row's new IDs go
+    rows = pad_sequence([torch.tensor([*ids] + [0] * max_new_tokens) for ids in prompts],
+                        batch_first=True)  # (B, longest prompt + max_new_tokens)
+    ends, writing = begin.clone(), torch.ones(len(prompts), dtype=torch.bool)
+    was_training = model.training
+    model.eval()  # no dropout while writing
+    for _ in range(max_new_tokens):
+        active = writing.nonzero()[:, 0]  # (A,) the rows that have not drawn `stop`
+        if len(active) == 0:
+            break
+        starts = (ends[active] - model.config.context_length).clamp(min=0)  # all a row sees
+        width = int((ends[active] - starts).max())
+        window = rows[active[:, None], starts[:, None] + torch.arange(width)]  # (A, T)
+        logits, _ = model(window.to(model.positions.device))  # (A, T, vocab)
+        new = logits[torch.arange(len(active)), ends[active] - starts - 1].argmax(-1).cpu()
+        rows[active, ends[active]] = new  # (A,) each row's likeliest next token, appended
+        ends[active] += 1
+        writing[active] = new != stop  # stop=None: never equal
+    model.train(was_training)
+    return [row[b:e].tolist() for row, b, e in zip(rows, begin, ends, strict=True)]
+
+
+# %%
 def completes(model, pairs) -> float:
     """Share of (start of a sentence, word) pairs whose likeliest next word is that word."""
-    hits = [tokenizer.vocabulary[int(next_token_probabilities(model, tokenizer.encode(s))
-                                     .argmax())] == word for s, word in pairs]
+    nexts = greedy_batch(model, [tokenizer.encode(s) for s, _ in pairs], 1)
+    hits = [tokenizer.vocabulary[new[0]] == word for new, (_, word) in zip(nexts, pairs, strict=True)]
     return sum(hits) / len(hits)
 
 
@@ -265,6 +304,14 @@ def ask(model, tokenizer, question: str, max_new_tokens: int = 8) -> str:
     return tokenizer.decode([i for i in new if i != tokenizer.unit_to_id[END]])
 
 
+def ask_all(model, tokenizer, questions, max_new_tokens: int = 8) -> list[str]:
+    """`ask`'s answer to every question, all of them at once."""
+    end = tokenizer.unit_to_id[END]
+    prompts = [tokenizer.encode(chat_prompt(question)) for question in questions]
+    replies = greedy_batch(model, prompts, max_new_tokens, stop=end)
+    return [tokenizer.decode([i for i in new if i != end]) for new in replies]
+
+
 # %%
 prompt_ids = tokenizer.encode(chat_prompt(question))
 print("without stop:", tokenizer.decode(generate(assistant, prompt_ids, 8, temperature=0)))
@@ -272,6 +319,9 @@ print("with stop:   ", tokenizer.decode(generate(assistant, prompt_ids, 8, tempe
                                                  stop=tokenizer.unit_to_id[END])))
 print("ask:         ", ask(assistant, tokenizer, question))
 claim("ask gives the birthplace and nothing more", ask(assistant, tokenizer, question) == bribri.city)
+some = [q for q, _ in world.questions(world.people[::10])] + ["where was born ? <a> <q>"]
+claim("ask_all gives ask's answers, at once",
+      ask_all(assistant, tokenizer, some) == [ask(assistant, tokenizer, q) for q in some])
 
 # %% [markdown]
 # ## 7. Where the knowledge comes from
@@ -287,7 +337,8 @@ claim("ask gives the birthplace and nothing more", ask(assistant, tokenizer, que
 # %%
 def answers(model, pairs) -> float:
     """Share of (question, answer) pairs that `ask` answers exactly."""
-    return sum(ask(model, tokenizer, q) == a for q, a in pairs) / len(pairs)
+    replies = ask_all(model, tokenizer, [q for q, _ in pairs])
+    return sum(reply == a for reply, (_, a) in zip(replies, pairs, strict=True)) / len(pairs)
 
 
 # %% tags=["nbval-ignore-output"]
@@ -304,7 +355,8 @@ claim("the control, without pretraining, stays under 25% on them",
 
 cities = {p.city for p in world.people}
 claim("the control did learn the format: every birthplace question gets a city",
-      all(ask(control, tokenizer, q) in cities for q, _ in world.questions(held_out, ["city"])))
+      all(a in cities for a in ask_all(control, tokenizer,
+                                       [q for q, _ in world.questions(held_out, ["city"])])))
 
 # %% [markdown]
 # ## 8. How little fine-tuning it takes
@@ -366,7 +418,7 @@ claim("fine-tuning on one person makes it forget: completions fall below 30%, at
 
 # %% tags=["nbval-ignore-output"]
 stranger_questions = [f"where was {name} born ?" for name in world.strangers]
-guesses = [ask(assistant, tokenizer, q) for q in stranger_questions]
+guesses = ask_all(assistant, tokenizer, stranger_questions)
 print(dict(Counter(guesses)))
 
 
