@@ -118,8 +118,8 @@ config = GPTConfig(vocab_size=tokenizer.vocab_size, context_length=48, width=128
                    num_heads=4, num_layers=4)
 base = GPT(config)
 text_ids = torch.tensor(tokenizer.encode(world.text))
-train(base, text_ids, steps=300, batch_size=32, learning_rate=3e-3,
-      muon_learning_rate=1e-2, final_rate=0.1);
+history = train(base, text_ids, steps=300, batch_size=32, learning_rate=3e-3,
+                muon_learning_rate=1e-2, final_rate=0.1)
 
 # %% [markdown]
 # This notebook measures thousands of such predictions. One call of the model per
