@@ -16,7 +16,9 @@ from __future__ import annotations
 import re
 
 import torch
+from torch.nn.utils.rnn import pad_sequence
 
+from minillm_helpers.checks import check_prompts
 from minillm_helpers.sampling import generate
 from minillm_helpers.tokenizer import WordTokenizer
 
@@ -33,6 +35,33 @@ class ChatTokenizer(WordTokenizer):
     @staticmethod
     def split(text: str) -> list[str]:
         return ChatTokenizer.pattern.findall(text)
+
+
+@torch.no_grad()
+def greedy_batch(model, prompts, max_new_tokens: int, stop=None) -> list[list[int]]:
+    """The new IDs of generate(model, ids, max_new_tokens, temperature=0, stop=stop) for each
+    prompt, all at once: one forward pass per new token, rows padded on the right."""
+    check_prompts(prompts, model, max_new_tokens, stop)  # each a list of IDs (checks.py)
+    begin = torch.tensor([len(ids) for ids in prompts])  # (B,) where each row's new IDs go
+    rows = pad_sequence([torch.tensor([*ids] + [0] * max_new_tokens) for ids in prompts],
+                        batch_first=True)  # (B, longest prompt + max_new_tokens)
+    ends, writing = begin.clone(), torch.ones(len(prompts), dtype=torch.bool)
+    was_training = model.training
+    model.eval()  # no dropout while writing
+    for _ in range(max_new_tokens):
+        active = writing.nonzero()[:, 0]  # (A,) the rows that have not drawn `stop`
+        if len(active) == 0:
+            break
+        starts = (ends[active] - model.config.context_length).clamp(min=0)  # all a row sees
+        width = int((ends[active] - starts).max())
+        window = rows[active[:, None], starts[:, None] + torch.arange(width)]  # (A, T)
+        logits, _ = model(window.to(model.positions.device))  # (A, T, vocab)
+        new = logits[torch.arange(len(active)), ends[active] - starts - 1].argmax(-1).cpu()
+        rows[active, ends[active]] = new  # (A,) each row's likeliest next token, appended
+        ends[active] += 1
+        writing[active] = new != stop  # stop=None: never equal
+    model.train(was_training)
+    return [row[b:e].tolist() for row, b, e in zip(rows, begin, ends, strict=True)]
 
 
 def chat_prompt(question: str) -> str:
@@ -59,6 +88,14 @@ def ask(model, tokenizer, question: str, max_new_tokens: int = 8) -> str:
     ids = tokenizer.encode(chat_prompt(question))
     new = generate(model, ids, max_new_tokens, temperature=0, stop=tokenizer.unit_to_id[END])
     return tokenizer.decode([i for i in new if i != tokenizer.unit_to_id[END]])
+
+
+def ask_all(model, tokenizer, questions, max_new_tokens: int = 8) -> list[str]:
+    """`ask`'s answer to every question, all of them at once."""
+    end = tokenizer.unit_to_id[END]
+    prompts = [tokenizer.encode(chat_prompt(question)) for question in questions]
+    replies = greedy_batch(model, prompts, max_new_tokens, stop=end)
+    return [tokenizer.decode([i for i in new if i != end]) for new in replies]
 
 
 def unknown_words(tokenizer, question: str) -> str | None:

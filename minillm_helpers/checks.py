@@ -229,3 +229,15 @@ def check_prompt(ids, model=None) -> None:
              "predicts what comes after it")
     if hasattr(getattr(model, "config", None), "vocab_size"):
         check_ids(ids, model.config.vocab_size)
+
+
+def check_prompts(prompts, model, max_new_tokens, stop=None) -> None:
+    """Greedy writing for a batch of prompts: at least one prompt, each a prompt `check_prompt`
+    accepts, a count of new tokens, and a stop token (or None) in the vocabulary."""
+    if len(prompts) == 0:
+        fail(InputError, "No prompts: give a list of prompts, each a list of token IDs")
+    for ids in prompts:
+        check_prompt(ids, model)
+    check_int("max_new_tokens", max_new_tokens, 0, fix="how many tokens to add to each prompt")
+    if stop is not None:
+        check_ids([stop], model.config.vocab_size)

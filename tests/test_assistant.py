@@ -12,8 +12,10 @@ from minillm_helpers.assistant import (
     NOT_LEARNED,
     ChatTokenizer,
     ask,
+    ask_all,
     chat_prompt,
     conversation_targets,
+    greedy_batch,
     unknown_words,
 )
 from minillm_helpers.checkpoint import load_model_and_tokenizer, save_checkpoint
@@ -109,6 +111,43 @@ def test_generate_stops_at_the_stop_token(assistant):
     assert len(generate(model, prompt, 8, temperature=0)) == 8  # no stop: it writes on
     with pytest.raises(InputError, match="outside the vocabulary"):
         generate(model, prompt, 8, stop=999)
+
+
+def test_greedy_batch_writes_what_generate_writes_one_prompt_at_a_time():
+    """Prompts of 1 to 13 IDs, with a context of 8: rows are padded, some slide past the
+    context; with and without a stop token, each row gets generate's greedy IDs."""
+    model = tiny_gpt(20).train()
+    generator = torch.Generator().manual_seed(0)
+    prompts = [torch.randint(20, (int(n),), generator=generator).tolist()
+               for n in torch.randint(1, 14, (40,), generator=generator)]
+    plain = greedy_batch(model, prompts, 6)
+    for stop in (None, plain[0][1], plain[1][0]):  # the last: row 1 stops at its first token
+        batched = greedy_batch(model, prompts, 6, stop=stop)
+        assert batched == [generate(model, ids, 6, temperature=0, stop=stop) for ids in prompts]
+    assert len(batched[1]) == 1 and 6 in map(len, batched)  # one row stopped, others wrote on
+    assert model.training  # the mode as it was
+    assert greedy_batch(model, prompts[:2], 0) == [[], []]
+
+
+def test_ask_all_gives_asks_answer_to_each_question(assistant):
+    model, tokenizer = assistant
+    questions = [q for q, _ in PAIRS] + ["where was Kalu have ?", "Kalu", "what pet does",
+                                         "where was Kalu born ? where was Bo born ?"]
+    replies = ask_all(model, tokenizer, questions)
+    assert replies[:4] == [a for _, a in PAIRS]
+    assert replies == [ask(model, tokenizer, q) for q in questions]
+
+
+@pytest.mark.parametrize(("prompts", "options", "words"), [
+    ([], {}, "No prompts: give a list of prompts"),
+    ([[1], []], {}, "The prompt is empty"),
+    ([[1, 99]], {}, "outside the vocabulary"),
+    ([[1]], {"stop": 99}, "outside the vocabulary"),
+    ([[1]], {"max_new_tokens": -1}, "max_new_tokens must be at least 0"),
+])
+def test_greedy_batch_refuses_what_it_cannot_write(prompts, options, words):
+    with pytest.raises(ValueError, match=words):
+        greedy_batch(tiny_gpt(20), prompts, **{"max_new_tokens": 2, **options})
 
 
 def test_ask_answers_and_unknown_words_get_one_sentence(assistant):

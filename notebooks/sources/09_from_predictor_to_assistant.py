@@ -34,8 +34,10 @@ from pathlib import Path
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import torch
+from torch.nn.utils.rnn import pad_sequence
 
 from minillm_helpers.checkpoint import save_checkpoint
+from minillm_helpers.checks import check_prompts
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.notebook_support.added_lines import show_added_lines
 from minillm_helpers.notebook_support.claims import claim
@@ -116,14 +118,51 @@ config = GPTConfig(vocab_size=tokenizer.vocab_size, context_length=48, width=128
                    num_heads=4, num_layers=4)
 base = GPT(config)
 text_ids = torch.tensor(tokenizer.encode(world.text))
-train(base, text_ids, steps=300, batch_size=32, learning_rate=3e-3,
-      muon_learning_rate=1e-2, final_rate=0.1)
+history = train(base, text_ids, steps=300, batch_size=32, learning_rate=3e-3,
+                muon_learning_rate=1e-2, final_rate=0.1)
+
+# %% [markdown]
+# This notebook measures thousands of such predictions. One call of the model per
+# sentence would spend most of its time on the calls themselves, so `greedy_batch` asks
+# for them all at once: it writes what `generate` would write with `temperature=0`, for a
+# list of prompts, with one forward pass per new token for the whole list. Prompts differ
+# in length, so each row is padded on the right to the longest, and each row reads its
+# next token at its own last position: the causal mask of notebook 05 keeps that position
+# from seeing the padding after it. (`stop`, a token that ends a row, serves in section 6.)
+
+# %%
+@torch.no_grad()
+def greedy_batch(model, prompts, max_new_tokens: int, stop=None) -> list[list[int]]:
+    """The new IDs of generate(model, ids, max_new_tokens, temperature=0, stop=stop) for each
+    prompt, all at once: one forward pass per new token, rows padded on the right."""
+    check_prompts(prompts, model, max_new_tokens, stop)  # each a list of IDs (checks.py)
+    begin = torch.tensor([len(ids) for ids in prompts])  # (B,) where each row's new IDs go
+    rows = pad_sequence([torch.tensor([*ids] + [0] * max_new_tokens) for ids in prompts],
+                        batch_first=True)  # (B, longest prompt + max_new_tokens)
+    ends, writing = begin.clone(), torch.ones(len(prompts), dtype=torch.bool)
+    was_training = model.training
+    model.eval()  # no dropout while writing
+    for _ in range(max_new_tokens):
+        active = writing.nonzero()[:, 0]  # (A,) the rows that have not drawn `stop`
+        if len(active) == 0:
+            break
+        starts = (ends[active] - model.config.context_length).clamp(min=0)  # all a row sees
+        width = int((ends[active] - starts).max())
+        window = rows[active[:, None], starts[:, None] + torch.arange(width)]  # (A, T)
+        logits, _ = model(window.to(model.positions.device))  # (A, T, vocab)
+        new = logits[torch.arange(len(active)), ends[active] - starts - 1].argmax(-1).cpu()
+        rows[active, ends[active]] = new  # (A,) each row's likeliest next token, appended
+        ends[active] += 1
+        writing[active] = new != stop  # stop=None: never equal
+    model.train(was_training)
+    return [row[b:e].tolist() for row, b, e in zip(rows, begin, ends, strict=True)]
 
 
+# %%
 def completes(model, pairs) -> float:
     """Share of (start of a sentence, word) pairs whose likeliest next word is that word."""
-    hits = [tokenizer.vocabulary[int(next_token_probabilities(model, tokenizer.encode(s))
-                                     .argmax())] == word for s, word in pairs]
+    nexts = greedy_batch(model, [tokenizer.encode(s) for s, _ in pairs], 1)
+    hits = [tokenizer.vocabulary[new[0]] == word for new, (_, word) in zip(nexts, pairs, strict=True)]
     return sum(hits) / len(hits)
 
 
@@ -251,7 +290,10 @@ print(chat_prompt(question), "->", tokenizer.decode(reply))
 # fixed number of tokens. An assistant's reply ends when
 # the model says so: `generate` now takes a `stop` token and stops right after drawing
 # it. These are its new lines, and `ask` wraps the question in the template, decodes the
-# reply and leaves `<end>` out.
+# reply and leaves `<end>` out. `ask_all` does the same for a list of questions at once,
+# with section 2's `greedy_batch`; sections 7 to 9 measure with it, and the last claim below
+# checks that it gives `ask`'s answers, here for every tenth person and a question with no
+# name in it.
 
 # %%
 show_added_lines(generate, notebook=9)
@@ -265,6 +307,14 @@ def ask(model, tokenizer, question: str, max_new_tokens: int = 8) -> str:
     return tokenizer.decode([i for i in new if i != tokenizer.unit_to_id[END]])
 
 
+def ask_all(model, tokenizer, questions, max_new_tokens: int = 8) -> list[str]:
+    """`ask`'s answer to every question, all of them at once."""
+    end = tokenizer.unit_to_id[END]
+    prompts = [tokenizer.encode(chat_prompt(question)) for question in questions]
+    replies = greedy_batch(model, prompts, max_new_tokens, stop=end)
+    return [tokenizer.decode([i for i in new if i != end]) for new in replies]
+
+
 # %%
 prompt_ids = tokenizer.encode(chat_prompt(question))
 print("without stop:", tokenizer.decode(generate(assistant, prompt_ids, 8, temperature=0)))
@@ -272,6 +322,9 @@ print("with stop:   ", tokenizer.decode(generate(assistant, prompt_ids, 8, tempe
                                                  stop=tokenizer.unit_to_id[END])))
 print("ask:         ", ask(assistant, tokenizer, question))
 claim("ask gives the birthplace and nothing more", ask(assistant, tokenizer, question) == bribri.city)
+some = [q for q, _ in world.questions(world.people[::10])] + ["where was born ?"]
+claim("ask_all gives ask's answers, at once",
+      ask_all(assistant, tokenizer, some) == [ask(assistant, tokenizer, q) for q in some])
 
 # %% [markdown]
 # ## 7. Where the knowledge comes from
@@ -282,12 +335,13 @@ claim("ask gives the birthplace and nothing more", ask(assistant, tokenizer, que
 # same fine-tuning, from an untrained model instead of the pretrained one. It has read
 # no biography, so about the held-out people it can only guess; the best guess, the most
 # common city, food or pet, is right for about one question in eight. `answers` asks
-# every question with `ask` and counts the replies that are exactly the answer.
+# every question with `ask_all` and counts the replies that are exactly the answer.
 
 # %%
 def answers(model, pairs) -> float:
     """Share of (question, answer) pairs that `ask` answers exactly."""
-    return sum(ask(model, tokenizer, q) == a for q, a in pairs) / len(pairs)
+    replies = ask_all(model, tokenizer, [q for q, _ in pairs])
+    return sum(reply == a for reply, (_, a) in zip(replies, pairs, strict=True)) / len(pairs)
 
 
 # %% tags=["nbval-ignore-output"]
@@ -304,7 +358,8 @@ claim("the control, without pretraining, stays under 25% on them",
 
 cities = {p.city for p in world.people}
 claim("the control did learn the format: every birthplace question gets a city",
-      all(ask(control, tokenizer, q) in cities for q, _ in world.questions(held_out, ["city"])))
+      all(a in cities for a in ask_all(control, tokenizer,
+                                       [q for q, _ in world.questions(held_out, ["city"])])))
 
 # %% [markdown]
 # ## 8. How little fine-tuning it takes
@@ -366,7 +421,7 @@ claim("fine-tuning on one person makes it forget: completions fall below 30%, at
 
 # %% tags=["nbval-ignore-output"]
 stranger_questions = [f"where was {name} born ?" for name in world.strangers]
-guesses = [ask(assistant, tokenizer, q) for q in stranger_questions]
+guesses = ask_all(assistant, tokenizer, stranger_questions)
 print(dict(Counter(guesses)))
 
 
