@@ -364,14 +364,14 @@ claim(f"every merge made the text shorter ({lengths[::10]} tokens after 0, 10, 2
 # ## 9. Try it: text in, IDs out
 #
 # Type in the box. The tokenizer is the article's eight-character one, so most letters
-# are unknown: tick **Unknown token** to map them to ID 8 instead of an error.
+# are unknown: tick **unknown_token** to map them to ID 8 instead of an error.
 
 # %% tags=["nbval-ignore-output"]
-def on_change(text, unknown):
-    print(show_ids(text, CharTokenizer("dehlorw ", unknown="\ufffd" if unknown else None)))
+def on_change(text, unknown_token):
+    print(show_ids(text, CharTokenizer("dehlorw ", unknown="\ufffd" if unknown_token else None)))
 
 
-widgets.interact(on_change, text="led", unknown=widgets.Checkbox(value=False, description="Unknown token"));
+widgets.interact(on_change, text=widgets.Text("led", description="Text"), unknown_token=False);
 
 # %% [markdown]
 # ## Summary
