@@ -65,6 +65,24 @@ NOTIFICATION_PLUGIN = "@jupyterlab/apputils-extension/notification"
 NEWS_QUESTION = "Would you like to get notified about official Jupyter news?"
 
 
+def widget_notebook(root: Path, notebook_name: str, widget_marker: str, left_out, name: str) -> str:
+    """A notebook's code cells up to the one holding `widget_marker`, less those whose source
+    matches `left_out` (cells that train for minutes or the widget does not need), written to
+    `root / name` without outputs; returns `name`."""
+    import nbformat
+
+    notebook = nbformat.read(NOTEBOOK_DIR / notebook_name, as_version=4)
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    widget = next(i for i, cell in enumerate(cells) if widget_marker in cell.source)
+    kept = [cell for cell in cells[:widget] if not left_out.search(cell.source)]
+    assert len(kept) < widget, f"no cell of {notebook_name} was left out: were they renamed?"
+    for cell in [*kept, cells[widget]]:
+        cell.outputs, cell.execution_count = [], None
+    notebook.cells = [*kept, cells[widget]]
+    nbformat.write(notebook, root / name)
+    return name
+
+
 def run_py():
     """The repository's run.py, imported as a module (it is a script, not a package)."""
     spec = importlib.util.spec_from_file_location("minillm_run_py", ROOT / "run.py")

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pytest
-from browser_lab import NOTEBOOK_DIR
+from browser_lab import NOTEBOOK_DIR, widget_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -27,21 +26,6 @@ TITLE = r"^(\d+) blocks, residuals (on|off), layer norm (on|off)$"
 NUMBER = r"\d\.\d(?:e[+-]\d\d)?|inf"
 READING = (rf"^gradient at block 1: ({NUMBER}) \(block (\d+): ({NUMBER}), ({NUMBER}) times "
            rf"more\); activations (\d+\.\d\d) entering, (\d+\.\d\d) leaving block (\d+)$")
-
-
-def write_widget_notebook(root) -> str:
-    """Notebook 08's code cells up to its widget, less those that train; returns its name."""
-    notebook = nbformat.read(NOTEBOOK_DIR / NOTEBOOK, as_version=4)
-    cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    widget = next(i for i, cell in enumerate(cells) if "stack_controls()" in cell.source)
-    kept = [cell for cell in cells[:widget] if not TRAINS.search(cell.source)]
-    assert len(kept) < widget, "no cell of notebook 08 was left out: does it still train?"
-    for cell in [*kept, cells[widget]]:
-        cell.outputs, cell.execution_count = [], None
-    notebook.cells = [*kept, cells[widget]]
-    name = "08_deep_stack_widget.ipynb"
-    nbformat.write(notebook, root / name)
-    return name
 
 
 def reading(lab, cell, title: str, unlike: str | None = None) -> tuple[str, re.Match]:
@@ -55,7 +39,11 @@ def reading(lab, cell, title: str, unlike: str | None = None) -> tuple[str, re.M
 
 def test_08_deep_stack_widget_answers_the_controls(lab):
     assert (NOTEBOOK_DIR / NOTEBOOK).exists(), f"notebooks/{NOTEBOOK} is missing"
-    lab.open_notebook(write_widget_notebook(lab.server.root_dir))
+    lab.open_notebook(
+        widget_notebook(
+            lab.server.root_dir, NOTEBOOK, "stack_controls()", TRAINS, "08_deep_stack_widget.ipynb"
+        )
+    )
     lab.run_all()
     blocks = lab.control("Blocks", timeout=180)
     residual = lab.control("Residual connections", timeout=10)

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pytest
-from browser_lab import NOTEBOOK_DIR
+from browser_lab import NOTEBOOK_DIR, widget_notebook
 
 from minillm_helpers.notebook_support.world import make_world
 
@@ -27,21 +26,6 @@ NOT_NEEDED = re.compile(r"\bcontrol\b|\bsweep\b|\bstranger_questions\b|\bsure\b"
 WIDGET_TIMEOUT = 600  # pretraining takes about half a minute on a quiet 2-core CPU
 
 
-def write_widget_notebook(root) -> str:
-    """Notebook 09's code cells up to its widget, less those it does not need."""
-    notebook = nbformat.read(NOTEBOOK_DIR / NOTEBOOK, as_version=4)
-    cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    widget = next(i for i, cell in enumerate(cells) if "widgets.interact(" in cell.source)
-    kept = [cell for cell in cells[:widget] if not NOT_NEEDED.search(cell.source)]
-    assert len(kept) < widget, "no cell of notebook 09 was left out: were they renamed?"
-    for cell in [*kept, cells[widget]]:
-        cell.outputs, cell.execution_count = [], None
-    notebook.cells = [*kept, cells[widget]]
-    name = "09_chat_widget.ipynb"
-    nbformat.write(notebook, root / name)
-    return name
-
-
 def ask_in_box(lab, box, question: str) -> None:
     field = box.locator("input")
     field.fill(question)
@@ -51,7 +35,11 @@ def ask_in_box(lab, box, question: str) -> None:
 def test_09_chat_widget_answers_a_typed_question(lab):
     assert (NOTEBOOK_DIR / NOTEBOOK).exists(), f"notebooks/{NOTEBOOK} is missing"
     world = make_world(people=200, strangers=20, seed=0)  # the notebook's world
-    lab.open_notebook(write_widget_notebook(lab.server.root_dir))
+    lab.open_notebook(
+        widget_notebook(
+            lab.server.root_dir, NOTEBOOK, "widgets.interact(", NOT_NEEDED, "09_chat_widget.ipynb"
+        )
+    )
     lab.run_all()
     box = lab.control("Question", timeout=WIDGET_TIMEOUT)
     cell = lab.cell_of(box)
