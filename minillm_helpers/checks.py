@@ -238,6 +238,6 @@ def check_prompts(prompts, model, max_new_tokens, stop=None) -> None:
         fail(InputError, "No prompts: give a list of prompts, each a list of token IDs")
     for ids in prompts:
         check_prompt(ids, model)
-    check_int("max_new_tokens", max_new_tokens, 0, fix="how many tokens to add to each prompt")
+    check_sampling_settings(max_new_tokens=max_new_tokens)  # the same count as generate()
     if stop is not None:
         check_ids([stop], model.config.vocab_size)
