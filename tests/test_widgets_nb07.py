@@ -156,7 +156,7 @@ def test_the_loss_plot_draws_steps_evaluations_and_the_baseline():
 def test_live_progress_follows_train_step_by_step():
     """As notebook 07 uses it: train calls it after every step (on_step), with the model
     and train's own history, validation losses included from the first evaluation on;
-    finish() draws the last line from the history train returns."""
+    finish() draws the last line from the history train recorded."""
     from minillm_helpers.sampling import generate
 
     text = "ROMEO: a b c d e\n" * 20
@@ -182,11 +182,35 @@ def test_live_progress_follows_train_step_by_step():
     assert "(last 2 batches)" in progress.lines[0]  # before the first evaluation
     assert progress.lines[1].endswith(f"validation loss {history.val_eval[0]:.2f}")  # step 3's
     assert progress.lines[2].endswith(f"validation loss {history.val_eval[-1]:.2f}")
-    final = progress.finish(history)
-    assert final.startswith("step 6 of 6 · ") and final.endswith(
+    final = progress.finish()
+    assert progress.history == history and final.startswith("step 6 of 6 · ") and final.endswith(
         f"validation loss {history.val_eval[-1]:.2f}"
     )
     assert 0 < progress.seconds < 60 and f" · {progress.seconds:.0f} s · " in final
+
+
+def test_live_progress_counts_two_train_calls_as_one_run():
+    """Notebook 07 trains at the peak rate, then with the rate falling, in two train calls:
+    the second call's steps and evaluations go on from the first's, in one figure."""
+    text = "ROMEO: a b c d e\n" * 20
+    tokenizer = CharTokenizer.from_text(text)
+    data = torch.tensor(tokenizer.encode(text))
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=8, width=16,
+                          num_heads=2))
+    progress = LiveProgress(steps=7, every=3, snapshots=[5], sample=lambda m: "seen", show=False)
+    first = train(model, data[:250], data[250:], steps=4, eval_every=2, eval_batches=1,
+                  on_step=progress)
+    then = train(model, data[:250], data[250:], steps=3, eval_every=3, eval_batches=1, seed=1,
+                 on_step=progress)
+    history = progress.history
+    assert history.steps == list(range(1, 8)) and history.losses == first.losses + then.losses
+    assert history.eval_steps == [2, 4, 7] and history.val_eval == first.val_eval + then.val_eval
+    assert [line.split(" · ")[0] for line in progress.lines] == [
+        "step 3 of 7", "step 6 of 7", "step 7 of 7"
+    ]
+    assert list(progress.samples) == [5]  # the second call's step 1
+    assert progress.finish().startswith("step 7 of 7 · ")
 
 
 # ---------------------------------------------------------------- your own text

@@ -9,6 +9,7 @@ from pathlib import Path
 from minillm_helpers.datasets import decode_text, read_text
 from minillm_helpers.notebook_support.plotting import loss_curves
 from minillm_helpers.notebook_support.widgets.nb06 import cut_settings
+from minillm_helpers.training import TrainingHistory
 
 SETTINGS_LINE = "Prompt {prompt!r} · temperature {temperature:.2f} · top-k {top_k} · top-p {top_p}"
 
@@ -26,11 +27,20 @@ def progress_line(step: int, steps: int, history, seconds: float, recent: int = 
     return " · ".join(parts)
 
 
+def joined(first: TrainingHistory, then: TrainingHistory) -> TrainingHistory:
+    """Two train calls as one run: `then`'s steps counted on from `first`'s last."""
+    shift = first.steps[-1] if first.steps else 0
+    return TrainingHistory(first.steps + [s + shift for s in then.steps],
+                           first.losses + then.losses,
+                           first.eval_steps + [s + shift for s in then.eval_steps],
+                           first.train_eval + then.train_eval, first.val_eval + then.val_eval)
+
+
 class LiveProgress:
     """train's on_step: the loss figure redrawn in place every `every` steps, samples kept at
     `snapshots` steps (`sample(model)` -> text), every line in `lines`; show=False draws
-    nothing. `finish(history)` draws the last figure from what train returned; `seconds`
-    is the time from the start to the last line drawn."""
+    nothing. Handed to several train calls in a row, it counts them as one run: `history`.
+    `finish()` draws the last figure; `seconds` is the time from the start to the last line."""
 
     def __init__(self, steps: int, every: int = 25, baseline: float | None = None,
                  snapshots=(), sample=None, show: bool = True):
@@ -38,21 +48,30 @@ class LiveProgress:
         self.snapshots, self.sample, self.show = set(snapshots), sample, show
         self.samples: dict[int, str] = {}
         self.lines: list[str] = []
+        self.earlier = self.current = TrainingHistory()  # the train calls done; the one running
         self.started = time.monotonic()
         self.seconds = 0.0
         self.handle = None
 
+    @property
+    def history(self) -> TrainingHistory:
+        return joined(self.earlier, self.current)
+
     def __call__(self, step: int, model, history) -> None:
+        if history is not self.current:  # the first step of another train call
+            self.earlier, self.current = self.history, history
+        step = self.history.steps[-1]
         if step in self.snapshots and self.sample is not None:
             self.samples[step] = self.sample(model)
         if step % self.every == 0 or step == self.steps:
-            self.draw(step, history)
+            self.draw(step)
 
-    def finish(self, history) -> str:
-        return self.draw(history.steps[-1], history)
+    def finish(self) -> str:
+        return self.draw(self.history.steps[-1])
 
-    def draw(self, step: int, history) -> str:
+    def draw(self, step: int) -> str:
         self.seconds = time.monotonic() - self.started
+        history = self.history
         line = progress_line(step, self.steps, history, self.seconds)
         self.lines.append(line)
         if self.show:
