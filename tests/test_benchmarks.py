@@ -221,11 +221,12 @@ def test_the_benchmarks_examples_hold():
     import doctest
 
     import levers
-    import step_cost
+    import notebook_time
     import train_speed
 
-    for module in (train_speed, levers, step_cost):
-        assert doctest.testmod(module).failed == 0, module.__name__
+    for module in (train_speed, levers, notebook_time):  # each has examples
+        result = doctest.testmod(module)
+        assert result.attempted and not result.failed, module.__name__
 
 
 def test_the_batch_ramp_grows_from_half_to_the_whole_batch(tmp_path, monkeypatch):
