@@ -94,8 +94,9 @@ def test(extra: list[str]) -> int:
     if ci:
         ensure_chromium()
         env["MINILLM_REQUIRE_BROWSER"] = "1"  # in CI a skipped browser tier is a failure
-    say("lint: ruff over the package, tests and notebooks")
-    if run_in_venv("-m", "ruff", "check", "minillm_helpers", "tests", "notebooks", "benchmarks"):
+    say("lint: ruff over the package, tests, notebooks, benchmarks and the corpus generator")
+    linted = ("minillm_helpers", "tests", "notebooks", "benchmarks", "data")
+    if run_in_venv("-m", "ruff", "check", *linted):
         return 1
     say("tests: unit, property and bad-input tests, the browser tier, every notebook (2 threads)")
     env2 = {**env, "OMP_NUM_THREADS": "2"}
