@@ -6,6 +6,9 @@ first optimizer (it imports torch._dynamo), so a notebook that trains pays ~9 s 
 
     .venv/bin/python benchmarks/notebook_time.py --runs 2
 
+Notebook 07 downloads Tiny Shakespeare once; offline, set MINILLM_DATA_DIR to a folder that
+holds tinyshakespeare.txt, as .ci/run does.
+
 prints each notebook's seconds (its cells' setup, call and teardown times summed; the median
 of the runs) and the two totals the issues set targets for: notebooks 01-08 and all nine.
 """

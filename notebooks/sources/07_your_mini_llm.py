@@ -209,8 +209,9 @@ print(snapshots[0][:120])
 #   ones let the model settle instead of bouncing around it. The model trains 250 steps
 #   at the peak rate, then a second `train` call goes on for 125 steps with the rate
 #   falling along half a cosine to a tenth of the peak (notebook 06 did the same by hand,
-#   in three phases). Several recent LLMs train this way, warm-up, stable, decay: a run
-#   can be continued from before the decay.
+#   in three phases). Several recent LLMs train this way (warm-up, stable, decay): a run
+#   can be continued from a checkpoint taken before the decay. The second call starts its
+#   optimizers' memory of past gradients afresh; the comparison below includes that.
 #
 # (`minillm train` lets the rate fall over the whole run after a short warm-up, and keeps
 # a moving average of the weights, which helps longer runs; this notebook leaves both
