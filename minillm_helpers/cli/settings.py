@@ -89,7 +89,14 @@ class TrainSettings:
             if limits is not None and value is not None:
                 check_within(f"--{flag(f.name)}", type_of(f), value, limits)
         GPTConfig(vocab_size=1, **self.model_fields())  # heads dividing width
-        check_folder_can_be_written(self.out)
+        # a folder it can write, so that no run trains for an hour, then fails at its first save
+        out, path = self.out, Path(self.out).absolute()
+        existing = next(p for p in (path, *path.parents) if p.exists())
+        if not existing.is_dir():
+            what = "is a file" if existing == path else f"lies inside {existing}, which is a file"
+            raise InputError(f"--out {out} {what}, not a folder: choose another --out.")
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise InputError(f"--out {out}: {existing} cannot be written to: choose another --out.")
 
     def model_fields(self) -> dict:
         names = ("context_length", "width", "num_heads", "num_layers", "dropout")
@@ -112,43 +119,11 @@ def check_within(name: str, number_type: type, value, limits: dict):
     return (check_int if number_type is int else check_number)(name, value, **limits)
 
 
-def check_folder_can_be_written(out) -> None:
-    """Before training, so that no run trains for an hour and then fails at its first save."""
-    path = Path(out).absolute()
-    existing = next(p for p in (path, *path.parents) if p.exists())
-    if not existing.is_dir():
-        what = "is a file" if existing == path else f"lies inside {existing}, which is a file"
-        raise InputError(f"--out {out} {what}, not a folder: choose another --out.")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise InputError(f"--out {out}: {existing} cannot be written to: choose another --out.")
-
-
-def settings_to_resume(settings: TrainSettings, saved: dict, given=None) -> TrainSettings:
-    """The settings `given` (names; None: all) and the machine's, the checkpoint's for the
-    rest; a given one that fixes the model or the data split must equal the checkpoint's."""
-    try:
-        saved = TrainSettings(**saved)
-    except TypeError:  # a key this version does not know, e.g. from a hand-edited file
-        raise CheckpointError(f"The checkpoint in {settings.out} is damaged: its settings "
-                              "are not those minillm train writes.") from None
-    given = {f.name for f in fields(settings)} if given is None else set(given)
-    differences = [f"--{flag(f.name)} {getattr(settings, f.name)} differs (the checkpoint has "
-                   f"{getattr(saved, f.name)})" for f in fields(settings)
-                   if f.metadata["fixed"] and f.name in given
-                   and getattr(settings, f.name) != getattr(saved, f.name)]
-    if differences:
-        raise InputError(
-            f"--resume continues the run in {settings.out} as it was built, but "
-            f"{', '.join(differences)}. Leave those flags out (they are taken from the "
-            "checkpoint) or start a new run with another --out."
-        )
-    return replace(settings, **{f.name: getattr(saved, f.name) for f in fields(settings)
-                                if f.name not in given and f.name not in NOT_FROM_CHECKPOINT})
-
-
 def settings_and_checkpoint(settings: TrainSettings, resume: bool, fine_tune: bool, given=None):
     """(the run's settings, its checkpoint or None), once all that can be is checked: a
-    checkpoint to resume or none to overwrite, steps left to train, settings that work."""
+    checkpoint to resume or none to overwrite, steps left to train, settings that work. A
+    resumed run keeps the settings `given` (names; None: all) and the machine's, takes the
+    rest from its checkpoint; a given one that is `fixed` must equal the checkpoint's."""
     path, checkpoint = Path(settings.out) / CHECKPOINT_FILE, None
     if fine_tune and not resume:
         raise InputError("--fine-tune continues a trained checkpoint on a new text: add --resume.")
@@ -156,7 +131,24 @@ def settings_and_checkpoint(settings: TrainSettings, resume: bool, fine_tune: bo
         if not path.is_file():
             raise InputError(f"--resume: there is no checkpoint in {settings.out} to continue.")
         checkpoint = load_checkpoint(path, training=True)
-        settings = settings_to_resume(settings, checkpoint["settings"], given)
+        try:
+            saved = TrainSettings(**checkpoint["settings"])
+        except TypeError:  # a key this version does not know, e.g. from a hand-edited file
+            raise CheckpointError(f"The checkpoint in {settings.out} is damaged: its settings "
+                                  "are not those minillm train writes.") from None
+        given = {f.name for f in fields(settings)} if given is None else given
+        differences = [f"--{flag(f.name)} {getattr(settings, f.name)} differs (the checkpoint "
+                       f"has {getattr(saved, f.name)})" for f in fields(settings)
+                       if f.metadata["fixed"] and f.name in given
+                       and getattr(settings, f.name) != getattr(saved, f.name)]
+        if differences:
+            raise InputError(
+                f"--resume continues the run in {settings.out} as it was built, but "
+                f"{', '.join(differences)}. Leave those flags out (they are taken from the "
+                "checkpoint) or start a new run with another --out."
+            )
+        settings = replace(settings, **{f.name: getattr(saved, f.name) for f in fields(settings)
+                                        if f.name not in {*given, *NOT_FROM_CHECKPOINT}})
         if checkpoint["step"] >= settings.steps:
             raise InputError(
                 f"{'--fine-tune' if fine_tune else '--resume'}: the run in {settings.out} is "
