@@ -8,6 +8,7 @@ import os
 import secrets
 import sys
 from dataclasses import fields
+from itertools import groupby
 
 from minillm_helpers.checkpoint import default_prompt, load_model_and_tokenizer
 from minillm_helpers.checks import InputError, MinillmError
@@ -50,20 +51,17 @@ def within(number_type: type, limits: dict | None):
 
 
 def add_setting_flags(parser: argparse.ArgumentParser) -> None:
-    """A flag per TrainSettings field (`data` positional). Flags left out stay absent
-    (SUPPRESS), so that a resumed run takes them from its checkpoint."""
-    group_names = dict.fromkeys(f.metadata["group"] for f in fields(TrainSettings))
-    groups = {name: parser.add_argument_group(name) for name in group_names}
-    for f in fields(TrainSettings):
-        group, kind, limits = groups[f.metadata["group"]], type_of(f), f.metadata["limits"]
-        if f.name == "data":
-            group.add_argument("data", help=f.metadata["help"])
-            continue
-        how = ({"action": argparse.BooleanOptionalAction} if kind is bool else
-               {"type": str if kind is str else within(kind, limits)})
-        shown = "" if f.default in (None, "") else f" (default {f.default})"
-        group.add_argument(f"--{flag(f.name)}", default=argparse.SUPPRESS,
-                           help=f.metadata["help"] + shown, **how)
+    """A flag per TrainSettings field (`data` positional), grouped as the fields are. Flags
+    left out stay absent (SUPPRESS), so that a resumed run takes them from its checkpoint."""
+    for name, group_fields in groupby(fields(TrainSettings), lambda f: f.metadata["group"]):
+        group = parser.add_argument_group(name)
+        for f in group_fields:
+            kind = type_of(f)
+            how = ({"action": argparse.BooleanOptionalAction} if kind is bool else
+                   {"type": str if kind is str else within(kind, f.metadata["limits"])})
+            shown = "" if f.default in (None, "") else f" (default {f.default})"
+            group.add_argument("data" if f.name == "data" else f"--{flag(f.name)}",
+                               default=argparse.SUPPRESS, help=f.metadata["help"] + shown, **how)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,7 +35,7 @@ def setting(default, help: str, group: str, limits=None, *, fixed: bool = False)
 
 @dataclass
 class TrainSettings:
-    """Every setting of a run; `minillm train`'s flags are made from these fields."""
+    """Every setting of a run, group by group; `minillm train`'s flags come from these fields."""
 
     data: str = setting("", "UTF-8 text file to learn from, or a data set's name "
                         "(tinyshakespeare: fetched once, checked by its SHA-256)", "data")
