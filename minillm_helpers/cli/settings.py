@@ -180,15 +180,6 @@ def named(path, sha256: str) -> str:
     return f"{path} (SHA-256 {sha256[:16]}...)"  # the start of what `sha256sum` prints
 
 
-def fine_tuning(checkpoint: dict | None, path, found: str) -> str | None:
-    """The line that says a resumed run goes on with another text (None: it does not)."""
-    if checkpoint is None or checkpoint["text_sha256"] == found:
-        return None
-    began = named(checkpoint["settings"]["data"], checkpoint["text_sha256"])
-    return (f"Fine-tuning on {named(path, found)}, a different text from the one this run "
-            f"began with, {began}.")
-
-
 def read_data(settings: TrainSettings, checkpoint: dict | None = None, fine_tune: bool = False):
     """(tokenizer, training tokens, validation tokens, the text's SHA-256). A resumed run
     keeps its vocabulary and, unless fine-tuning, its text (or its validation split)."""

@@ -17,7 +17,7 @@ import torch
 from minillm_helpers.attention import keep_attention_weights
 from minillm_helpers.checkpoint import CheckpointError, save_training_checkpoint
 from minillm_helpers.cli import distributed
-from minillm_helpers.cli.settings import fine_tuning, read_data, settings_and_checkpoint
+from minillm_helpers.cli.settings import named, read_data, settings_and_checkpoint
 from minillm_helpers.datasets import atomic_write
 from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.recipe import build_recipe
@@ -252,10 +252,12 @@ def run_training(settings, resume: bool = False, progress: bool = True,
         trainer = Trainer(settings, tokenizer, train_data, val_data, text_sha256, process,
                           checkpoint)
         if checkpoint is not None:  # said once nothing can refuse the run any more
-            for line in (fine_tuning(checkpoint, settings.data, text_sha256),
-                         distributed.batch_change(checkpoint, settings.batch_size, process)):
-                if line:
-                    say(line)
+            if checkpoint["text_sha256"] != text_sha256:
+                began = named(checkpoint["settings"]["data"], checkpoint["text_sha256"])
+                say(f"Fine-tuning on {named(settings.data, text_sha256)}, a different text from "
+                    f"the one this run began with, {began}.")
+            if line := distributed.batch_change(checkpoint, settings.batch_size, process):
+                say(line)
         say(f"Resuming from step {trainer.step} of {settings.steps}." if trainer.step else
             f"{trainer.model.num_parameters():,} parameters, vocabulary of "
             f"{tokenizer.vocab_size} characters, {len(train_data):,} training and "
