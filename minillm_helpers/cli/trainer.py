@@ -35,8 +35,8 @@ class Trainer:
         self.process = process or distributed.Process(device=distributed.pick_device(s.device))
         self.device = self.process.device
         torch.manual_seed(s.seed)  # the same initial weights in every process
-        self.model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, **s.model_fields()))
-        self.model.to(self.device)  # the weights the optimizer trains
+        config = GPTConfig(vocab_size=tokenizer.vocab_size, **s.model_fields())
+        self.model = GPT(config).to(self.device)  # the weights the optimizer trains
         if not s.fused_attention:  # the notebooks' written-out attention
             keep_attention_weights(self.model)
         # the optimizers, their schedules, the average (recipe.evaluated: saved and sampled)
@@ -45,7 +45,7 @@ class Trainer:
             muon_learning_rate=s.muon_learning_rate or None, warmup_steps=s.warmup_steps,
             final_rate=s.min_learning_rate / s.learning_rate, ema_decay=s.ema_decay)
         torch.manual_seed(s.seed + self.process.rank)  # each process its own dropout
-        self.batch_generator = torch.Generator().manual_seed(s.seed)  # windows: on the CPU, shared
+        self.batch_generator = torch.Generator().manual_seed(s.seed)  # which windows come next
         self.step, self.history = 0, TrainingHistory()
         if checkpoint is not None:
             self.restore(checkpoint)
