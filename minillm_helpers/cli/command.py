@@ -1,4 +1,4 @@
-"""The `minillm` command (docs/command_line.md): its flags, `train` and `sample`. Bad input
+"""The `minillm` command (docs/command_line.md): all its flags, `train` and `sample`. Bad input
 ends with one line `minillm: error: ...` and exit status 2 (MINILLM_DEBUG=1: the traceback)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from itertools import groupby
 
 from minillm_helpers.checkpoint import default_prompt, load_model_and_tokenizer
 from minillm_helpers.checks import InputError, MinillmError
-from minillm_helpers.cli.chat import add_chat_parser, chat_command
+from minillm_helpers.cli.chat import chat_command
 from minillm_helpers.cli.distributed import launched_by_torchrun
 from minillm_helpers.cli.settings import (
     NON_NEGATIVE,
@@ -92,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="recompute the window each step")
     sample.add_argument("--past-context", choices=("recompute", "halve"), default="recompute",
                         help="with the cache, what to do once the text outgrows the context")
-    add_chat_parser(commands)  # minillm chat RUN (cli/chat.py)
+    chat = commands.add_parser("chat", help="ask questions of an assistant (notebook 09)")
+    chat.add_argument("checkpoint", help="the assistant's run folder (or its checkpoint.pt)")
     return parser
 
 
