@@ -115,22 +115,22 @@ def pull_levers(trainer, args) -> None:
     """Apply the levers that args choose to a freshly built Trainer (before the clock): a
     new Recipe, when the optimizer or the learning-rate shape is another than the trainer's
     (train_speed.py's trainer decays to a tenth along the cosine)."""
-    s, state = trainer.settings, trainer.state
+    s = trainer.settings
     trainers_shape = args.lr_shape == "cosine" and args.lr_floor == 0.1
     if args.optimizer != "adamw" or not trainers_shape:
         if args.optimizer in ("muon", "batched-muon"):
-            optimizers = muon_and_adamw(state.model, args.muon_lr, s.learning_rate,
+            optimizers = muon_and_adamw(trainer.model, args.muon_lr, s.learning_rate,
                                         adjust=args.muon_adjust, momentum=args.muon_momentum,
                                         muon_weight_decay=args.muon_weight_decay,
                                         weight_decay=s.weight_decay, ns_steps=args.ns_steps,
                                         batched=args.optimizer == "batched-muon",
                                         only=args.muon_only)
         else:  # the trainer's own optimizers, along another shape
-            optimizers = configure_optimizers(state.model, s.learning_rate, s.weight_decay,
+            optimizers = configure_optimizers(trainer.model, s.learning_rate, s.weight_decay,
                                               s.muon_learning_rate or None)
         shape = lr_shape(args.lr_shape, s.steps, s.warmup_steps, args.lr_floor,
                          args.decay_fraction)
-        state.recipe = Recipe(state.model, optimizers, shape, s.ema_decay)
+        trainer.recipe = Recipe(trainer.model, optimizers, shape, s.ema_decay)
     if args.compile:
         trainer.parallel_model = torch.compile(trainer.parallel_model)
     if args.batch_ramp:
@@ -143,7 +143,7 @@ def ramp_batch(trainer, steps: int) -> None:
     full, train_step = trainer.settings.batch_size, trainer.train_step
 
     def ramped_step():
-        grown = min(1.0, trainer.state.step / steps)  # 0 at the first step
+        grown = min(1.0, trainer.step / steps)  # 0 at the first step
         size = max(1, round(full * (0.5 + 0.5 * grown)))
         trainer.settings = dataclasses.replace(trainer.settings, batch_size=size)
         return train_step()

@@ -77,19 +77,19 @@ def race(trainer, target: float, started: float, snapshots=None, levels=()) -> d
     the clock (the trainer evaluates as it trains); snapshots every snapshots.every steps
     and their scoring are off the clock (their time is subtracted). Times are seconds since
     `started`; "train_s" counts the training steps alone."""
-    s, state = trainer.settings, trainer.state
+    s = trainer.settings
     durations, evals, paused, target_s = [], [], 0.0, None
     evaluate_at = next_evaluation([], [], s.eval_every, target)
-    while state.step < s.steps:
+    while trainer.step < s.steps:
         began = time.perf_counter()
         trainer.train_step()
         # the loss as a number at once, as the old train_step did: a run of kept 0-d tensors
         # fragments the heap (about 0.4 MiB more resident memory per step here)
         trainer.read_losses()
         durations.append(time.perf_counter() - began)
-        last = state.step == s.steps
-        if target_s is None and (state.step >= evaluate_at or last):
-            evals.append((state.step, trainer.loss_on(trainer.val_data)))
+        last = trainer.step == s.steps
+        if target_s is None and (trainer.step >= evaluate_at or last):
+            evals.append((trainer.step, trainer.loss_on(trainer.val_data)))
             if evals[-1][1] <= target:
                 target_s = time.perf_counter() - started - paused
             evaluate_at = next_evaluation(*zip(*evals, strict=True), s.eval_every, target)
@@ -97,11 +97,11 @@ def race(trainer, target: float, started: float, snapshots=None, levels=()) -> d
             if target_s is not None:
                 break
             continue
-        if snapshots.due(state.step) or last:
+        if snapshots.due(trainer.step) or last:
             began = time.perf_counter()
-            snapshots.take(state.step, sum(durations))
+            snapshots.take(trainer.step, sum(durations))
             done = target_s is not None and all(
-                snapshots.loss(state.step) <= level for level in levels
+                snapshots.loss(trainer.step) <= level for level in levels
             )
             paused += time.perf_counter() - began
             if done:
@@ -157,7 +157,7 @@ def child(args) -> None:
     levels = (args.whole_target, args.target)
     snapshots = None
     if args.check_every:
-        snapshots = Snapshots(args.check_every, trainer.state.evaluated, whole_text_loss)
+        snapshots = Snapshots(args.check_every, trainer.recipe.evaluated, whole_text_loss)
     run = race(trainer, args.target, started, snapshots, levels)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the scoring
     settled, whole, val_whole = [], [], None
@@ -169,7 +169,7 @@ def child(args) -> None:
         whole = snapshots.scored()
         snapshots.close()
     print(json.dumps({
-        "steps": trainer.state.step,
+        "steps": trainer.step,
         "val_whole": val_whole,
         "whole_text": whole,
         "settled": settled,

@@ -125,19 +125,19 @@ def test_race_goes_on_until_the_whole_text_too_is_below_every_level(tmp_path):
     scored_steps = []
 
     def loss_of(model):
-        assert model is trainer.state.recipe.averaged.module  # the evaluated weights
-        scored_steps.append(trainer.state.step)
-        return 10.0 if trainer.state.step < 30 else 0.0  # "reached" from step 30 on
+        assert model is trainer.recipe.averaged.module  # the evaluated weights
+        scored_steps.append(trainer.step)
+        return 10.0 if trainer.step < 30 else 0.0  # "reached" from step 30 on
 
-    snapshots = Snapshots(5, trainer.state.evaluated, loss_of)
+    snapshots = Snapshots(5, trainer.recipe.evaluated, loss_of)
     run = race(
         trainer, target=99.0, started=time.perf_counter(), snapshots=snapshots, levels=(1.0, 2.0)
     )
     assert run["evals"][0][0] == 8 and len(run["evals"]) == 1  # the estimate: at once
     assert scored_steps == [10, 15, 20, 25, 30]  # then the whole text at each snapshot
-    assert trainer.state.step == 30 and sorted(snapshots.seconds) == [5, 10, 15, 20, 25, 30]
+    assert trainer.step == 30 and sorted(snapshots.seconds) == [5, 10, 15, 20, 25, 30]
     assert snapshots.seconds[30] == pytest.approx(run["train_s"])
-    assert trainer.state.history.steps == list(range(1, 31))  # each loss read as it came
+    assert trainer.history.steps == list(range(1, 31))  # each loss read as it came
     snapshots.finish()
     assert snapshots.settled_at_or_below(1.0) == (30, pytest.approx(run["train_s"]))
     snapshots.close()
@@ -188,14 +188,14 @@ def test_a_recipe_of_the_trainers_parts_along_the_cosine_shape_trains_as_the_tra
     """The levers assemble a Recipe from parts; the trainer's own parts along lr_shape's
     cosine make the trainer's steps, bit for bit."""
     plain, wrapped = tiny_trainer(tmp_path), tiny_trainer(tmp_path)
-    s, state = wrapped.settings, wrapped.state
+    s = wrapped.settings
     shape = lr_shape("cosine", s.steps, s.warmup_steps, s.min_learning_rate / s.learning_rate)
-    optimizers = configure_optimizers(state.model, s.learning_rate, s.weight_decay)
-    state.recipe = Recipe(state.model, optimizers, shape, s.ema_decay)
+    optimizers = configure_optimizers(wrapped.model, s.learning_rate, s.weight_decay)
+    wrapped.recipe = Recipe(wrapped.model, optimizers, shape, s.ema_decay)
     for _ in range(12):
         assert torch.equal(plain.train_step(), wrapped.train_step())
     assert [o.param_groups[0]["lr"] for o in optimizers] == [
-        o.param_groups[0]["lr"] for o in plain.state.recipe.optimizers]
+        o.param_groups[0]["lr"] for o in plain.recipe.optimizers]
 
 
 def test_the_muon_lever_with_the_recipes_settings_trains_as_the_trainers_muon(tmp_path):
@@ -208,11 +208,11 @@ def test_the_muon_lever_with_the_recipes_settings_trains_as_the_trainers_muon(tm
     lever = build_trainer(parser().parse_args(
         [*flags, "--muon-learning-rate", "0", "--optimizer", "batched-muon", "--muon-lr", "0.01",
          "--muon-momentum", "0.85"]))
-    assert [type(o) for o in lever.state.recipe.optimizers] == [
-        type(o) for o in own.state.recipe.optimizers]
+    assert [type(o) for o in lever.recipe.optimizers] == [
+        type(o) for o in own.recipe.optimizers]
     for _ in range(6):
         assert torch.equal(own.train_step(), lever.train_step())
-    for ours, theirs in zip(own.state.evaluated.parameters(), lever.state.evaluated.parameters(),
+    for ours, theirs in zip(own.recipe.evaluated.parameters(), lever.recipe.evaluated.parameters(),
                             strict=True):
         assert torch.equal(ours, theirs)
 
@@ -235,6 +235,6 @@ def test_the_batch_ramp_grows_from_half_to_the_whole_batch(tmp_path, monkeypatch
     monkeypatch.setattr(trainer, "train_step", lambda: sizes.append(trainer.settings.batch_size))
     ramp_batch(trainer, steps=4)
     for step in range(6):
-        trainer.state.step = step
+        trainer.step = step
         trainer.train_step()
     assert sizes == [2, 2, 3, 4, 4, 4]  # half, then linearly to all of it at step 4

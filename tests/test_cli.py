@@ -264,14 +264,14 @@ def test_the_training_steps_never_read_the_loss(text_file, tmp_path, monkeypatch
         trainer.train_step()
     assert reads == []
     trainer.read_losses()
-    assert reads and len(trainer.state.history.losses) == 5
+    assert reads and len(trainer.history.losses) == 5
 
 
 def rates_of(trainer, steps: int) -> list[list[float]]:
     """Every optimizer's learning rate at each of the next `steps` steps, training them."""
     rates = []
     for _ in range(steps):
-        rates.append([o.param_groups[0]["lr"] for o in trainer.state.recipe.optimizers])
+        rates.append([o.param_groups[0]["lr"] for o in trainer.recipe.optimizers])
         trainer.train_step()
     return rates
 
@@ -316,10 +316,10 @@ def test_the_trainer_and_the_notebooks_train_build_one_recipe(text_file, tmp_pat
     trainer = Trainer(chosen, *read_data(chosen))
     assert made == [dict(steps=12, learning_rate=0.02, weight_decay=0.3, muon_learning_rate=None,
                          warmup_steps=3, final_rate=pytest.approx(0.2), ema_decay=0.5)]
-    [adamw] = trainer.state.recipe.optimizers
+    [adamw] = trainer.recipe.optimizers
     decayed, plain = adamw.param_groups
     assert decayed["weight_decay"] == 0.3 and plain["weight_decay"] == 0.0
-    assert trainer.state.evaluated is trainer.state.recipe.averaged.module
+    assert trainer.recipe.evaluated is trainer.recipe.averaged.module
 
 
 def test_python_dash_m_runs_the_command(text_file, tmp_path):

@@ -28,7 +28,7 @@ def interrupt_after_step(monkeypatch, stop_at: int) -> None:
 
     def step_then_interrupt(self):
         loss = train_step(self)
-        if self.state.step == stop_at:
+        if self.step == stop_at:
             os.kill(os.getpid(), signal.SIGINT)
         return loss
 

@@ -14,11 +14,6 @@ from minillm_helpers.checkpoint import load_model_and_tokenizer
 from minillm_helpers.checks import InputError
 
 
-def add_chat_parser(commands) -> None:
-    chat = commands.add_parser("chat", help="ask questions of an assistant (notebook 09)")
-    chat.add_argument("checkpoint", help="the assistant's run folder (or its checkpoint.pt)")
-
-
 def chat_command(args) -> int:
     model, tokenizer = load_model_and_tokenizer(args.checkpoint)
     if not {QUESTION, ANSWER, END} <= set(tokenizer.unit_to_id):

@@ -1,4 +1,4 @@
-"""The `minillm` command (docs/command_line.md): its flags, `train` and `sample`. Bad input
+"""The `minillm` command (docs/command_line.md): all its flags, `train` and `sample`. Bad input
 ends with one line `minillm: error: ...` and exit status 2 (MINILLM_DEBUG=1: the traceback)."""
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ import os
 import secrets
 import sys
 from dataclasses import fields
+from itertools import groupby
 
 from minillm_helpers.checkpoint import default_prompt, load_model_and_tokenizer
 from minillm_helpers.checks import InputError, MinillmError
-from minillm_helpers.cli.chat import add_chat_parser, chat_command
+from minillm_helpers.cli.chat import chat_command
 from minillm_helpers.cli.distributed import launched_by_torchrun
 from minillm_helpers.cli.settings import (
     NON_NEGATIVE,
@@ -50,20 +51,17 @@ def within(number_type: type, limits: dict | None):
 
 
 def add_setting_flags(parser: argparse.ArgumentParser) -> None:
-    """A flag per TrainSettings field (`data` positional). Flags left out stay absent
-    (SUPPRESS), so that a resumed run takes them from its checkpoint."""
-    group_names = dict.fromkeys(f.metadata["group"] for f in fields(TrainSettings))
-    groups = {name: parser.add_argument_group(name) for name in group_names}
-    for f in fields(TrainSettings):
-        group, kind, limits = groups[f.metadata["group"]], type_of(f), f.metadata["limits"]
-        if f.name == "data":
-            group.add_argument("data", help=f.metadata["help"])
-            continue
-        how = ({"action": argparse.BooleanOptionalAction} if kind is bool else
-               {"type": str if kind is str else within(kind, limits)})
-        shown = "" if f.default in (None, "") else f" (default {f.default})"
-        group.add_argument(f"--{flag(f.name)}", default=argparse.SUPPRESS,
-                           help=f.metadata["help"] + shown, **how)
+    """A flag per TrainSettings field (`data` positional), grouped as the fields are. Flags
+    left out stay absent (SUPPRESS), so that a resumed run takes them from its checkpoint."""
+    for name, group_fields in groupby(fields(TrainSettings), lambda f: f.metadata["group"]):
+        group = parser.add_argument_group(name)
+        for f in group_fields:
+            kind = type_of(f)
+            how = ({"action": argparse.BooleanOptionalAction} if kind is bool else
+                   {"type": str if kind is str else within(kind, f.metadata["limits"])})
+            shown = "" if f.default in (None, "") else f" (default {f.default})"
+            group.add_argument("data" if f.name == "data" else f"--{flag(f.name)}",
+                               default=argparse.SUPPRESS, help=f.metadata["help"] + shown, **how)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="recompute the window each step")
     sample.add_argument("--past-context", choices=("recompute", "halve"), default="recompute",
                         help="with the cache, what to do once the text outgrows the context")
-    add_chat_parser(commands)  # minillm chat RUN (cli/chat.py)
+    chat = commands.add_parser("chat", help="ask questions of an assistant (notebook 09)")
+    chat.add_argument("checkpoint", help="the assistant's run folder (or its checkpoint.pt)")
     return parser
 
 

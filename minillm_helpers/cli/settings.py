@@ -24,31 +24,32 @@ from minillm_helpers.tokenizer import CharTokenizer, Tokenizer
 POSITIVE, NON_NEGATIVE = {"minimum": 1}, {"minimum": 0}  # the limits of whole numbers
 # torch takes seeds up to 2**64 - 1; each process adds its rank to the seed, so keep room
 SEED_LIMITS = {"minimum": 0, "maximum": 2**63 - 1}
+MODEL_FIELDS = ("context_length", "width", "num_heads", "num_layers", "dropout")
+# a resumed run keeps these: they fix the model's shape, its optimizers or the data split
+FIXED = ("val_fraction", *MODEL_FIELDS, "muon_learning_rate", "seed")
+NOT_FROM_CHECKPOINT = ("data", "out", "device", "threads")  # where this run reads and runs
 
 
-def setting(default, help: str, group: str, limits=None, *, fixed: bool = False):
-    """A field and its flag: limits are check_int's or check_number's keywords; fixed: a
-    resumed run must keep it (it fixes the model's shape or the data split)."""
-    return field(default=default,
-                 metadata={"help": help, "group": group, "limits": limits, "fixed": fixed})
+def setting(default, help: str, group: str, limits=None):
+    """A field and its flag: limits are check_int's or check_number's keywords."""
+    return field(default=default, metadata={"help": help, "group": group, "limits": limits})
 
 
 @dataclass
 class TrainSettings:
-    """Every setting of a run; `minillm train`'s flags are made from these fields."""
+    """Every setting of a run, group by group; `minillm train`'s flags come from these fields."""
 
     data: str = setting("", "UTF-8 text file to learn from, or a data set's name "
                         "(tinyshakespeare: fetched once, checked by its SHA-256)", "data")
     out: str = setting("runs/minillm", "checkpoint folder", "data")
     val_fraction: float = setting(0.1, "the text's last part kept for validation", "data",
-                                  {"above": 0, "below": 1, "fix": "e.g. 0.1"}, fixed=True)
-    context_length: int = setting(64, "tokens the model reads at once", "model", POSITIVE,
-                                  fixed=True)
-    width: int = setting(128, "numbers per token inside the model", "model", POSITIVE, fixed=True)
-    num_heads: int = setting(4, "attention heads per layer", "model", POSITIVE, fixed=True)
-    num_layers: int = setting(4, "transformer blocks", "model", POSITIVE, fixed=True)
+                                  {"above": 0, "below": 1, "fix": "e.g. 0.1"})
+    context_length: int = setting(64, "tokens the model reads at once", "model", POSITIVE)
+    width: int = setting(128, "numbers per token inside the model", "model", POSITIVE)
+    num_heads: int = setting(4, "attention heads per layer", "model", POSITIVE)
+    num_layers: int = setting(4, "transformer blocks", "model", POSITIVE)
     dropout: float = setting(0.0, "dropout probability while training", "model",
-                             {"at_least": 0, "below": 1}, fixed=True)
+                             {"at_least": 0, "below": 1})
     steps: int = setting(2000, "total steps, also when resuming", "training", POSITIVE)
     batch_size: int = setting(16, "windows per step per process", "training", POSITIVE)
     learning_rate: float = setting(5e-3, "peak learning rate, after the warm-up", "training",
@@ -58,7 +59,7 @@ class TrainSettings:
     warmup_steps: int = setting(50, "steps of linear warm-up", "training", NON_NEGATIVE)
     muon_learning_rate: float = setting(
         1.2e-2, "peak learning rate of Muon for the blocks' matrices (AdamW for the rest); 0: "
-        "AdamW everywhere", "training", {"at_least": 0, "fix": "0 turns Muon off"}, fixed=True)
+        "AdamW everywhere", "training", {"at_least": 0, "fix": "0 turns Muon off"})
     weight_decay: float = setting(0.1, "weight decay of the matrices", "training", {"at_least": 0})
     grad_clip: float = setting(1.0, "clip the gradient norm to this; 0: off", "training",
                                {"at_least": 0, "fix": "0 turns clipping off"})
@@ -66,7 +67,7 @@ class TrainSettings:
                                "weights with this decay; 0: the last weights", "training",
                                {"at_least": 0, "below": 1, "fix": "e.g. 0.98; 0: off"})
     seed: int = setting(0, "random seed: initial weights, dropout and batches", "training",
-                        SEED_LIMITS, fixed=True)
+                        SEED_LIMITS)
     eval_every: int = setting(250, "steps between evaluations (and saves)", "evaluation", POSITIVE)
     eval_batches: int = setting(20, "batches per loss estimate", "evaluation", POSITIVE)
     eval_batch_size: int = setting(16, "windows per evaluation batch", "evaluation", POSITIVE)
@@ -89,14 +90,17 @@ class TrainSettings:
             if limits is not None and value is not None:
                 check_within(f"--{flag(f.name)}", type_of(f), value, limits)
         GPTConfig(vocab_size=1, **self.model_fields())  # heads dividing width
-        check_folder_can_be_written(self.out)
+        # a folder it can write, so that no run trains for an hour, then fails at its first save
+        out, path = self.out, Path(self.out).absolute()
+        existing = next(p for p in (path, *path.parents) if p.exists())
+        if not existing.is_dir():
+            what = "is a file" if existing == path else f"lies inside {existing}, which is a file"
+            raise InputError(f"--out {out} {what}, not a folder: choose another --out.")
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise InputError(f"--out {out}: {existing} cannot be written to: choose another --out.")
 
     def model_fields(self) -> dict:
-        names = ("context_length", "width", "num_heads", "num_layers", "dropout")
-        return {name: getattr(self, name) for name in names}
-
-
-NOT_FROM_CHECKPOINT = ("data", "out", "device", "threads")  # where this run reads and runs
+        return {name: getattr(self, name) for name in MODEL_FIELDS}
 
 
 def flag(name: str) -> str:
@@ -112,43 +116,11 @@ def check_within(name: str, number_type: type, value, limits: dict):
     return (check_int if number_type is int else check_number)(name, value, **limits)
 
 
-def check_folder_can_be_written(out) -> None:
-    """Before training, so that no run trains for an hour and then fails at its first save."""
-    path = Path(out).absolute()
-    existing = next(p for p in (path, *path.parents) if p.exists())
-    if not existing.is_dir():
-        what = "is a file" if existing == path else f"lies inside {existing}, which is a file"
-        raise InputError(f"--out {out} {what}, not a folder: choose another --out.")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise InputError(f"--out {out}: {existing} cannot be written to: choose another --out.")
-
-
-def settings_to_resume(settings: TrainSettings, saved: dict, given=None) -> TrainSettings:
-    """The settings `given` (names; None: all) and the machine's, the checkpoint's for the
-    rest; a given one that fixes the model or the data split must equal the checkpoint's."""
-    try:
-        saved = TrainSettings(**saved)
-    except TypeError:  # a key this version does not know, e.g. from a hand-edited file
-        raise CheckpointError(f"The checkpoint in {settings.out} is damaged: its settings "
-                              "are not those minillm train writes.") from None
-    given = {f.name for f in fields(settings)} if given is None else set(given)
-    differences = [f"--{flag(f.name)} {getattr(settings, f.name)} differs (the checkpoint has "
-                   f"{getattr(saved, f.name)})" for f in fields(settings)
-                   if f.metadata["fixed"] and f.name in given
-                   and getattr(settings, f.name) != getattr(saved, f.name)]
-    if differences:
-        raise InputError(
-            f"--resume continues the run in {settings.out} as it was built, but "
-            f"{', '.join(differences)}. Leave those flags out (they are taken from the "
-            "checkpoint) or start a new run with another --out."
-        )
-    return replace(settings, **{f.name: getattr(saved, f.name) for f in fields(settings)
-                                if f.name not in given and f.name not in NOT_FROM_CHECKPOINT})
-
-
 def settings_and_checkpoint(settings: TrainSettings, resume: bool, fine_tune: bool, given=None):
     """(the run's settings, its checkpoint or None), once all that can be is checked: a
-    checkpoint to resume or none to overwrite, steps left to train, settings that work."""
+    checkpoint to resume or none to overwrite, steps left to train, settings that work. A
+    resumed run keeps the settings `given` (names; None: all) and the machine's, takes the
+    rest from its checkpoint; a given one that is FIXED must equal the checkpoint's."""
     path, checkpoint = Path(settings.out) / CHECKPOINT_FILE, None
     if fine_tune and not resume:
         raise InputError("--fine-tune continues a trained checkpoint on a new text: add --resume.")
@@ -156,7 +128,23 @@ def settings_and_checkpoint(settings: TrainSettings, resume: bool, fine_tune: bo
         if not path.is_file():
             raise InputError(f"--resume: there is no checkpoint in {settings.out} to continue.")
         checkpoint = load_checkpoint(path, training=True)
-        settings = settings_to_resume(settings, checkpoint["settings"], given)
+        try:
+            saved = TrainSettings(**checkpoint["settings"])
+        except TypeError:  # a key this version does not know, e.g. from a hand-edited file
+            raise CheckpointError(f"The checkpoint in {settings.out} is damaged: its settings "
+                                  "are not those minillm train writes.") from None
+        given = {f.name for f in fields(settings)} if given is None else given
+        differences = [f"--{flag(name)} {getattr(settings, name)} differs (the checkpoint has "
+                       f"{getattr(saved, name)})" for name in FIXED
+                       if name in given and getattr(settings, name) != getattr(saved, name)]
+        if differences:
+            raise InputError(
+                f"--resume continues the run in {settings.out} as it was built, but "
+                f"{', '.join(differences)}. Leave those flags out (they are taken from the "
+                "checkpoint) or start a new run with another --out."
+            )
+        settings = replace(settings, **{f.name: getattr(saved, f.name) for f in fields(settings)
+                                        if f.name not in {*given, *NOT_FROM_CHECKPOINT}})
         if checkpoint["step"] >= settings.steps:
             raise InputError(
                 f"{'--fine-tune' if fine_tune else '--resume'}: the run in {settings.out} is "
@@ -190,15 +178,6 @@ def encode(tokenizer: Tokenizer, text: str, what="The text", piece=1 << 16) -> t
 
 def named(path, sha256: str) -> str:
     return f"{path} (SHA-256 {sha256[:16]}...)"  # the start of what `sha256sum` prints
-
-
-def fine_tuning(checkpoint: dict | None, path, found: str) -> str | None:
-    """The line that says a resumed run goes on with another text (None: it does not)."""
-    if checkpoint is None or checkpoint["text_sha256"] == found:
-        return None
-    began = named(checkpoint["settings"]["data"], checkpoint["text_sha256"])
-    return (f"Fine-tuning on {named(path, found)}, a different text from the one this run "
-            f"began with, {began}.")
 
 
 def read_data(settings: TrainSettings, checkpoint: dict | None = None, fine_tune: bool = False):

@@ -9,7 +9,7 @@ import math
 import signal
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -17,75 +17,61 @@ import torch
 from minillm_helpers.attention import keep_attention_weights
 from minillm_helpers.checkpoint import CheckpointError, save_training_checkpoint
 from minillm_helpers.cli import distributed
-from minillm_helpers.cli.settings import fine_tuning, read_data, settings_and_checkpoint
+from minillm_helpers.cli.settings import named, read_data, settings_and_checkpoint
 from minillm_helpers.datasets import atomic_write
 from minillm_helpers.model import GPT, GPTConfig
-from minillm_helpers.recipe import Recipe, build_recipe
+from minillm_helpers.recipe import build_recipe
 from minillm_helpers.training import TrainingHistory, estimate_loss, get_batch
 
 
-@dataclass
-class TrainingState:
-    """Everything a run needs to continue exactly where it stopped."""
-
-    model: GPT  # the weights the optimizer trains
-    recipe: Recipe  # the optimizers, their schedules, the moving average of the weights
-    batch_generator: torch.Generator  # which windows come next (drawn on the CPU, shared)
-    text_sha256: str | None = None  # the fingerprint of the text it trains on
-    step: int = 0
-    history: TrainingHistory = field(default_factory=TrainingHistory)
-
-    @property
-    def evaluated(self) -> GPT:  # the model evaluated, saved and sampled: the average, if kept
-        return self.recipe.evaluated
-
-
 class Trainer:
-    """A run's settings, data and TrainingState, and the three things the loop does."""
+    """A run's settings, data (and its text's SHA-256), all it needs to continue exactly where
+    it stopped (model, recipe, batch_generator, step, history), and what the loop does."""
 
     def __init__(self, settings, tokenizer, train_data, val_data, text_sha256=None,
                  process=None, checkpoint=None):
         s, self.settings, self.tokenizer = settings, settings, tokenizer
-        self.train_data, self.val_data = train_data, val_data
+        self.train_data, self.val_data, self.text_sha256 = train_data, val_data, text_sha256
         self.process = process or distributed.Process(device=distributed.pick_device(s.device))
         self.device = self.process.device
         torch.manual_seed(s.seed)  # the same initial weights in every process
-        model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, **s.model_fields())).to(self.device)
+        config = GPTConfig(vocab_size=tokenizer.vocab_size, **s.model_fields())
+        self.model = GPT(config).to(self.device)  # the weights the optimizer trains
         if not s.fused_attention:  # the notebooks' written-out attention
-            keep_attention_weights(model)
-        recipe = build_recipe(
-            model, steps=s.steps, learning_rate=s.learning_rate, weight_decay=s.weight_decay,
+            keep_attention_weights(self.model)
+        # the optimizers, their schedules, the average (recipe.evaluated: saved and sampled)
+        self.recipe = build_recipe(
+            self.model, steps=s.steps, learning_rate=s.learning_rate, weight_decay=s.weight_decay,
             muon_learning_rate=s.muon_learning_rate or None, warmup_steps=s.warmup_steps,
             final_rate=s.min_learning_rate / s.learning_rate, ema_decay=s.ema_decay)
         torch.manual_seed(s.seed + self.process.rank)  # each process its own dropout
-        self.state = TrainingState(model, recipe, torch.Generator().manual_seed(s.seed),
-                                   text_sha256)
+        self.batch_generator = torch.Generator().manual_seed(s.seed)  # which windows come next
+        self.step, self.history = 0, TrainingHistory()
         if checkpoint is not None:
             self.restore(checkpoint)
         # under torchrun, DistributedDataParallel averages the processes' gradients
-        self.parallel_model = distributed.wrap(model, self.process)
+        self.parallel_model = distributed.wrap(self.model, self.process)
         self.parallel_model.train()  # dropout on (evaluations switch it off and back)
-        if s.compile:  # the same weights: saving and evaluating use state.model
+        if s.compile:  # the same weights: saving and evaluating use self.model
             self.parallel_model = torch.compile(self.parallel_model)
         self.unread_losses: list[tuple[int, torch.Tensor]] = []  # (step, loss) not yet read
         self.tokens_per_step = s.batch_size * self.process.world_size * s.context_length
 
     def restore(self, checkpoint: dict) -> None:
         """Continue from what `save` wrote; a part that does not fit is a CheckpointError."""
-        state, rank = self.state, self.process.rank
-        try:
-            state.model.load_state_dict(checkpoint.get("training_model", checkpoint["model"]))
-            if state.recipe.averaged is not None:
-                state.evaluated.load_state_dict(checkpoint["model"])
-            state.recipe.load_state_dict(checkpoint["optimizer"])
+        rank = self.process.rank
+        try:  # the sampled weights, then the trained ones where they differ
+            self.recipe.evaluated.load_state_dict(checkpoint["model"])
+            self.model.load_state_dict(checkpoint.get("training_model", checkpoint["model"]))
+            self.recipe.load_state_dict(checkpoint["optimizer"])
             rng = checkpoint["rng"]
-            state.batch_generator.set_state(rng["batches"])
+            self.batch_generator.set_state(rng["batches"])
             if rank < len(rng["processes"]):  # a run resumed on more processes seeds the new ones
                 torch.set_rng_state(rng["processes"][rank]["torch"])
                 if self.device.type == "cuda" and "cuda" in rng["processes"][rank]:
                     torch.cuda.set_rng_state(rng["processes"][rank]["cuda"], self.device)
-            state.history = TrainingHistory(**checkpoint["history"])
-            state.step = int(checkpoint["step"])
+            self.history = TrainingHistory(**checkpoint["history"])
+            self.step = int(checkpoint["step"])
         except (KeyError, TypeError, ValueError, RuntimeError):
             raise CheckpointError(
                 f"The checkpoint in {self.settings.out} is damaged: its training state does not "
@@ -94,20 +80,20 @@ class Trainer:
 
     def train_step(self) -> torch.Tensor:
         """One optimizer step; the loss stays a tensor (reading it would wait for a GPU)."""
-        s, state = self.settings, self.state
+        s = self.settings
         # every process draws the same global batch and trains on its own rows
         x, y = get_batch(self.train_data, s.batch_size * self.process.world_size,
-                         s.context_length, state.batch_generator)
+                         s.context_length, self.batch_generator)
         x, y = (distributed.my_slice(t, self.process).to(self.device) for t in (x, y))
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=s.bf16):
             _, loss = self.parallel_model(x, y)
-        state.recipe.zero_grad()
+        self.recipe.zero_grad()
         loss.backward()
         if s.grad_clip > 0:
-            torch.nn.utils.clip_grad_norm_(state.model.parameters(), s.grad_clip)
-        state.recipe.step()  # the optimizers, their learning rates and the average
-        state.step += 1
-        self.unread_losses.append((state.step, loss.detach()))
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), s.grad_clip)
+        self.recipe.step()  # the optimizers, their learning rates and the average
+        self.step += 1
+        self.unread_losses.append((self.step, loss.detach()))
         return loss.detach()
 
     def read_losses(self) -> float:
@@ -115,19 +101,19 @@ class Trainer:
         if self.unread_losses:
             steps, losses = zip(*self.unread_losses, strict=True)
             for step, loss in zip(steps, torch.stack(losses).float().tolist(), strict=True):
-                self.state.history.record_step(step, loss)
+                self.history.record_step(step, loss)
             self.unread_losses.clear()
-        return self.state.history.losses[-1] if self.state.history.losses else math.nan
+        return self.history.losses[-1] if self.history.losses else math.nan
 
     def loss_on(self, data) -> float:
         s = self.settings
-        return estimate_loss(self.state.evaluated, data, s.eval_batch_size, s.context_length,
+        return estimate_loss(self.recipe.evaluated, data, s.eval_batch_size, s.context_length,
                              s.eval_batches)
 
     def evaluate(self) -> float:
         """Record the training and validation losses; return the validation loss."""
         train_loss, val_loss = self.loss_on(self.train_data), self.loss_on(self.val_data)
-        self.state.history.record_evaluation(self.state.step, train_loss, val_loss)
+        self.history.record_evaluation(self.step, train_loss, val_loss)
         return val_loss
 
     def save(self) -> None:
@@ -139,18 +125,17 @@ class Trainer:
         states = distributed.gather(mine, self.process)
         if self.process.rank != 0:
             return
-        s, state, out = self.settings, self.state, Path(self.settings.out)
-        rng = {"batches": state.batch_generator.get_state(), "processes": states}
-        trained = state.model if state.evaluated is not state.model else None
-        save_training_checkpoint(out, state.evaluated, self.tokenizer, state.recipe, state.step,
-                                 asdict(s), rng, asdict(state.history), trained,
-                                 state.text_sha256)
-        config = {"step": state.step, "settings": asdict(s), "model": asdict(state.model.config),
-                  "text_sha256": state.text_sha256}
+        s, out, evaluated = self.settings, Path(self.settings.out), self.recipe.evaluated
+        rng = {"batches": self.batch_generator.get_state(), "processes": states}
+        trained = self.model if evaluated is not self.model else None
+        save_training_checkpoint(out, evaluated, self.tokenizer, self.recipe, self.step,
+                                 asdict(s), rng, asdict(self.history), trained, self.text_sha256)
+        config = {"step": self.step, "settings": asdict(s), "model": asdict(self.model.config),
+                  "text_sha256": self.text_sha256}
         text = json.dumps(config, indent=1, ensure_ascii=False) + "\n"
         atomic_write(out / "config.json", lambda file: file.write(text.encode("utf-8")))
-        if s.plot and state.history.eval_steps:
-            plot_history(state.history, out / "loss.png")
+        if s.plot and self.history.eval_steps:
+            plot_history(self.history, out / "loss.png")
 
 
 def plot_history(history: TrainingHistory, path: Path) -> None:
@@ -196,7 +181,7 @@ class ProgressBar:
         from tqdm import tqdm  # the terminal bar; tqdm.auto would import IPython (memory)
 
         self.trainer, self.read_every = trainer, read_every
-        self.bar = tqdm(total=trainer.settings.steps, initial=trainer.state.step, disable=not show,
+        self.bar = tqdm(total=trainer.settings.steps, initial=trainer.step, disable=not show,
                         desc="training", unit="step", dynamic_ncols=True)
         self.write = self.bar.write if show else say
         self.seconds, self.steps, self.val_loss = 0.0, 0, math.nan
@@ -223,33 +208,33 @@ class RunResult:
 
 def train_loop(trainer: Trainer, progress: bool = True, say=print) -> RunResult:
     """Train, evaluating and saving every eval_every steps, to the end, target_loss or Ctrl-C."""
-    s, state, process = trainer.settings, trainer.state, trainer.process
+    s, process, history = trainer.settings, trainer.process, trainer.history
     bar = ProgressBar(trainer, progress and process.rank == 0, say)
     interrupted = reached_target = False
     with stop_requests(bar.write) as requests:
-        while state.step < s.steps and not (interrupted or reached_target):
+        while trainer.step < s.steps and not (interrupted or reached_target):
             began = time.perf_counter()
             trainer.train_step()
             bar.update(time.perf_counter() - began)
-            if state.step % s.eval_every == 0 or state.step == s.steps:
+            if trainer.step % s.eval_every == 0 or trainer.step == s.steps:
                 bar.val_loss = trainer.evaluate()
-                bar.write(f"step {state.step}: train {state.history.train_eval[-1]:.4f}, "
+                bar.write(f"step {trainer.step}: train {history.train_eval[-1]:.4f}, "
                           f"val {bar.val_loss:.4f}")
                 trainer.save()
                 reached = s.target_loss is not None and bar.val_loss <= s.target_loss
                 reached_target = distributed.any_process(reached, process)
             if distributed.any_process(bool(requests), process):  # all stop at the same step
                 trainer.save()
-                say(f"Saved step {state.step} to {s.out}; continue with --resume.")
+                say(f"Saved step {trainer.step} to {s.out}; continue with --resume.")
                 interrupted = True
     bar.bar.close()
     trainer.read_losses()
-    if state.history.val_eval:
-        measured = state.history.eval_steps[-1]  # after Ctrl-C, an earlier step's evaluation
-        when = "" if measured == state.step else f" (at step {measured}, the last evaluation)"
-        say(f"Done: step {state.step}, validation loss {state.history.val_eval[-1]:.4f}{when}; "
+    if history.val_eval:
+        measured = history.eval_steps[-1]  # after Ctrl-C, an earlier step's evaluation
+        when = "" if measured == trainer.step else f" (at step {measured}, the last evaluation)"
+        say(f"Done: step {trainer.step}, validation loss {history.val_eval[-1]:.4f}{when}; "
             f"checkpoint in {s.out}")
-    return RunResult(state.step, state.history, state.evaluated.eval(), interrupted,
+    return RunResult(trainer.step, history, trainer.recipe.evaluated.eval(), interrupted,
                      reached_target)
 
 
@@ -267,13 +252,14 @@ def run_training(settings, resume: bool = False, progress: bool = True,
         trainer = Trainer(settings, tokenizer, train_data, val_data, text_sha256, process,
                           checkpoint)
         if checkpoint is not None:  # said once nothing can refuse the run any more
-            for line in (fine_tuning(checkpoint, settings.data, text_sha256),
-                         distributed.batch_change(checkpoint, settings.batch_size, process)):
-                if line:
-                    say(line)
-        step = trainer.state.step
-        say(f"Resuming from step {step} of {settings.steps}." if step else
-            f"{trainer.state.model.num_parameters():,} parameters, vocabulary of "
+            if checkpoint["text_sha256"] != text_sha256:
+                began = named(checkpoint["settings"]["data"], checkpoint["text_sha256"])
+                say(f"Fine-tuning on {named(settings.data, text_sha256)}, a different text from "
+                    f"the one this run began with, {began}.")
+            if line := distributed.batch_change(checkpoint, settings.batch_size, process):
+                say(line)
+        say(f"Resuming from step {trainer.step} of {settings.steps}." if trainer.step else
+            f"{trainer.model.num_parameters():,} parameters, vocabulary of "
             f"{tokenizer.vocab_size} characters, {len(train_data):,} training and "
             f"{len(val_data):,} validation tokens, {trainer.tokens_per_step:,} tokens per "
             f"step on {trainer.device}"
