@@ -8,10 +8,8 @@ from pathlib import Path
 
 from minillm_helpers.datasets import decode_text, read_text
 from minillm_helpers.notebook_support.plotting import loss_curves
-from minillm_helpers.notebook_support.widgets.nb06 import cut_settings
+from minillm_helpers.notebook_support.widgets.nb06 import cut_settings, describe_settings
 from minillm_helpers.training import TrainingHistory
-
-SETTINGS_LINE = "Prompt {prompt!r} · temperature {temperature:.2f} · top-k {top_k} · top-p {top_p}"
 
 
 def progress_line(step: int, steps: int, history, seconds: float, recent: int = 50) -> str:
@@ -91,10 +89,8 @@ def sample_readout(prompt: str, temperature: float, top_k: int, top_p: float, le
                    vocabulary, write) -> str:
     """The settings on one line, then the prompt and `write(prompt, length, temperature,
     top_k, top_p)`'s continuation, or a sentence for a prompt the model cannot read."""
+    settings = f"Prompt {prompt!r} · {describe_settings(temperature, top_k, top_p, ' · ')}"
     top_k, top_p = cut_settings(top_k, top_p)
-    settings = SETTINGS_LINE.format(prompt=prompt, temperature=float(temperature),
-                                    top_k=top_k or "off",
-                                    top_p="off" if top_p is None else f"{top_p:.2f}")
     if not prompt:
         return f"{settings}\nType a prompt of at least one character, e.g. ROMEO:"
     unseen = sorted(set(prompt) - set(vocabulary))
