@@ -98,11 +98,10 @@ def look_inside(model, ids) -> Inside:
 
 
 def next_token(model, ids, greedy=False, seed=0, draws=0, temperature=1.0, top_k=0, top_p=1.0):
-    """The likeliest token, or generate's `draws`-th draw under `seed` (so it is repeatable)."""
-    if greedy:
-        return generate(model, ids, 1, temperature=0)[0]
-    return generate(model, ids, 1, temperature, *nb06.cut_settings(top_k, top_p),
-                    seed=seed * SEED_STRIDE + draws)[0]
+    """generate's `draws`-th draw under `seed` (so it is repeatable); greedy: temperature 0,
+    the likeliest token whatever the cut and seed."""
+    return generate(model, ids, 1, 0 if greedy else temperature,
+                    *nb06.cut_settings(top_k, top_p), seed=seed * SEED_STRIDE + draws)[0]
 
 
 # ---------------------------------------------------------------- the views
