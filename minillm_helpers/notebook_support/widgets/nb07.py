@@ -25,15 +25,6 @@ def progress_line(step: int, steps: int, history, seconds: float, recent: int = 
     return " · ".join(parts)
 
 
-def joined(first: TrainingHistory, then: TrainingHistory) -> TrainingHistory:
-    """Two train calls as one run: `then`'s steps counted on from `first`'s last."""
-    shift = first.steps[-1] if first.steps else 0
-    return TrainingHistory(first.steps + [s + shift for s in then.steps],
-                           first.losses + then.losses,
-                           first.eval_steps + [s + shift for s in then.eval_steps],
-                           first.train_eval + then.train_eval, first.val_eval + then.val_eval)
-
-
 class LiveProgress:
     """train's on_step: the loss figure redrawn in place every `every` steps, samples kept at
     `snapshots` steps (`sample(model)` -> text), every line in `lines`; show=False draws
@@ -53,7 +44,13 @@ class LiveProgress:
 
     @property
     def history(self) -> TrainingHistory:
-        return joined(self.earlier, self.current)
+        """The train calls so far as one run: the running one's steps counted on from the last."""
+        first, then = self.earlier, self.current
+        shift = first.steps[-1] if first.steps else 0
+        return TrainingHistory(first.steps + [s + shift for s in then.steps],
+                               first.losses + then.losses,
+                               first.eval_steps + [s + shift for s in then.eval_steps],
+                               first.train_eval + then.train_eval, first.val_eval + then.val_eval)
 
     def __call__(self, step: int, model, history) -> None:
         if history is not self.current:  # the first step of another train call
@@ -62,15 +59,12 @@ class LiveProgress:
         if step in self.snapshots and self.sample is not None:
             self.samples[step] = self.sample(model)
         if step % self.every == 0 or step == self.steps:
-            self.draw(step)
+            self.draw()
 
-    def finish(self) -> str:
-        return self.draw(self.history.steps[-1])
-
-    def draw(self, step: int) -> str:
+    def draw(self) -> str:
         self.seconds = time.monotonic() - self.started
         history = self.history
-        line = progress_line(step, self.steps, history, self.seconds)
+        line = progress_line(history.steps[-1], self.steps, history, self.seconds)
         self.lines.append(line)
         if self.show:
             import matplotlib.pyplot as plt
@@ -83,6 +77,8 @@ class LiveProgress:
                 self.handle.update(figure)
             plt.close(figure)  # shown through the handle only, not again at the cell's end
         return line
+
+    finish = draw
 
 
 def sample_readout(prompt: str, temperature: float, top_k: int, top_p: float, length: int,
