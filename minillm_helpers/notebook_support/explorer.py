@@ -75,23 +75,22 @@ def look_inside(model, ids) -> Inside:
     checks.check_tensor("ids", ids, rank=1, fix="pass one sequence, e.g. ids[0]")
     checks.check_prompt(ids)
     window = ids[-model.config.context_length :]
-    streams = []  # (1, T, width) each: the first block's input, then every block's output
-    handles = [model.blocks[0].register_forward_pre_hook(lambda _, args: streams.append(args[0]))]
-    handles += [block.register_forward_hook(lambda _, args, out: streams.append(out))
-                for block in model.blocks]
-    before = [(block.attention.keep_weights, block.attention.last_weights)
-              for block in model.blocks]
+    streams = []  # (1, T, width) each: what enters every block, then the final norm
+    handles = [module.register_forward_pre_hook(lambda _, args: streams.append(args[0]))
+               for module in [*model.blocks, model.final_norm]]
+    attentions = [block.attention for block in model.blocks]
+    before = [(attention.keep_weights, attention.last_weights) for attention in attentions]
     was_training = model.training
     try:
         model.eval()  # no dropout while looking
         keep_attention_weights(model)  # the written-out attention, which keeps its weights
         logits, _ = model(window[None].to(model.positions.device))
-        attention = torch.stack([block.attention.last_weights[0] for block in model.blocks])
+        attention = torch.stack([attention.last_weights[0] for attention in attentions])
     finally:
         for handle in handles:
             handle.remove()
-        for block, (keep, last) in zip(model.blocks, before, strict=True):
-            block.attention.keep_weights, block.attention.last_weights = keep, last
+        for layer, (keep, last) in zip(attentions, before, strict=True):
+            layer.keep_weights, layer.last_weights = keep, last
         model.train(was_training)
     scores = model.output(model.final_norm(torch.cat(streams)))[:, -1]  # (layers + 1, vocab)
     return Inside(window.tolist(), attention.cpu(), probabilities(scores).cpu(),
@@ -99,11 +98,10 @@ def look_inside(model, ids) -> Inside:
 
 
 def next_token(model, ids, greedy=False, seed=0, draws=0, temperature=1.0, top_k=0, top_p=1.0):
-    """The likeliest token, or generate's `draws`-th draw under `seed` (so it is repeatable)."""
-    if greedy:
-        return generate(model, ids, 1, temperature=0)[0]
-    return generate(model, ids, 1, temperature, *nb06.cut_settings(top_k, top_p),
-                    seed=seed * SEED_STRIDE + draws)[0]
+    """generate's `draws`-th draw under `seed` (so it is repeatable); greedy: temperature 0,
+    the likeliest token whatever the cut and seed."""
+    return generate(model, ids, 1, 0 if greedy else temperature,
+                    *nb06.cut_settings(top_k, top_p), seed=seed * SEED_STRIDE + draws)[0]
 
 
 # ---------------------------------------------------------------- the views
@@ -201,9 +199,9 @@ def bars_html(rows) -> str:
 
 def looks_html(attention, layer: int, head, units, position: int, top: int = 8) -> str:
     """The `top` strongest weights of the token at `position` (head None: every head's mean)."""
-    row = attention[layer, :, position] if head is None else attention[layer, head, position]
-    values, order = torch.sort(row.mean(0) if head is None else row, descending=True,
-                               stable=True)
+    row = attention[layer, :, position]  # (heads, T)
+    row = row.mean(0) if head is None else row[head]
+    values, order = torch.sort(row, descending=True, stable=True)
     rows = [(f"{int(i)} {label(units[i])}", float(w), f"{float(w):.3f}", False)
             for w, i in zip(values[:top], order[:top], strict=True)]
     where, strongest = head_name(layer, head) + (" (mean)" if head is None else ""), int(order[0])
@@ -253,8 +251,7 @@ def explore(model, tokenizer=None, prompt: str | None = None, top: int = 15) -> 
     check_model(model)
     if not hasattr(tokenizer, "unit_to_id"):
         checks.fail(checks.InputTypeError, "explore(model, tokenizer) needs the tokenizer the "
-                    "model was trained with (a CharTokenizer or WordTokenizer) as its second "
-                    "argument")
+                    "model was trained with (a CharTokenizer or WordTokenizer)")
     if tokenizer.vocab_size != model.config.vocab_size:
         checks.fail(checks.InputError, f"The tokenizer has {tokenizer.vocab_size} units but the "
                     f"model's vocabulary is {model.config.vocab_size}",
@@ -274,8 +271,7 @@ class Explorer(widgets.VBox):
         self.model, self.tokenizer, self.top, config = model, tokenizer, top, model.config
         self.ids: list[int] | None = None  # the prompt's, then those appended; None: unreadable
         self.added = self.draws = 0  # tokens appended; draws since the seed was set
-        self.inside = None  # look_inside's, for the prompt the panel shows (None: unreadable)
-        self.busy = False  # True while the panel itself sets a control
+        self.inside = None  # look_inside's, for the prompt the panel shows (None: none to show)
         # a text area, not a one-line box: a prompt may hold newlines ("ROMEO:\n")
         self.prompt = nb06.control(widgets.Textarea, "Prompt", "95%", value=prompt, rows=2)
         self.next_button = widgets.Button(description="Next token", button_style="primary",
@@ -330,11 +326,8 @@ class Explorer(widgets.VBox):
         only wait for each other, benchmarks/explorer_speed.py), an error shown in the panel."""
 
         def run(*change_or_button):
-            if self.busy:
-                return
-            threads = torch.get_num_threads()
+            threads, self.problem.value = torch.get_num_threads(), ""
             try:
-                self.problem.value = ""
                 torch.set_num_threads(1)
                 callback()
             except Exception as error:  # shown to the reader, not lost in JupyterLab's log
@@ -381,16 +374,14 @@ class Explorer(widgets.VBox):
         self.next_button.disabled = self.most_likely_button.disabled = bool(message)
         self.undo_button.disabled = not self.added
         self.views.layout.display = "none" if message else None
-        self.inside = None if message else look_inside(self.model, self.ids)
-        if self.inside is None:
+        self.inside = None  # no view redraws while the token list changes
+        if message:
             return
-        self.busy = True
-        try:
-            window = [shown_unit(self.tokenizer.vocabulary[i]) for i in self.inside.window]
-            self.token.options = [(f"{i} {unit}", i) for i, unit in enumerate(window)]
-            self.token.value = len(window) - 1  # the token whose next one is predicted
-        finally:
-            self.busy = False
+        inside = look_inside(self.model, self.ids)
+        window = [shown_unit(self.tokenizer.vocabulary[i]) for i in inside.window]
+        self.token.options = [(f"{i} {unit}", i) for i, unit in enumerate(window)]
+        self.token.value = len(window) - 1  # the token whose next one is predicted
+        self.inside = inside
         self.lens.value = lens_html(self.inside.lens, self.tokenizer.vocabulary)
         self.redraw_attention()
         self.redraw_next()

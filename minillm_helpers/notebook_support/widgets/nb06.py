@@ -40,11 +40,11 @@ def cut_settings(top_k, top_p) -> tuple[int | None, float | None]:
     return (int(top_k) if top_k else None), (None if no_top_p else float(top_p))
 
 
-def describe_settings(temperature, top_k, top_p) -> str:
-    """The three decoding settings as the widget prints them; top_k 0 and top_p 1 mean no cut."""
+def describe_settings(temperature, top_k, top_p, sep: str = ", ") -> str:
+    """The three decoding settings as the widgets print them; top_k 0 and top_p 1 mean no cut."""
     k, p = cut_settings(top_k, top_p)
-    return f"temperature {float(temperature):.2f}, top-k {k or 'off'}, top-p " + (
-        "off" if p is None else f"{p:.2f}")
+    return sep.join([f"temperature {float(temperature):.2f}", f"top-k {k or 'off'}",
+                     "top-p " + ("off" if p is None else f"{p:.2f}")])
 
 
 def sampling_readout(prompt, temperature, top_k, top_p, model, tokenizer, probabilities,

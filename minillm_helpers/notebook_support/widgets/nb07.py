@@ -8,10 +8,8 @@ from pathlib import Path
 
 from minillm_helpers.datasets import decode_text, read_text
 from minillm_helpers.notebook_support.plotting import loss_curves
-from minillm_helpers.notebook_support.widgets.nb06 import cut_settings
+from minillm_helpers.notebook_support.widgets.nb06 import cut_settings, describe_settings
 from minillm_helpers.training import TrainingHistory
-
-SETTINGS_LINE = "Prompt {prompt!r} · temperature {temperature:.2f} · top-k {top_k} · top-p {top_p}"
 
 
 def progress_line(step: int, steps: int, history, seconds: float, recent: int = 50) -> str:
@@ -25,15 +23,6 @@ def progress_line(step: int, steps: int, history, seconds: float, recent: int = 
         last = history.losses[-recent:]
         parts.append(f"loss {sum(last) / len(last):.2f} (last {len(last)} batches)")
     return " · ".join(parts)
-
-
-def joined(first: TrainingHistory, then: TrainingHistory) -> TrainingHistory:
-    """Two train calls as one run: `then`'s steps counted on from `first`'s last."""
-    shift = first.steps[-1] if first.steps else 0
-    return TrainingHistory(first.steps + [s + shift for s in then.steps],
-                           first.losses + then.losses,
-                           first.eval_steps + [s + shift for s in then.eval_steps],
-                           first.train_eval + then.train_eval, first.val_eval + then.val_eval)
 
 
 class LiveProgress:
@@ -55,7 +44,13 @@ class LiveProgress:
 
     @property
     def history(self) -> TrainingHistory:
-        return joined(self.earlier, self.current)
+        """The train calls so far as one run: the running one's steps counted on from the last."""
+        first, then = self.earlier, self.current
+        shift = first.steps[-1] if first.steps else 0
+        return TrainingHistory(first.steps + [s + shift for s in then.steps],
+                               first.losses + then.losses,
+                               first.eval_steps + [s + shift for s in then.eval_steps],
+                               first.train_eval + then.train_eval, first.val_eval + then.val_eval)
 
     def __call__(self, step: int, model, history) -> None:
         if history is not self.current:  # the first step of another train call
@@ -64,15 +59,12 @@ class LiveProgress:
         if step in self.snapshots and self.sample is not None:
             self.samples[step] = self.sample(model)
         if step % self.every == 0 or step == self.steps:
-            self.draw(step)
+            self.draw()
 
-    def finish(self) -> str:
-        return self.draw(self.history.steps[-1])
-
-    def draw(self, step: int) -> str:
+    def draw(self) -> str:
         self.seconds = time.monotonic() - self.started
         history = self.history
-        line = progress_line(step, self.steps, history, self.seconds)
+        line = progress_line(history.steps[-1], self.steps, history, self.seconds)
         self.lines.append(line)
         if self.show:
             import matplotlib.pyplot as plt
@@ -86,15 +78,15 @@ class LiveProgress:
             plt.close(figure)  # shown through the handle only, not again at the cell's end
         return line
 
+    finish = draw
+
 
 def sample_readout(prompt: str, temperature: float, top_k: int, top_p: float, length: int,
                    vocabulary, write) -> str:
     """The settings on one line, then the prompt and `write(prompt, length, temperature,
     top_k, top_p)`'s continuation, or a sentence for a prompt the model cannot read."""
+    settings = f"Prompt {prompt!r} · {describe_settings(temperature, top_k, top_p, ' · ')}"
     top_k, top_p = cut_settings(top_k, top_p)
-    settings = SETTINGS_LINE.format(prompt=prompt, temperature=float(temperature),
-                                    top_k=top_k or "off",
-                                    top_p="off" if top_p is None else f"{top_p:.2f}")
     if not prompt:
         return f"{settings}\nType a prompt of at least one character, e.g. ROMEO:"
     unseen = sorted(set(prompt) - set(vocabulary))

@@ -1,6 +1,7 @@
 """Notebook 08's widget: build a deep stack with or without residuals and layer norm, and see
 how much gradient reaches each block and how big the vectors are between blocks."""
 
+import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
 from minillm_helpers.checks import InputError, check_int, fail
@@ -9,8 +10,6 @@ from minillm_helpers.notebook_support.widgets.nb06 import control
 
 def stack_controls(max_blocks: int = 16) -> dict:
     """The widget's three controls, by argument name, for `ipywidgets.interact`."""
-    import ipywidgets as widgets
-
     return {"num_blocks": control(widgets.IntSlider, "Blocks", value=8, min=1, max=max_blocks,
                                   continuous_update=False),
             "residual": control(widgets.Checkbox, "Residual connections"),

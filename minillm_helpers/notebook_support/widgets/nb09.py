@@ -3,6 +3,8 @@ probabilities behind its first word. The notebook passes in its model and tokeni
 its own `ask`, `chat_prompt` and `next_token_probabilities`; this module only runs them
 and formats what they return."""
 
+import matplotlib.pyplot as plt
+
 from minillm_helpers.assistant import unknown_words
 
 
@@ -18,12 +20,9 @@ def chat_readout(question, model, tokenizer, ask, chat_prompt, next_token_probab
     best = probs.argsort(descending=True)[:top].tolist()
     words = [tokenizer.vocabulary[i] for i in best]
     if draw:
-        import matplotlib.pyplot as plt
-
         _, ax = plt.subplots(figsize=(6, 2.6))
         ax.bar(words, [float(probs[i]) for i in best])
-        ax.set_ylim(0, 1)
-        ax.set_ylabel("probability")
+        ax.set(ylim=(0, 1), ylabel="probability")
         ax.set_title("the first word of the answer", fontsize=10)
         plt.show()
     bets = ", ".join(f"{w} {float(probs[i]):.2f}" for w, i in zip(words, best, strict=True))
