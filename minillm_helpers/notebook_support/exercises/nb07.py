@@ -13,9 +13,8 @@ from minillm_helpers.notebook_support.exercises.feedback import (
 @checker
 def check_choices(answer, loss) -> str:
     """Exercise 1: as how many equally likely characters does a loss feel? exp(loss)."""
-    expected, value = math.exp(loss), number(answer)
-    if value is None:
-        raise NotYet("give the number of choices as one number, e.g. 20.")
+    value = number(answer, "give the number of choices as one number, e.g. 20.")
+    expected = math.exp(loss)
     if abs(value - expected) <= 0.01 * expected:
         return (f"exp({loss:.2f}) = {expected:.1f}. Guessing among {expected:.1f} equally likely "
                 "characters would score the same loss (this is the perplexity).")
