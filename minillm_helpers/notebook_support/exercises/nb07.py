@@ -63,9 +63,9 @@ def check_shape_on_budget(config, history, seconds, budget) -> str:
         raise NotYet(f"that is the notebook's own shape, {layers} blocks of width {width}: "
                      "change the width, the number of blocks, or both.")
     losses = getattr(history, "val_eval", None)
-    if not isinstance(losses, list) or number(losses[-1] if losses else None) is None:
-        raise NotYet("pass the history train(...) returned, trained with val_data, so that "
-                     "it holds a validation loss.")
+    loss = number(losses[-1] if isinstance(losses, list) and losses else None, "pass the "
+                  "history train(...) returned, trained with val_data, so that it holds a "
+                  "validation loss.")
     took, budget = number(seconds), number(budget)
     if budget is None or budget <= 0:
         raise NotYet("give the budget as one positive number of seconds (the notebook's "
@@ -73,7 +73,6 @@ def check_shape_on_budget(config, history, seconds, budget) -> str:
     if took is None or took <= 0:
         raise NotYet("give the training time as one positive number of seconds "
                      "(time.perf_counter() after train(...) minus before).")
-    loss = losses[-1]
     if took > budget:
         raise NotYet(f"{took:.1f} s is over the budget of {budget:.1f} s: train fewer "
                      "steps, or a smaller model, whose steps take less time.")
