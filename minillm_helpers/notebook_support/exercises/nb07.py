@@ -47,10 +47,8 @@ TARGET_LOSS = 2.4
 @checker
 def check_shape_on_budget(config, history, seconds, budget) -> str:
     """Exercise 3 (width or depth): a GPTConfig of another width or depth than the notebook's,
-    the history train(...) returned for it (trained with val_data, so it holds a validation
-    loss), the seconds the training took and the budget in seconds (the notebook's: a share
-    of its main run's time, so that it suits the reader's machine). Passes within the budget
-    and at a last validation loss of at most TARGET_LOSS."""
+    the history train(...) returned for it (with val_data), its training time and the budget,
+    in seconds. Passes within the budget at a last validation loss of at most TARGET_LOSS."""
     sizes = {name: getattr(config, name, None) for name in [*KEPT, *NOTEBOOK_SHAPE]}
     if not all(isinstance(size, int) for size in sizes.values()):
         raise NotYet("pass the GPTConfig you trained, then the history train(...) returned, "
