@@ -63,19 +63,15 @@ class World:
                 for p in people]
 
 
-def invented_names(count: int, rng: random.Random) -> list[str]:
-    names = set()
-    while len(names) < count:
-        names.add("".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3)))).title())
-    return sorted(names)
-
-
 def make_world(people: int = 200, strangers: int = 20, phrasings: int = 5,
                seed: int = 0) -> World:
     """`people` with random facts, each fact written in up to `phrasings` ways (1: the
     first way only), and `strangers` known only by name; one seed decides everything."""
     rng = random.Random(seed)
-    names = invented_names(people + strangers, rng)
+    names = set()  # invented: two or three syllables, no name twice
+    while len(names) < people + strangers:
+        names.add("".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3)))).title())
+    names = sorted(names)  # a set's order varies from run to run; the shuffle is the seed's
     rng.shuffle(names)
     folk = [Person(n, rng.choice(CITIES), rng.choice(FOODS), rng.choice(PETS))
             for n in names[:people]]

@@ -1,7 +1,7 @@
 """What every exercise checker shares. A checker, wrapped in `@checker`, returns its verdict
 for a right answer and raises `NotYet(hint)` for a wrong one; the wrapper prints
 "Correct! ..." or "Not yet: ..." and returns True or False, so a wrong answer never raises.
-An answer of the wrong kind reads as None.
+An answer of the wrong kind reads as None, or raises NotYet(hint) when a hint is passed.
 
 >>> number(0.5), number(3), number(True), number(float("nan")), number("4.17")
 (0.5, 3.0, None, None, None)
@@ -51,31 +51,27 @@ def call(function, *args):
         raise NotYet(f"your code raised {type(error).__name__}: {error}.") from None
 
 
-def number(answer) -> float | None:
-    """The answer as a finite float (from a number or one-element tensor, not a bool); or None."""
+def number(answer, hint: str | None = None) -> float | None:
+    """The answer as a finite float (from a number or one-element tensor, not a bool)."""
     if hasattr(answer, "item") and getattr(answer, "numel", lambda: 1)() == 1:
         answer = answer.item()
-    if isinstance(answer, bool) or not isinstance(answer, kinds.Real):
-        return None
-    answer = float(answer)
-    return answer if math.isfinite(answer) else None
-
-
-def given(answer, hint: str):
-    """The answer as read (by `number` or `numbers`), or NotYet(hint) where it read as None."""
-    if answer is None:
+    if isinstance(answer, kinds.Real) and not isinstance(answer, bool) and math.isfinite(answer):
+        return float(answer)
+    if hint:
         raise NotYet(hint)
-    return answer
+    return None
 
 
-def numbers(answer, count: int | None = None) -> list[float] | None:
-    """The answer as a list of finite floats (`count` of them if given); None otherwise."""
+def numbers(answer, count: int | None = None, hint: str | None = None) -> list[float] | None:
+    """The answer as a list of finite floats (`count` of them if given)."""
     if hasattr(answer, "tolist"):
         answer = answer.tolist()
-    if not isinstance(answer, (list, tuple)):
-        return None
-    values = [number(v) for v in answer]
-    return None if None in values or count not in (None, len(values)) else values
+    values = [number(v) for v in answer] if isinstance(answer, (list, tuple)) else [None]
+    if None not in values and count in (None, len(values)):
+        return values
+    if hint:
+        raise NotYet(hint)
+    return None
 
 
 def close(got, expected, tolerance: float = 0.01) -> bool:
@@ -90,7 +86,7 @@ def part_matters(intact, broken, part: str, lesson: str, margin: float,
     """A "break it yourself" verdict: the loss with a part removed exceeds the intact model's by
     `margin`; `broken_digits` fewer where the thread count moves a wrecked loss's decimals."""
     hint = f"give two losses (numbers): the intact model's, then the one {part}."
-    with_part, without = given(numbers([intact, broken]), hint)
+    with_part, without = numbers([intact, broken], hint=hint)
     if without < with_part:
         raise NotYet(f"the loss {part} came out lower ({without:.2f} < {with_part:.2f}): "
                      "did you swap the two, or measure the same model twice?")

@@ -1,6 +1,6 @@
 """Checkers for notebook 01's exercises (tokenization)."""
 
-from minillm_helpers.notebook_support.exercises.feedback import NotYet, call, checker
+from minillm_helpers.notebook_support.exercises.feedback import NotYet, call, checker, numbers
 
 ARTICLE_ORDER = "dehlorw "  # d, e, h, l, o, r, w, space: IDs 0..7
 
@@ -11,10 +11,7 @@ def check_hold_ids(ids) -> str:
     expected = [ARTICLE_ORDER.index(c) for c in "hold"]
     if ids is ... or ids is None:
         raise NotYet("replace the ... with a list of four IDs, one per character.")
-    try:
-        ids = [int(i) for i in ids]
-    except (TypeError, ValueError):
-        raise NotYet("give a list of whole numbers, e.g. [1, 2, 3, 4].") from None
+    ids = numbers(ids, hint="give a list of whole numbers, e.g. [1, 2, 3, 4].")
     if ids == expected:
         return f"'hold' -> {expected}: h=2, o=4, l=3, d=0."
     if len(ids) != 4:

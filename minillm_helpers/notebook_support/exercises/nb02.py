@@ -1,12 +1,12 @@
 """Checkers for notebook 02's exercises (embeddings)."""
 
-from minillm_helpers.notebook_support.exercises.feedback import NotYet, checker, given, number
+from minillm_helpers.notebook_support.exercises.feedback import NotYet, checker, number
 
 
 @checker
 def check_cosine_by_hand(answer) -> str:
     """Exercise 1: the cosine similarity of a = (1, 2, 2) and b = (2, 1, 2), worked by hand."""
-    value = given(number(answer), "give one number, e.g. 0.5 or 8 / 9.")
+    value = number(answer, "give one number, e.g. 0.5 or 8 / 9.")
     if abs(value - 8 / 9) < 0.005:
         return ("a . b = 2 + 2 + 4 = 8, and both vectors have length 3, so cos = 8 / (3 * 3) "
                 "= 0.889. They point in almost the same direction.")
@@ -31,10 +31,10 @@ WIDER_TOLERANCE = 0.05
 @checker
 def check_wider_context(context, validation_loss) -> str:
     """Exercise 2: the validation loss of a next-word model retrained with context 2 or 3."""
-    if context not in (2, 3) or isinstance(context, bool):
+    if context not in (2, 3):
         raise NotYet("set the context to 2 or 3 (1 is the model you already have).")
     hint = "give the validation loss as a number: validation_loss(your_model)."
-    loss = given(number(validation_loss), hint)
+    loss = number(validation_loss, hint)
     if abs(loss - WIDER_TRAINING[context]) < WIDER_TOLERANCE:
         raise NotYet(f"{loss:.2f} is the loss on the training text: use validation_loss.")
     if abs(loss - WIDER_VALIDATION[1]) < WIDER_TOLERANCE:

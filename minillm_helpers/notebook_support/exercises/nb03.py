@@ -7,7 +7,6 @@ from minillm_helpers.notebook_support.exercises.feedback import (
     call,
     checker,
     close,
-    given,
     number,
     numbers,
 )
@@ -20,8 +19,8 @@ TOLERANCE = 1e-4  # how far a reader's vector may sit from the formula's
 def check_position_vector(encode_position) -> str:
     """Exercise 1: a function giving one position's sinusoidal vector, written with math only."""
     cases = ((0, 4), (1, 4), (2, 2), (7, 6), (50, 8))
-    answers = {(p, w): given(numbers(call(encode_position, p, w), count=w),
-                             f"for position {p}, width {w} return {w} numbers.") for p, w in cases}
+    answers = {(p, w): numbers(call(encode_position, p, w), count=w, hint=f"for position {p}, "
+                               f"width {w} return {w} numbers.") for p, w in cases}
     expected = {(p, w): sinusoidal_encoding(p + 1, w)[p].tolist() for p, w in cases}
     wrong = [case for case in cases if not close(answers[case], expected[case], TOLERANCE)]
     if not wrong:
@@ -70,7 +69,7 @@ RACE_SCALED = 0.0282  # scaled by sqrt(64), table_lr = 0.2 / 64
 @checker
 def check_bigger_steps(last_losses) -> str:
     """Exercise 3: the unscaled race rerun with 64 times larger table steps."""
-    loss = given(number(last_losses), "give one number: sum(losses[-10:]) / 10 of your run.")
+    loss = number(last_losses, "give one number: sum(losses[-10:]) / 10 of your run.")
     if abs(loss - RACE_UNSCALED) < 0.05:
         raise NotYet(f"{loss:.2f} is the race with ordinary steps: pass table_lr=0.2 * 64.")
     if abs(loss - RACE_SCALED) < 0.002:

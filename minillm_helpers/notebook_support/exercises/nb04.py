@@ -2,7 +2,7 @@
 
 import math
 
-from minillm_helpers.notebook_support.exercises.feedback import NotYet, checker, number
+from minillm_helpers.notebook_support.exercises.feedback import NotYet, checker, number, numbers
 
 WIDTH = 256  # of the random queries and keys in exercise 1
 KEYS = 8  # how many keys each row of exercise 3 attends over
@@ -11,10 +11,8 @@ KEYS = 8  # how many keys each row of exercise 3 attends over
 @checker
 def check_score_spread(raw_std, scaled_std) -> str:
     """Exercise 1: the spread of q . k for random vectors of width 256, before and after scaling."""
-    raw, scaled = number(raw_std), number(scaled_std)
-    if raw is None or scaled is None:
-        raise NotYet("give two numbers: the standard deviation of the raw scores and of the "
-                     "scaled ones.")
+    raw, scaled = numbers([raw_std, scaled_std], hint="give two numbers: the standard "
+                          "deviation of the raw scores and of the scaled ones.")
     expected = math.sqrt(WIDTH)
     problems = []
     if abs(raw - WIDTH) < 0.15 * WIDTH:
@@ -59,9 +57,8 @@ def check_query_factor(factor) -> str:
 @checker
 def check_unscaled_entropy(scaled, unscaled) -> str:
     """Exercise 3 (break it): the mean entropy of attention rows with the sqrt(64) and without."""
-    with_scale, without = number(scaled), number(unscaled)
-    if with_scale is None or without is None:
-        raise NotYet("give two numbers: the mean entropy of the rows with the scale, then without.")
+    with_scale, without = numbers([scaled, unscaled], hint="give two numbers: the mean "
+                                  "entropy of the rows with the scale, then without.")
     most = math.log(KEYS)  # even weights: the largest entropy a row can have
     if not (0 <= with_scale <= most + 1e-6 and 0 <= without <= most + 1e-6):
         raise NotYet(f"an entropy over {KEYS} keys lies between 0 (one-hot) and log({KEYS}) = "

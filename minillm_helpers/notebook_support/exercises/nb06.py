@@ -6,7 +6,6 @@ from minillm_helpers.notebook_support.exercises.feedback import (
     NotYet,
     checker,
     close,
-    given,
     number,
     numbers,
     part_matters,
@@ -20,7 +19,7 @@ WIZARD_PROMPT = "The wizard waved his wand and the cat sat"
 def check_temperature(answer) -> str:
     """Exercise 1: the probabilities of the scores [2, 1, 0] at temperature 2."""
     hint = "give three probabilities as a list of numbers, like [0.5, 0.3, 0.2]."
-    values, expected = given(numbers(answer), hint), torch.softmax(SCORES / 2, 0).tolist()
+    values, expected = numbers(answer, hint=hint), torch.softmax(SCORES / 2, 0).tolist()
     if close(values, expected):
         return (f"the scores become [1.0, 0.5, 0.0], and softmax gives "
                 f"[{', '.join(f'{p:.3f}' for p in expected)}]. At temperature 1 the top word "

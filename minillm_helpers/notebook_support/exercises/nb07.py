@@ -13,9 +13,8 @@ from minillm_helpers.notebook_support.exercises.feedback import (
 @checker
 def check_choices(answer, loss) -> str:
     """Exercise 1: as how many equally likely characters does a loss feel? exp(loss)."""
-    expected, value = math.exp(loss), number(answer)
-    if value is None:
-        raise NotYet("give the number of choices as one number, e.g. 20.")
+    value = number(answer, "give the number of choices as one number, e.g. 20.")
+    expected = math.exp(loss)
     if abs(value - expected) <= 0.01 * expected:
         return (f"exp({loss:.2f}) = {expected:.1f}. Guessing among {expected:.1f} equally likely "
                 "characters would score the same loss (this is the perplexity).")
@@ -48,10 +47,8 @@ TARGET_LOSS = 2.4
 @checker
 def check_shape_on_budget(config, history, seconds, budget) -> str:
     """Exercise 3 (width or depth): a GPTConfig of another width or depth than the notebook's,
-    the history train(...) returned for it (trained with val_data, so it holds a validation
-    loss), the seconds the training took and the budget in seconds (the notebook's: a share
-    of its main run's time, so that it suits the reader's machine). Passes within the budget
-    and at a last validation loss of at most TARGET_LOSS."""
+    the history train(...) returned for it (with val_data), its training time and the budget,
+    in seconds. Passes within the budget at a last validation loss of at most TARGET_LOSS."""
     sizes = {name: getattr(config, name, None) for name in [*KEPT, *NOTEBOOK_SHAPE]}
     if not all(isinstance(size, int) for size in sizes.values()):
         raise NotYet("pass the GPTConfig you trained, then the history train(...) returned, "
@@ -64,9 +61,9 @@ def check_shape_on_budget(config, history, seconds, budget) -> str:
         raise NotYet(f"that is the notebook's own shape, {layers} blocks of width {width}: "
                      "change the width, the number of blocks, or both.")
     losses = getattr(history, "val_eval", None)
-    if not isinstance(losses, list) or number(losses[-1] if losses else None) is None:
-        raise NotYet("pass the history train(...) returned, trained with val_data, so that "
-                     "it holds a validation loss.")
+    loss = number(losses[-1] if isinstance(losses, list) and losses else None, "pass the "
+                  "history train(...) returned, trained with val_data, so that it holds a "
+                  "validation loss.")
     took, budget = number(seconds), number(budget)
     if budget is None or budget <= 0:
         raise NotYet("give the budget as one positive number of seconds (the notebook's "
@@ -74,7 +71,6 @@ def check_shape_on_budget(config, history, seconds, budget) -> str:
     if took is None or took <= 0:
         raise NotYet("give the training time as one positive number of seconds "
                      "(time.perf_counter() after train(...) minus before).")
-    loss = losses[-1]
     if took > budget:
         raise NotYet(f"{took:.1f} s is over the budget of {budget:.1f} s: train fewer "
                      "steps, or a smaller model, whose steps take less time.")

@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from minillm_helpers.notebook_support.exercises.feedback import NotYet, checker, number
+from minillm_helpers.notebook_support.exercises.feedback import NotYet, checker, number, numbers
 
 
 @checker
@@ -10,9 +10,8 @@ def check_chance(answer, birthplaces) -> str:
     """Exercise 1: the accuracy of always answering the most common birthplace."""
     counts = Counter(birthplaces)
     city, most = counts.most_common(1)[0]
-    expected, value = most / len(birthplaces), number(answer)
-    if value is None:
-        raise NotYet("give the accuracy as one number from 0 to 1, e.g. 0.25.")
+    value = number(answer, "give the accuracy as one number from 0 to 1, e.g. 0.25.")
+    expected = most / len(birthplaces)
     if abs(value - 1 / len(counts)) < 1e-9 and abs(value - expected) > 1e-9:
         raise NotYet(f"1/{len(counts)} is a blind guess among the cities; a guesser that always "
                      "names the most common city does a little better.")
@@ -28,10 +27,8 @@ def check_chance(answer, birthplaces) -> str:
 def check_unmasked(masked, unmasked) -> str:
     """Exercise 2: how likely each assistant makes the user's first word after <q>
     ("where" or "what"), fine-tuned with the question masked and without the mask."""
-    with_mask, without = number(masked), number(unmasked)
-    if with_mask is None or without is None:
-        raise NotYet("give two probabilities (numbers): the masked assistant's, then the "
-                     "unmasked one's.")
+    with_mask, without = numbers([masked, unmasked], hint="give two probabilities (numbers): "
+                                 "the masked assistant's, then the unmasked one's.")
     if without < 0.5:
         raise NotYet(f"the unmasked assistant gives only {without:.2f}: did its targets really "
                      "cover the questions (every next token)?")
