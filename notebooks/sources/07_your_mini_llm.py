@@ -41,6 +41,7 @@ from minillm_helpers.model import GPT, GPTConfig
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.exercises import nb07 as exercises
 from minillm_helpers.notebook_support.explorer import explore
+from minillm_helpers.notebook_support.plotting import heatmap
 from minillm_helpers.notebook_support.widgets.nb07 import (
     LiveProgress,
     own_text_readout,
@@ -150,14 +151,10 @@ print(tokenizer.decode(bigram_generate(bigram, tokenizer.unit_to_id["\n"], 160, 
 # newline or a capital (the blank line and the speaker's name of the next speech).
 
 # %%
-shown = list("\n :,.aehnoqrstu")
-rows = [tokenizer.unit_to_id[c] for c in shown]
-labels = [repr(c)[1:-1] for c in shown]
-fig, ax = plt.subplots(figsize=(6, 5))
-ax.imshow(bigram[rows][:, rows], cmap="Blues")
-ax.set_xticks(range(len(shown)), labels)
-ax.set_yticks(range(len(shown)), labels)
-ax.set(xlabel="next character", ylabel="current character", title="Bigram: P(next | current)")
+shown = "\n :,.aehnoqrstu"
+rows, labels = tokenizer.encode(shown), [repr(c)[1:-1] for c in shown]
+heatmap(bigram[rows][:, rows], labels, labels, "Bigram: P(next | current)", cmap="Blues",
+        annotate=False).set(xlabel="next character", ylabel="current character")
 plt.show()
 q, u = tokenizer.unit_to_id["q"], tokenizer.unit_to_id["u"]
 claim("every q in the training text is followed by a u", counts[q, u] == counts[q].sum())
@@ -426,9 +423,8 @@ def fit(own_text, own_steps):
     torch.manual_seed(0)
     own_model = GPT(dataclasses.replace(config, vocab_size=own.vocab_size))  # config, own IDs
     own_progress = LiveProgress(own_steps, every=50)
-    own_history = train(own_model, ids[:cut], ids[cut:], steps=own_steps, learning_rate=4e-3,
-                        muon_learning_rate=1.2e-2, final_rate=0.1, eval_every=100,
-                        on_step=own_progress)
+    own_history = train(own_model, ids[:cut], ids[cut:], steps=own_steps, final_rate=0.1,
+                        on_step=own_progress, **recipe)  # the rate falls over the whole run
     own_progress.finish()
     sample = own.decode(generate(own_model, ids[:1].tolist(), 300, temperature=0.8, seed=0))
     return own_history.val_eval[-1], own.decode(ids[:1].tolist()) + sample
