@@ -153,18 +153,23 @@ def test_the_loss_plot_draws_steps_evaluations_and_the_baseline():
     plt.close(figure)
 
 
+def tiny_model_and_text():
+    """A tokenizer, the token IDs of a short repeated play line, and a small seeded GPT."""
+    text = "ROMEO: a b c d e\n" * 20
+    tokenizer = CharTokenizer.from_text(text)
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=8, width=16,
+                          num_heads=2))
+    return tokenizer, torch.tensor(tokenizer.encode(text)), model
+
+
 def test_live_progress_follows_train_step_by_step():
     """As notebook 07 uses it: train calls it after every step (on_step), with the model
     and train's own history, validation losses included from the first evaluation on;
     finish() draws the last line from the history train recorded."""
     from minillm_helpers.sampling import generate
 
-    text = "ROMEO: a b c d e\n" * 20
-    tokenizer = CharTokenizer.from_text(text)
-    data = torch.tensor(tokenizer.encode(text))
-    torch.manual_seed(0)
-    model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=8, width=16,
-                          num_heads=2))
+    tokenizer, data, model = tiny_model_and_text()
     sampled = []
 
     def sample(model):
@@ -192,12 +197,7 @@ def test_live_progress_follows_train_step_by_step():
 def test_live_progress_counts_two_train_calls_as_one_run():
     """Notebook 07 trains at the peak rate, then with the rate falling, in two train calls:
     the second call's steps and evaluations go on from the first's, in one figure."""
-    text = "ROMEO: a b c d e\n" * 20
-    tokenizer = CharTokenizer.from_text(text)
-    data = torch.tensor(tokenizer.encode(text))
-    torch.manual_seed(0)
-    model = GPT(GPTConfig(vocab_size=tokenizer.vocab_size, context_length=8, width=16,
-                          num_heads=2))
+    _, data, model = tiny_model_and_text()
     progress = LiveProgress(steps=7, every=3, snapshots=[5], sample=lambda m: "seen", show=False)
     first = train(model, data[:250], data[250:], steps=4, eval_every=2, eval_batches=1,
                   on_step=progress)
