@@ -38,6 +38,7 @@ class LiveProgress:
         self.samples: dict[int, str] = {}
         self.lines: list[str] = []
         self.earlier = self.current = TrainingHistory()  # the train calls done; the one running
+        self.shift = 0  # the steps of the train calls done: the running one's count on from it
         self.started = time.monotonic()
         self.seconds = 0.0
         self.handle = None
@@ -45,8 +46,7 @@ class LiveProgress:
     @property
     def history(self) -> TrainingHistory:
         """The train calls so far as one run: the running one's steps counted on from the last."""
-        first, then = self.earlier, self.current
-        shift = first.steps[-1] if first.steps else 0
+        first, then, shift = self.earlier, self.current, self.shift
         return TrainingHistory(first.steps + [s + shift for s in then.steps],
                                first.losses + then.losses,
                                first.eval_steps + [s + shift for s in then.eval_steps],
@@ -55,7 +55,8 @@ class LiveProgress:
     def __call__(self, step: int, model, history) -> None:
         if history is not self.current:  # the first step of another train call
             self.earlier, self.current = self.history, history
-        step = self.history.steps[-1]
+            self.shift = self.earlier.steps[-1] if self.earlier.steps else 0
+        step += self.shift
         if step in self.snapshots and self.sample is not None:
             self.samples[step] = self.sample(model)
         if step % self.every == 0 or step == self.steps:
