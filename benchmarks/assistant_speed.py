@@ -46,6 +46,11 @@ def timed(work):
     return result, time.perf_counter() - started
 
 
+def training_seconds(seconds: dict) -> float:
+    """Every training part of a run: not the evaluations, not the timed question sets."""
+    return sum(s for k, s in seconds.items() if k != "evaluation" and "questions" not in k)
+
+
 def one_run(args) -> tuple[dict, dict]:
     """Notebook 09's training, in its order: (seconds of each part, accuracies)."""
     world = make_world(people=200, strangers=20, seed=0)
@@ -138,7 +143,7 @@ def main() -> None:
     for run in range(args.runs):
         seconds, found = one_run(args)
         runs.append(seconds)
-        training = sum(s for k, s in seconds.items() if k != "evaluation" and "questions" not in k)
+        training = training_seconds(seconds)
         sweep = sum(s for k, s in seconds.items() if k.startswith("sweep"))
         print(f"run {run + 1}: pretraining {seconds['pretraining']:.1f} s, assistant "
               f"{seconds['assistant']:.1f} s, control {seconds['control']:.1f} s, sweep "
@@ -151,8 +156,7 @@ def main() -> None:
     print(f"median of {args.runs} runs (seconds):")
     for name in runs[0]:
         print(f"  {name}: {statistics.median(r[name] for r in runs):.2f}")
-    totals = [sum(s for k, s in r.items() if k != "evaluation" and "questions" not in k)
-              for r in runs]
+    totals = [training_seconds(r) for r in runs]
     print(f"  training, all of it: {statistics.median(totals):.1f} "
           f"({', '.join(f'{t:.1f}' for t in totals)})")
 
