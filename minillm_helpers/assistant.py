@@ -18,7 +18,7 @@ import re
 import torch
 from torch.nn.utils.rnn import pad_sequence
 
-from minillm_helpers.checks import check_prompts
+from minillm_helpers.checks import check_prompts, unseen_units
 from minillm_helpers.sampling import generate
 from minillm_helpers.tokenizer import WordTokenizer
 
@@ -101,8 +101,7 @@ def ask_all(model, tokenizer, questions, max_new_tokens: int = 8) -> list[str]:
 def unknown_words(tokenizer, question: str) -> str | None:
     """The door for a typed question (the chat widget, `minillm chat`): one sentence when the
     model cannot read it (a word it never saw, or nothing), None when it can read every word."""
-    unseen = [unit for unit in tokenizer.split(question) if unit not in tokenizer.unit_to_id]
-    if unseen:
-        return (f"I do not know the word(s) {', '.join(map(repr, unseen))}: I only read the "
-                "words of the text I was trained on.")
+    if unseen := unseen_units(tokenizer, question):
+        return (f"I do not know the word(s) {unseen}: I only read the words of the text I was "
+                "trained on.")
     return None if tokenizer.split(question) else "Type a question first."

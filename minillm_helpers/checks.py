@@ -103,8 +103,8 @@ def check_ids(ids, vocab_size: int) -> torch.Tensor:
         where = tuple(outside[0].tolist())
         place = where[0] if len(where) == 1 else where
         fail(InputError, f"ID {int(ids[where])} at position {place} is outside the vocabulary: "
-             f"valid IDs are 0 to {vocab_size - 1}. Encode text with the tokenizer the table or "
-             "model was built for")
+             f"valid IDs are 0 to {vocab_size - 1}. Use IDs from the tokenizer the table or model "
+             "was built for")
     return ids.long()
 
 
@@ -131,22 +131,12 @@ def check_vocabulary(vocabulary: list, source: str = "The vocabulary") -> None:
         fail(InputError, f"The vocabulary lists {repeated!r} more than once", "one ID per unit")
 
 
-def check_decodable_ids(ids, vocab_size: int) -> list[int]:
-    """IDs to decode as plain ints: whole numbers (int, numpy or tensor) from 0 to vocab_size-1."""
-    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
-        fail(InputTypeError, f"decode() takes a list of integer IDs, got {type(ids).__name__}")
-    checked = []
-    for position, token_id in enumerate(ids):
-        try:
-            checked.append(check_int("ID", token_id, 0, vocab_size - 1))
-        except InputTypeError:
-            fail(InputTypeError, f"ID {token_id!r} at position {position} is not a whole number",
-                 "decode() takes integer IDs such as [2, 1]")
-        except InputError:
-            fail(InputError, f"ID {operator.index(token_id)} at position {position} is outside "
-                 f"the vocabulary: valid IDs are 0 to {vocab_size - 1}. Decode with the "
-                 "tokenizer that produced the IDs")
-    return checked
+def unseen_units(tokenizer, text: str, most: int = 10) -> str:
+    """The units of `text` missing from the vocabulary, as "'Z', 'é'" (the first `most`, then
+    "and N more"), or "" when the tokenizer knows them all."""
+    unseen = list(dict.fromkeys(u for u in tokenizer.split(text) if u not in tokenizer.unit_to_id))
+    more = f" and {len(unseen) - most} more" if len(unseen) > most else ""
+    return ", ".join(map(repr, unseen[:most])) + more
 
 
 # --- the model, training and generation (notebooks 05-07) ----------------------------------

@@ -27,12 +27,7 @@ from __future__ import annotations
 
 import torch
 
-from minillm_helpers.checks import (
-    check_choice,
-    check_ids,
-    check_prompt,
-    check_sampling_settings,
-)
+from minillm_helpers.checks import check_choice, check_ids, check_prompt, check_sampling_settings
 
 PAST_CONTEXT_CHOICES = ("recompute", "halve")  # generate(use_cache=True) past the context
 

@@ -32,21 +32,3 @@ AFTER_THE_SERIES = {"cli", "__main__", "recipe"}
 
 UTILITIES = {"stages", "checks", "datasets", "checkpoint", "notebook_support"}
 
-
-def importable_by(notebook: int) -> set[str]:
-    """Modules notebook `notebook` may import.
-
-    >>> sorted(importable_by(2) - UTILITIES)
-    ['tokenizer']
-    """
-    built_before = {name for name, number in BUILT_BY.items() if number < notebook}
-    return built_before | UTILITIES
-
-
-def modules_built_by(notebook: int) -> set[str]:
-    """Modules whose code notebook `notebook` writes.
-
-    >>> sorted(modules_built_by(5))
-    ['masking', 'training']
-    """
-    return {name for name, number in BUILT_BY.items() if number == notebook}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from minillm_helpers.checks import check_decodable_ids, check_text, check_vocabulary
+from minillm_helpers.checks import check_ids, check_text, check_vocabulary
 
 
 def build_vocabulary(units) -> list[str]:
@@ -57,8 +57,8 @@ def encode_units(units, unit_to_id: dict, unknown_id: int | None = None) -> list
 
 def decode_ids(ids, vocabulary: list[str]) -> list[str]:
     """The reverse lookup: an ID is simply a position in the vocabulary list."""
-    ids = check_decodable_ids(ids, len(vocabulary))  # whole numbers, 0 to V-1 (checks.py)
-    return [vocabulary[token_id] for token_id in ids]
+    ids = check_ids(ids, len(vocabulary)).view(-1)  # whole numbers, 0 to V-1 (checks.py)
+    return [vocabulary[token_id] for token_id in ids.tolist()]
 
 
 class Tokenizer:

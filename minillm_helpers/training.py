@@ -20,13 +20,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from minillm_helpers.checks import (
-    check_data,
-    check_int,
-    check_loss,
-    check_recipe,
-    check_training,
-)
+from minillm_helpers.checks import check_data, check_int, check_loss, check_recipe, check_training
 from minillm_helpers.recipe import build_recipe
 
 

@@ -5,10 +5,7 @@ import pytest
 
 from minillm_helpers.attention import MultiHeadAttention
 from minillm_helpers.model import GPT
-from minillm_helpers.notebook_support.added_lines import (
-    added_lines,
-    without_added_lines,
-)
+from minillm_helpers.notebook_support.added_lines import added_lines, without_added_lines
 
 CODE = '''class A:
     @staticmethod

@@ -9,12 +9,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from minillm_helpers.bigram import (
-    bigram_counts,
-    bigram_generate,
-    bigram_loss,
-    bigram_probabilities,
-)
+from minillm_helpers.bigram import bigram_counts, bigram_generate, bigram_loss, bigram_probabilities
 from minillm_helpers.datasets import data_dir
 from minillm_helpers.tokenizer import CharTokenizer
 

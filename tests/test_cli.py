@@ -550,7 +550,7 @@ def test_sample_prompt_with_unseen_characters_lists_them(text_file, tmp_path, ca
     out = tmp_path / "run"
     train_quietly(settings(text_file, out, steps=2))
     code, _, err = run_cli(capsys, "sample", out, "--prompt", "the Zebra é")
-    assert_one_line_error(code, err, "2 character(s) the model never saw: 'Z', 'é'")
+    assert_one_line_error(code, err, "characters the model never saw: 'Z', 'é'. Remove them")
 
 
 def test_sample_bad_settings(text_file, tmp_path, capsys):

@@ -3,9 +3,7 @@
 import pytest
 import torch
 
-from minillm_helpers.notebook_support.exercises.nb02 import (
-    check_cosine_by_hand,
-)
+from minillm_helpers.notebook_support.exercises.nb02 import check_cosine_by_hand
 
 # ---------------------------------------------------------------- exercise 1
 

@@ -3,10 +3,7 @@
 import pytest
 import torch
 
-from minillm_helpers.notebook_support.exercises.nb05 import (
-    check_additive_mask,
-    check_flipped_mask,
-)
+from minillm_helpers.notebook_support.exercises.nb05 import check_additive_mask, check_flipped_mask
 
 
 # ---------------------------------------------------------------- exercise 1 (break it)

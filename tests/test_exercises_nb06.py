@@ -5,10 +5,7 @@ import math
 import pytest
 import torch
 
-from minillm_helpers.notebook_support.exercises.nb06 import (
-    check_magic_prompt,
-    check_temperature,
-)
+from minillm_helpers.notebook_support.exercises.nb06 import check_magic_prompt, check_temperature
 
 
 # ---------------------------------------------------------------- exercise 1

@@ -154,11 +154,11 @@ def test_read_prompt_gives_units_and_ids_or_one_sentence(tokenizer):
     words = WordTokenizer.from_text(TEXT)
     assert ex.read_prompt("the dog ran.", words)[0] == ["the", "dog", "ran", "."]
     units, ids, message = ex.read_prompt("the Zebra é", tokenizer)
-    assert message == ("The model never saw the characters 'Z', 'é': use only characters of "
-                       "the text it trained on.")
+    assert message == ("The model never saw 'Z', 'é': use only characters of the text it "
+                       "trained on.")
     assert ids[:4] == tokenizer.encode("the ") and ids[4] is None
-    assert ex.read_prompt("the unicorn", words)[2].startswith("The model never saw the word "
-                                                               "'unicorn': use only words")
+    assert ex.read_prompt("the unicorn", words)[2].startswith("The model never saw 'unicorn': "
+                                                               "use only words")
     many = ex.read_prompt(" ".join(f"w{i}" for i in range(13)), words)[2]
     assert "'w9' and 3 more:" in many and "'w10'" not in many
     assert ex.read_prompt("", tokenizer)[2] == "Type a prompt of at least one character, e.g. ␣."
@@ -362,7 +362,7 @@ def test_the_seed_makes_the_sequence_reproducible_and_a_new_seed_starts_again(mo
 
 def test_an_unseen_character_gets_the_sentence_and_the_views_wait(panel):
     panel.prompt.value = "the Zoo"
-    assert panel.status.value.startswith("The model never saw the character &#x27;Z&#x27;")
+    assert panel.status.value.startswith("The model never saw &#x27;Z&#x27;:")
     assert panel.views.layout.display == "none" and panel.next_button.disabled
     panel.next_button.click()
     panel.temperature.value = 0.3

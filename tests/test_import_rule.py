@@ -6,7 +6,12 @@ from pathlib import Path
 import pytest
 from notebook_tools import cell_trees, notebook_number, notebook_paths
 
-from minillm_helpers.stages import AFTER_THE_SERIES, BUILT_BY, UTILITIES, importable_by
+from minillm_helpers.stages import AFTER_THE_SERIES, BUILT_BY, UTILITIES
+
+
+def importable_by(notebook: int) -> set[str]:
+    """The modules notebooks 1..notebook-1 built, and the utilities."""
+    return {name for name, number in BUILT_BY.items() if number < notebook} | UTILITIES
 
 
 def imported_package_modules(trees) -> list[str]:
@@ -45,6 +50,7 @@ def test_the_rule_catches_a_forbidden_import():
     modules = imported_package_modules(trees)
     assert modules == ["model", "tokenizer"]
     assert "model" not in importable_by(3)
+    assert sorted(importable_by(2) - UTILITIES) == ["tokenizer"]
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.name)

@@ -19,9 +19,13 @@ import pytest
 from notebook_tools import cell_trees, notebook_number, notebook_paths
 
 from minillm_helpers.notebook_support.added_lines import marked_lines, without_added_lines
-from minillm_helpers.stages import BUILT_BY, modules_built_by
+from minillm_helpers.stages import BUILT_BY
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def modules_built_by(notebook: int) -> set[str]:
+    return {name for name, number in BUILT_BY.items() if number == notebook}
 
 
 def top_level_definitions(tree: ast.Module) -> dict[str, ast.AST]:

@@ -241,7 +241,7 @@ def test_an_empty_prompt_is_refused():
 def test_a_prompt_id_outside_the_vocabulary_is_refused_by_generate(prompt, use_cache):
     bad = VOCAB if VOCAB in prompt else -1
     message = rf"ID {bad} at position {prompt.index(bad)} is outside the vocabulary: " \
-              rf"valid IDs are 0 to {VOCAB - 1}\. Encode text with the tokenizer"
+              rf"valid IDs are 0 to {VOCAB - 1}\. Use IDs from the tokenizer"
     with pytest.raises(ValueError, match=message):
         generate(MODEL, prompt, 3, use_cache=use_cache)
 

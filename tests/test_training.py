@@ -12,12 +12,7 @@ from hypothesis import strategies as st
 from torch import nn
 from torch.nn import functional as F
 
-from minillm_helpers.training import (
-    TrainingHistory,
-    estimate_loss,
-    get_batch,
-    train,
-)
+from minillm_helpers.training import TrainingHistory, estimate_loss, get_batch, train
 
 
 class Bigram(nn.Module):

@@ -12,10 +12,7 @@ import torch  # noqa: E402
 
 from minillm_helpers.ladder import Rung, activation_scales, gradient_per_block  # noqa: E402
 from minillm_helpers.model import GPTConfig  # noqa: E402
-from minillm_helpers.notebook_support.widgets.nb08 import (  # noqa: E402
-    stack_controls,
-    stack_readout,
-)
+from minillm_helpers.notebook_support.widgets.nb08 import stack_controls, stack_readout  # noqa: E402
 
 IDS = torch.randint(11, (4, 9), generator=torch.Generator().manual_seed(0))
 

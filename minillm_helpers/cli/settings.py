@@ -16,7 +16,7 @@ from minillm_helpers.checkpoint import (
     load_checkpoint,
     tokenizer_from_state,
 )
-from minillm_helpers.checks import InputError, check_int, check_number
+from minillm_helpers.checks import InputError, check_int, check_number, unseen_units
 from minillm_helpers.datasets import read_text, sha256_of
 from minillm_helpers.model import GPTConfig
 from minillm_helpers.tokenizer import CharTokenizer, Tokenizer
@@ -163,11 +163,9 @@ def settings_and_checkpoint(settings: TrainSettings, resume: bool, fine_tune: bo
 def encode(tokenizer: Tokenizer, text: str, what="The text", piece=1 << 16) -> torch.Tensor:
     """The text's IDs, or an InputError naming the characters the vocabulary lacks; encoded
     `piece` characters (whole lines) at a time: a megabyte as one list costs 20 MiB more."""
-    unseen = sorted(set(tokenizer.split(text)) - set(tokenizer.unit_to_id))
-    if unseen:
-        shown = ", ".join(repr(u) for u in unseen[:20]) + (" ..." if len(unseen) > 20 else "")
-        raise InputError(f"{what} contains {len(unseen)} character(s) the model never saw: "
-                         f"{shown}. Remove them or train on a text that contains them.")
+    if unseen := unseen_units(tokenizer, text):
+        raise InputError(f"{what} contains characters the model never saw: {unseen}. Remove "
+                         "them or train on a text that contains them.")
     pieces, start = [], 0
     while start < len(text):
         end = text.find("\n", start + piece) + 1 or len(text)

@@ -126,14 +126,10 @@ def read_prompt(text: str, tokenizer) -> tuple[list[str], list, str]:
     if not units:
         example = shown_unit(tokenizer.vocabulary[0])
         return [], [], f"Type a prompt of at least one {singular}, e.g. {example}."
-    unseen = list(dict.fromkeys(unit for unit in units if unit not in tokenizer.unit_to_id))
+    unseen = checks.unseen_units(tokenizer, text)
     if unseen and getattr(tokenizer, "unknown", None) is None:
-        listed = ", ".join(map(repr, unseen[:10]))
-        more = f" and {len(unseen) - 10} more" if len(unseen) > 10 else ""
-        what = singular if len(unseen) == 1 else plural
         return units, [tokenizer.unit_to_id.get(unit) for unit in units], (
-            f"The model never saw the {what} {listed}{more}: use only {plural} of the text it "
-            "trained on.")
+            f"The model never saw {unseen}: use only {plural} of the text it trained on.")
     return units, tokenizer.encode(text), ""
 
 

@@ -27,7 +27,7 @@ from collections import Counter
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
-from minillm_helpers.checks import check_decodable_ids, check_text, check_vocabulary
+from minillm_helpers.checks import check_ids, check_text, check_vocabulary
 from minillm_helpers.notebook_support.claims import claim
 from minillm_helpers.notebook_support.corpus import CORPUS_PATH
 from minillm_helpers.notebook_support.exercises import nb01 as exercises
@@ -128,8 +128,8 @@ claim(f"'led' encodes to {led[0]} in the article's order, to {led[1]} in the sor
 # %%
 def decode_ids(ids, vocabulary: list[str]) -> list[str]:
     """The reverse lookup: an ID is simply a position in the vocabulary list."""
-    ids = check_decodable_ids(ids, len(vocabulary))  # whole numbers, 0 to V-1 (checks.py)
-    return [vocabulary[token_id] for token_id in ids]
+    ids = check_ids(ids, len(vocabulary)).view(-1)  # whole numbers, 0 to V-1 (checks.py)
+    return [vocabulary[token_id] for token_id in ids.tolist()]
 
 
 # %%

@@ -391,8 +391,7 @@ def show_sample(prompt, temperature, top_k, top_p, length):
     def continuation(prompt, length, temperature, top_k, top_p):
         return write(model, prompt, length, next(seeds), temperature=temperature,
                      top_k=top_k, top_p=top_p)[len(prompt):]
-    print(sample_readout(prompt, temperature, top_k, top_p, length, tokenizer.vocabulary,
-                         continuation))
+    print(sample_readout(prompt, temperature, top_k, top_p, length, tokenizer, continuation))
 
 
 widgets.interact(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from minillm_helpers.checks import unseen_units
 from minillm_helpers.datasets import decode_text, read_text
 from minillm_helpers.notebook_support.plotting import loss_curves
 from minillm_helpers.notebook_support.widgets.nb06 import cut_settings, describe_settings
@@ -83,17 +84,16 @@ class LiveProgress:
 
 
 def sample_readout(prompt: str, temperature: float, top_k: int, top_p: float, length: int,
-                   vocabulary, write) -> str:
+                   tokenizer, write) -> str:
     """The settings on one line, then the prompt and `write(prompt, length, temperature,
     top_k, top_p)`'s continuation, or a sentence for a prompt the model cannot read."""
     settings = f"Prompt {prompt!r} · {describe_settings(temperature, top_k, top_p, ' · ')}"
     top_k, top_p = cut_settings(top_k, top_p)
     if not prompt:
         return f"{settings}\nType a prompt of at least one character, e.g. ROMEO:"
-    unseen = sorted(set(prompt) - set(vocabulary))
-    if unseen:
-        return (f"{settings}\nThe model never saw {', '.join(map(repr, unseen))}: "
-                "use only characters of the text it trained on.")
+    if unseen := unseen_units(tokenizer, prompt):
+        return (f"{settings}\nThe model never saw {unseen}: use only characters of the text it "
+                "trained on.")
     return f"{settings}\n{prompt}{write(prompt, int(length), float(temperature), top_k, top_p)}"
 
 
