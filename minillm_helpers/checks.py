@@ -132,9 +132,10 @@ def check_vocabulary(vocabulary: list, source: str = "The vocabulary") -> None:
 
 
 def unseen_units(tokenizer, text: str, most: int = 10) -> str:
-    """The units of `text` missing from the vocabulary, as "'Z', 'é'" (the first `most`, then
-    "and N more"), or "" when the tokenizer knows them all."""
-    unseen = list(dict.fromkeys(u for u in tokenizer.split(text) if u not in tokenizer.unit_to_id))
+    """The units of `text` the tokenizer cannot encode, as "'Z', 'é'" (the first `most`, then
+    "and N more"); "" when it knows them all or has an unknown token to stand in for them."""
+    unseen = [] if tokenizer.unknown is not None else list(dict.fromkeys(
+        u for u in tokenizer.split(text) if u not in tokenizer.unit_to_id))
     more = f" and {len(unseen) - most} more" if len(unseen) > most else ""
     return ", ".join(map(repr, unseen[:most])) + more
 

@@ -25,4 +25,3 @@ def causal_mask(length, device=None) -> torch.Tensor:
     """
     allowed = torch.ones(length, length, dtype=torch.bool, device=device)  # (T, T) all True
     return torch.tril(allowed)  # keep the diagonal and below: no column after the row
-

@@ -31,4 +31,3 @@ BUILT_BY = {
 AFTER_THE_SERIES = {"cli", "__main__", "recipe"}
 
 UTILITIES = {"stages", "checks", "datasets", "checkpoint", "notebook_support"}
-

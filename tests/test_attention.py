@@ -216,5 +216,3 @@ def test_keep_attention_weights_switches_every_layer_of_a_model():
 
 
 # ---- bad inputs: one test each, checking the error type and that the message names the problem
-
-

@@ -16,6 +16,7 @@ from minillm_helpers.checks import (
     check_int,
     check_number,
     check_tensor,
+    unseen_units,
 )
 
 
@@ -171,3 +172,14 @@ def test_the_checks_are_one_module_under_250_lines():
 
     assert Path(checks.__file__).name == "checks.py"
     assert len(Path(checks.__file__).read_text(encoding="utf-8").splitlines()) < 250
+
+
+def test_unseen_units_lists_what_the_tokenizer_cannot_encode():
+    from minillm_helpers.tokenizer import CharTokenizer
+
+    strict = CharTokenizer("abc ")
+    assert unseen_units(strict, "abc cab") == ""
+    assert unseen_units(strict, "aZbéZ") == "'Z', 'é'"  # first seen first, each once
+    assert unseen_units(strict, "0123456789xy") == (
+        "'0', '1', '2', '3', '4', '5', '6', '7', '8', '9' and 2 more")
+    assert unseen_units(CharTokenizer("abc ", unknown="?"), "aZbé") == ""  # "?" stands in

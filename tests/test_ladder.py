@@ -136,5 +136,3 @@ def test_activation_scales_measure_the_stream_entering_and_leaving_each_block():
 
 def test_root_mean_square_ignores_signs():
     assert root_mean_square(torch.tensor([3.0, -4.0])) == pytest.approx(math.sqrt(12.5))
-
-

@@ -251,5 +251,3 @@ def test_vocabulary_unit_that_is_not_a_string(bad_unit):
 def test_vocabulary_unit_that_is_empty():
     with pytest.raises(ValueError, match="units must be non-empty strings, got ''"):
         CharTokenizer(["a", ""])
-
-

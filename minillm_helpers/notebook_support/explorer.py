@@ -126,8 +126,7 @@ def read_prompt(text: str, tokenizer) -> tuple[list[str], list, str]:
     if not units:
         example = shown_unit(tokenizer.vocabulary[0])
         return [], [], f"Type a prompt of at least one {singular}, e.g. {example}."
-    unseen = checks.unseen_units(tokenizer, text)
-    if unseen and getattr(tokenizer, "unknown", None) is None:
+    if unseen := checks.unseen_units(tokenizer, text):
         return units, [tokenizer.unit_to_id.get(unit) for unit in units], (
             f"The model never saw {unseen}: use only {plural} of the text it trained on.")
     return units, tokenizer.encode(text), ""

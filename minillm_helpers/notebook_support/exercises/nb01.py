@@ -41,5 +41,3 @@ def check_first_seen_vocabulary(build) -> str:
             raise NotYet(f"on {text!r} expected {expected}, got {got}.")
     return ("'hello world' -> h, e, l, o, space, w, r, d: another consistent order, so another "
             "valid tokenizer.")
-
-
